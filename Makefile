@@ -1,0 +1,39 @@
+# argoguard: see README.md. `make test` is what CI runs.
+SHELL := /bin/bash
+GO ?= go
+BIN := $(CURDIR)/bin
+K8S_BIN := $(BIN)/k8s/v1.37.2
+
+.PHONY: all build controlplane test unit conformance e2e demo bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/argoguard ./cmd/argoguard
+	$(GO) build -o $(BIN)/webhook ./cmd/webhook
+
+# kube-apiserver, etcd and kubectl for the end-to-end tests, built once from
+# the Go module proxy and cached under bin/.
+controlplane:
+	bash hack/build-controlplane.sh
+
+unit:
+	$(GO) vet ./...
+	$(GO) test -race ./...
+
+conformance:
+	cd test/conformance && $(GO) test -count=1 ./...
+
+e2e: controlplane build
+	KUBEBUILDER_ASSETS=$(K8S_BIN) ARGOGUARD_BIN=$(BIN) $(GO) test -count=1 -tags e2e -timeout 30m ./test/e2e/...
+
+test: controlplane build
+	$(GO) vet ./...
+	KUBEBUILDER_ASSETS=$(K8S_BIN) ARGOGUARD_BIN=$(BIN) $(GO) test -race -count=1 -timeout 45m ./...
+	cd test/conformance && $(GO) test -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./policy/...
+
+clean:
+	rm -rf $(BIN) .demo

@@ -1,0 +1,57 @@
+// Command argoguard runs argoguard's checks offline: on files in a GitOps
+// repository, in CI, or against a live cluster's objects. It only wires
+// flags to the packages that do the work.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// exitError carries an exit status through cobra: 1 for "something would be
+// denied" / "No", 2 for unusable input.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+// usageErr is unusable input: exit status 2.
+func usageErr(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+// silentExit sets the exit status without printing anything more.
+func silentExit(code int) error { return &exitError{code: code} }
+
+var rootCmd = &cobra.Command{
+	Use:           "argoguard",
+	Short:         "Check Argo CD and Argo Workflows SSO and RBAC configuration",
+	SilenceUsage:  true,
+	SilenceErrors: true,
+}
+
+func main() {
+	err := rootCmd.Execute()
+	if err == nil {
+		return
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(os.Stderr, "error:", ee.err)
+		}
+		os.Exit(ee.code)
+	}
+	fmt.Fprintln(os.Stderr, "error:", err)
+	os.Exit(2)
+}

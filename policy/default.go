@@ -1,0 +1,25 @@
+package policy
+
+// Patch sets one data key of a guarded ConfigMap to a new value. Defaults
+// are whole-value patches: for YAML values (dex.config, sso) the defaulter
+// re-renders the value with the field filled in.
+type Patch struct {
+	Object ObjectRef `json:"object"`
+	Key    string    `json:"key"`
+	Value  string    `json:"-"` // the new value; may hold references, never shown in full
+	// Field names what was filled in ("connectors[0].config.redirectURI").
+	Field string `json:"field"`
+	// Reason is the admission warning: what was filled in and why.
+	Reason string `json:"reason"`
+}
+
+// DefaultFunc returns the patches that fill in required fields of obj, given
+// the rest of the snapshot. It never overrides a value the user wrote, and
+// applied to its own output it returns nothing (idempotent).
+type DefaultFunc func(s *Snapshot, obj *Object) []Patch
+
+// Defaulter is one named default from the end of shared/RULES.md.
+type Defaulter struct {
+	ID      string // e.g. "saml-redirect-uri"
+	Default DefaultFunc
+}

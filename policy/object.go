@@ -1,0 +1,79 @@
+package policy
+
+import (
+	"time"
+
+	"github.com/argoguard/argoguard/settings"
+)
+
+// Object is the part of a ConfigMap or Secret that argoguard judges. The
+// webhook and the CLI convert to it, so policy/ needs no Kubernetes types.
+type Object struct {
+	Ref         ObjectRef
+	Labels      map[string]string
+	Annotations map[string]string
+	// Data holds the ConfigMap data, or the Secret's decoded data and
+	// stringData. Secret values are read to compare (a client id), never shown.
+	Data map[string]string
+	// Source is where the CLI read the object; nil in the cluster.
+	Source *Source
+}
+
+// Source locates an object in a file, so findings can point at file lines.
+type Source struct {
+	File string
+	// KeyLines maps a data key to the file line of that key's first value
+	// line (for a block scalar "policy.csv: |", the line after the key).
+	KeyLines map[string]int
+}
+
+// Snapshot is everything one evaluation sees: the three guarded ConfigMaps
+// (any may be nil), the Secrets they reference, the settings, and which
+// object is being changed.
+type Snapshot struct {
+	// Settings are never nil: use settings.Default() when none were given.
+	Settings *settings.Settings
+
+	ArgoCDCM    *Object // argocd-cm
+	RBACCM      *Object // argocd-rbac-cm
+	WorkflowsCM *Object // workflow-controller-configmap
+
+	// Secrets are the Secrets argoguard could read (referenced by the three
+	// ConfigMaps). SecretsKnown says whether that list is complete: in the
+	// cluster with Secret reading enabled, or in the CLI when Secret files
+	// were given. Rules that need a Secret stay silent when it is false.
+	Secrets      []*Object
+	SecretsKnown bool
+
+	// Changed is the object the admission request changes (nil in the CLI
+	// and the audit controller: every object is judged).
+	Changed *ObjectRef
+	// Operation is CREATE, UPDATE or DELETE for an admission request.
+	Operation string
+	// Old is the previous version of the changed object on UPDATE.
+	Old *Object
+
+	// Now is the time certificate checks compare with.
+	Now time.Time
+}
+
+// Secret returns the Secret namespace/name if the snapshot has it.
+func (s *Snapshot) Secret(namespace, name string) *Object {
+	for _, o := range s.Secrets {
+		if o != nil && o.Ref.Namespace == namespace && o.Ref.Name == name {
+			return o
+		}
+	}
+	return nil
+}
+
+// Objects returns the guarded ConfigMaps present, in a fixed order.
+func (s *Snapshot) Objects() []*Object {
+	var out []*Object
+	for _, o := range []*Object{s.ArgoCDCM, s.RBACCM, s.WorkflowsCM} {
+		if o != nil {
+			out = append(out, o)
+		}
+	}
+	return out
+}

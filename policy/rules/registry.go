@@ -1,0 +1,47 @@
+// Package rules is argoguard's rule catalogue (docs/rules.md): one file per
+// rule or tight family, each registering itself in init(). Evaluate runs
+// them all; Default runs the defaulters of the mutating half.
+package rules
+
+import (
+	"github.com/argoguard/argoguard/policy"
+)
+
+var (
+	registry   = policy.NewRegistry()
+	defaulters []policy.Defaulter
+)
+
+func register(r policy.Rule) { registry.Register(r) }
+
+func registerDefaulter(d policy.Defaulter) { defaulters = append(defaulters, d) }
+
+// Registry returns the catalogue (for reports and documentation).
+func Registry() *policy.Registry { return registry }
+
+// Evaluate runs every rule on the snapshot with the settings' per-rule
+// action overrides.
+func Evaluate(s *policy.Snapshot) ([]policy.Finding, error) {
+	return registry.Evaluate(s, Actions(s))
+}
+
+// Actions returns the settings' per-rule action overrides.
+func Actions(s *policy.Snapshot) map[string]policy.Action {
+	if s.Settings == nil || len(s.Settings.Rules) == 0 {
+		return nil
+	}
+	out := make(map[string]policy.Action, len(s.Settings.Rules))
+	for id, a := range s.Settings.Rules {
+		out[id] = policy.Action(a)
+	}
+	return out
+}
+
+// Default returns the patches every defaulter proposes for obj.
+func Default(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
+	var out []policy.Patch
+	for _, d := range defaulters {
+		out = append(out, d.Default(s, obj)...)
+	}
+	return out
+}

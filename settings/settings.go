@@ -1,0 +1,291 @@
+// Package settings reads argoguard's settings file: the mode, where the
+// guarded objects live, the expected URLs, the identity provider and its
+// groups, per-rule action overrides, RBAC invariants and break-glass
+// requesters. Bad settings are an error naming the field; the webhook
+// refuses to start on them.
+package settings
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Mode is enforce (deny findings are denied) or audit (nothing is denied).
+type Mode string
+
+const (
+	ModeEnforce Mode = "enforce"
+	ModeAudit   Mode = "audit"
+)
+
+// ProviderAWS is AWS IAM Identity Center, which sends group IDs.
+const ProviderAWS = "aws-iam-identity-center"
+
+// Settings is the whole settings file.
+type Settings struct {
+	Mode      Mode      `json:"mode"`
+	ArgoCD    ArgoCD    `json:"argocd"`
+	Workflows Workflows `json:"workflows"`
+	Identity  Identity  `json:"identity"`
+	// AdminGroups may hold admin-equivalent grants (RBAC-010): display names
+	// or IDs; names are resolved through Identity.Groups.
+	AdminGroups []string `json:"adminGroups,omitempty"`
+	// Rules overrides the default action per rule ID: {RBAC-010: deny}.
+	Rules map[string]string `json:"rules,omitempty"`
+	// Invariants are RBAC promises checked with the real enforcer (RBAC-016).
+	Invariants []Invariant `json:"invariants,omitempty"`
+	// BreakGlass requesters are allowed with a warning and a log line.
+	BreakGlass BreakGlass `json:"breakGlass,omitempty"`
+	// Defaults configures the mutating half.
+	Defaults Defaults `json:"defaults,omitempty"`
+	// Secrets: whether argoguard may read the Secrets the ConfigMaps reference.
+	Secrets SecretAccess `json:"secrets,omitempty"`
+
+	// Dir is the folder of the settings file, for relative groupsFile paths.
+	Dir string `json:"-"`
+}
+
+// ArgoCD locates Argo CD's ConfigMaps and says what its URL must be.
+type ArgoCD struct {
+	Namespace     string `json:"namespace,omitempty"`     // default argocd
+	ConfigMap     string `json:"configMap,omitempty"`     // default argocd-cm
+	RBACConfigMap string `json:"rbacConfigMap,omitempty"` // default argocd-rbac-cm
+	URL           string `json:"url,omitempty"`           // expected argocd-cm url (ACD-010)
+	// SAMLAudience is the IdP's "Application SAML audience" (DEX-007).
+	SAMLAudience string `json:"samlAudience,omitempty"`
+}
+
+// Workflows locates the Argo Workflows controller ConfigMap.
+type Workflows struct {
+	Namespace string `json:"namespace,omitempty"` // default argo
+	ConfigMap string `json:"configMap,omitempty"` // default workflow-controller-configmap
+	URL       string `json:"url,omitempty"`       // the Workflows server's external URL
+}
+
+// Identity describes the identity provider behind Dex.
+type Identity struct {
+	Provider string `json:"provider,omitempty"` // aws-iam-identity-center or generic
+	// GroupsFile is the JSON `aws identitystore list-groups` prints.
+	GroupsFile string `json:"groupsFile,omitempty"`
+	// Groups known inline.
+	Groups []Group `json:"groups,omitempty"`
+	// SendsGroupIDs: the provider puts group IDs, not names, in the groups
+	// claim. Default true for AWS IAM Identity Center.
+	SendsGroupIDs *bool `json:"sendsGroupIDs,omitempty"`
+}
+
+// Group is one group of the identity provider.
+type Group struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+}
+
+// Invariant is a promise about who holds one permission:
+// "only groups X, Y may sync applications prod/*".
+type Invariant struct {
+	Name     string `json:"name"`
+	Resource string `json:"resource"`
+	Action   string `json:"action"`
+	Object   string `json:"object"`
+	// Only these subjects (group names or IDs, roles, users) may hold it.
+	Only []string `json:"only,omitempty"`
+	// Never: these subjects must not hold it.
+	Never []string `json:"never,omitempty"`
+	// Always: these subjects must hold it (no lock-out).
+	Always []string `json:"always,omitempty"`
+}
+
+// BreakGlass lists requesters whose changes are allowed with a warning.
+type BreakGlass struct {
+	Users           []string `json:"users,omitempty"`
+	Groups          []string `json:"groups,omitempty"`
+	ServiceAccounts []string `json:"serviceAccounts,omitempty"` // namespace/name
+}
+
+// Defaults configures the mutating webhook.
+type Defaults struct {
+	// Disabled turns defaulting off.
+	Disabled bool `json:"disabled,omitempty"`
+	// InAudit applies defaults in audit mode too.
+	InAudit bool `json:"inAudit,omitempty"`
+}
+
+// SecretAccess says whether argoguard reads referenced Secrets.
+type SecretAccess struct {
+	Read bool `json:"read,omitempty"`
+}
+
+// Parse reads settings from YAML or JSON, strictly: an unknown field is an
+// error. dir is where relative groupsFile paths are read from. Defaults are
+// applied and the result validated.
+func Parse(data []byte, dir string) (*Settings, error) {
+	var s Settings
+	if err := yaml.UnmarshalStrict(data, &s); err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+	s.Dir = dir
+	s.applyDefaults()
+	if s.Identity.GroupsFile != "" {
+		groups, err := s.readGroupsFile()
+		if err != nil {
+			return nil, err
+		}
+		s.Identity.Groups = append(s.Identity.Groups, groups...)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// Load reads the settings file at path.
+func Load(path string) (*Settings, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+	return Parse(data, filepath.Dir(path))
+}
+
+// Default returns the settings used when none are given: enforce mode, the
+// stock names and namespaces, no expectations.
+func Default() *Settings {
+	s := &Settings{}
+	s.applyDefaults()
+	return s
+}
+
+func (s *Settings) applyDefaults() {
+	def := func(v *string, d string) {
+		if *v == "" {
+			*v = d
+		}
+	}
+	def((*string)(&s.Mode), string(ModeEnforce))
+	def(&s.ArgoCD.Namespace, "argocd")
+	def(&s.ArgoCD.ConfigMap, "argocd-cm")
+	def(&s.ArgoCD.RBACConfigMap, "argocd-rbac-cm")
+	def(&s.Workflows.Namespace, "argo")
+	def(&s.Workflows.ConfigMap, "workflow-controller-configmap")
+}
+
+// awsGroups is the JSON `aws identitystore list-groups` prints.
+type awsGroups struct {
+	Groups []struct {
+		GroupID     string `json:"GroupId"`
+		DisplayName string `json:"DisplayName"`
+	} `json:"Groups"`
+}
+
+func (s *Settings) readGroupsFile() ([]Group, error) {
+	path := s.Identity.GroupsFile
+	if !filepath.IsAbs(path) && s.Dir != "" {
+		path = filepath.Join(s.Dir, path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("settings: identity.groupsFile: %w", err)
+	}
+	var parsed awsGroups
+	if err := json.Unmarshal(data, &parsed); err != nil {
+		return nil, fmt.Errorf("settings: identity.groupsFile %s: not the JSON of `aws identitystore list-groups`: %w", path, err)
+	}
+	out := make([]Group, 0, len(parsed.Groups))
+	for i, g := range parsed.Groups {
+		if g.GroupID == "" {
+			return nil, fmt.Errorf("settings: identity.groupsFile %s: Groups[%d] has no GroupId", path, i)
+		}
+		out = append(out, Group{ID: g.GroupID, Name: g.DisplayName})
+	}
+	return out, nil
+}
+
+// Validate checks the settings and names the first bad field.
+func (s *Settings) Validate() error {
+	if s.Mode != ModeEnforce && s.Mode != ModeAudit {
+		return fmt.Errorf("settings: mode: %q is neither enforce nor audit", s.Mode)
+	}
+	for id, a := range s.Rules {
+		switch a {
+		case "deny", "warn", "audit":
+		default:
+			return fmt.Errorf("settings: rules[%s]: action %q is not deny, warn or audit", id, a)
+		}
+	}
+	seen := map[string]bool{}
+	for i, g := range s.Identity.Groups {
+		if strings.TrimSpace(g.ID) == "" {
+			return fmt.Errorf("settings: identity.groups[%d]: id is empty", i)
+		}
+		if seen[g.ID] {
+			return fmt.Errorf("settings: identity.groups[%d]: group id %q listed twice", i, g.ID)
+		}
+		seen[g.ID] = true
+	}
+	for i, inv := range s.Invariants {
+		if inv.Resource == "" || inv.Action == "" || inv.Object == "" {
+			return fmt.Errorf("settings: invariants[%d] (%s): resource, action and object are required", i, inv.Name)
+		}
+		if len(inv.Only)+len(inv.Never)+len(inv.Always) == 0 {
+			return fmt.Errorf("settings: invariants[%d] (%s): give at least one of only, never, always", i, inv.Name)
+		}
+	}
+	return nil
+}
+
+// SendsGroupIDs reports whether the provider sends group IDs (true for AWS
+// IAM Identity Center unless set otherwise).
+func (s *Settings) SendsGroupIDs() bool {
+	if s.Identity.SendsGroupIDs != nil {
+		return *s.Identity.SendsGroupIDs
+	}
+	return s.Identity.Provider == ProviderAWS
+}
+
+// KnowsGroups reports whether a group list was configured.
+func (s *Settings) KnowsGroups() bool { return len(s.Identity.Groups) > 0 }
+
+// GroupByID returns the group with that ID.
+func (s *Settings) GroupByID(id string) (Group, bool) {
+	for _, g := range s.Identity.Groups {
+		if g.ID == id {
+			return g, true
+		}
+	}
+	return Group{}, false
+}
+
+// GroupByName returns the group with that display name.
+func (s *Settings) GroupByName(name string) (Group, bool) {
+	for _, g := range s.Identity.Groups {
+		if g.Name != "" && g.Name == name {
+			return g, true
+		}
+	}
+	return Group{}, false
+}
+
+// ResolveSubject turns a group display name into the subject the provider
+// sends (its ID when SendsGroupIDs); anything else is returned unchanged.
+func (s *Settings) ResolveSubject(nameOrID string) string {
+	if _, ok := s.GroupByID(nameOrID); ok {
+		return nameOrID
+	}
+	if g, ok := s.GroupByName(nameOrID); ok && s.SendsGroupIDs() {
+		return g.ID
+	}
+	return nameOrID
+}
+
+// DisplayName returns "name (id)" for a known group ID, else the subject.
+func (s *Settings) DisplayName(subject string) string {
+	if g, ok := s.GroupByID(subject); ok && g.Name != "" {
+		return g.Name + " (" + g.ID + ")"
+	}
+	return subject
+}
