@@ -1,0 +1,276 @@
+package rbac
+
+import (
+	"errors"
+	"fmt"
+)
+
+// MaxRoleHops is casbin's default role manager depth (NewRoleManagerImpl(10)):
+// a role reached through at most 10 g links applies, an 11th does not.
+const MaxRoleHops = 10
+
+// rule is one loaded p line with its patterns compiled for the match mode.
+type rule struct {
+	line          *Line
+	res, act, obj matcher
+}
+
+// Enforcer answers requests as Argo CD's rbac.Enforcer does with
+// SetBuiltinPolicy(builtin), SetUserPolicy(policy), SetDefaultRole and
+// SetMatchMode. It evaluates the casbin model directly: for one subject,
+// the result is "some allow matched, no deny matched, and no invalid regex
+// was reached" (casbin's some(allow) && !some(deny) effect, which reads
+// every line unless a deny stops it, and whose matcher panics on an invalid
+// regex). The test suite checks it against casbin itself.
+//
+// An Enforcer is read-only after NewEnforcer and safe for concurrent use.
+type Enforcer struct {
+	policy      *Policy
+	regex       bool
+	defaultRole string
+
+	rules     []rule           // built-in then user p lines, in load order
+	bySubject map[string][]int // p subject -> indexes into rules
+	links     map[string][]string
+	linkLines map[string][]*Line // member -> g lines naming it first
+	roleOf    map[string][]string
+}
+
+// ErrInvalidPolicy is returned (wrapped) when a policy has lines Argo CD refuses.
+var ErrInvalidPolicy = errors.New("policy has lines Argo CD refuses")
+
+// NewEnforcer: built-in policy + p's lines + p.Default + p.MatchMode, as
+// Argo CD's enforcer with SetBuiltinPolicy/SetUserPolicy/SetDefaultRole/
+// SetMatchMode. Error if p has Errors.
+func NewEnforcer(p *Policy) (*Enforcer, error) {
+	if !p.Valid() {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidPolicy, p.Err())
+	}
+	return newEnforcer(p, p.Default, true), nil
+}
+
+// NewEnforcerWith is NewEnforcer with the default role given explicitly and
+// the built-in policy optional (`rbac can --default-role`, `--use-builtin-policy`).
+func NewEnforcerWith(p *Policy, defaultRole string, useBuiltin bool) (*Enforcer, error) {
+	if !p.Valid() {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidPolicy, p.Err())
+	}
+	return newEnforcer(p, defaultRole, useBuiltin), nil
+}
+
+func newEnforcer(p *Policy, defaultRole string, useBuiltin bool) *Enforcer {
+	e := &Enforcer{
+		policy:      p,
+		regex:       p.Regex(),
+		defaultRole: defaultRole,
+		bySubject:   map[string][]int{},
+		links:       map[string][]string{},
+		linkLines:   map[string][]*Line{},
+		roleOf:      map[string][]string{},
+	}
+	cache := map[string]matcher{}
+	compile := func(s string) matcher {
+		m, ok := cache[s]
+		if !ok {
+			m = compilePattern(s, e.regex)
+			cache[s] = m
+		}
+		return m
+	}
+	var all []*Line
+	if useBuiltin {
+		all = append(all, builtinLines...)
+	}
+	all = append(all, p.Lines...)
+	for _, l := range all {
+		switch l.Type {
+		case "p":
+			e.bySubject[l.Subject()] = append(e.bySubject[l.Subject()], len(e.rules))
+			e.rules = append(e.rules, rule{line: l, res: compile(l.Resource()), act: compile(l.Action()), obj: compile(l.Object())})
+		case "g":
+			e.links[l.Subject()] = append(e.links[l.Subject()], l.Role())
+			e.linkLines[l.Subject()] = append(e.linkLines[l.Subject()], l)
+			e.roleOf[l.Role()] = append(e.roleOf[l.Role()], l.Subject())
+		}
+	}
+	return e
+}
+
+// Policy returns the policy the enforcer was built from.
+func (e *Enforcer) Policy() *Policy { return e.policy }
+
+// DefaultRole returns the default role in use ("" for none).
+func (e *Enforcer) DefaultRole() string { return e.defaultRole }
+
+// Regex reports whether the enforcer matches in regex mode.
+func (e *Enforcer) Regex() bool { return e.regex }
+
+// Enforce answers Argo CD's Enforcer.Enforce(sub, res, act, obj): the
+// default role first (as its own subject), then the subject.
+func (e *Enforcer) Enforce(sub, res, act, obj string) bool {
+	if e.defaultRole != "" && e.EnforceSubject(e.defaultRole, res, act, obj) {
+		return true
+	}
+	return e.EnforceSubject(sub, res, act, obj)
+}
+
+// EnforceSubject is one casbin Enforce call: the subject alone, without the
+// default role.
+func (e *Enforcer) EnforceSubject(sub, res, act, obj string) bool {
+	return e.Decide(sub, res, act, obj).Allowed
+}
+
+// EnforceClaims answers as Argo CD's server does for a logged-in user
+// (server/rbacpolicy EnforceClaims): the default role, then the user id,
+// then each group, but a group only if it is the first field of some g
+// line. Each subject is evaluated separately, so a deny only blocks the
+// subject it matches.
+func (e *Enforcer) EnforceClaims(user string, groups []string, res, act, obj string) bool {
+	if e.Enforce(user, res, act, obj) {
+		return true
+	}
+	for _, g := range groups {
+		if e.IsGroupSubject(g) && e.Enforce(g, res, act, obj) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsGroupSubject reports whether Argo CD's server would evaluate a group
+// claim value: only when it is the first field of some g line (user policy
+// or built-in).
+func (e *Enforcer) IsGroupSubject(name string) bool { return len(e.links[name]) > 0 }
+
+// Decision explains one subject's casbin evaluation.
+type Decision struct {
+	Allowed bool
+	// Allow and Deny are the lines that matched, in load order.
+	Allow []*Line
+	Deny  []*Line
+	// Broken are regex-mode lines with an invalid pattern that the request
+	// reached; any of them makes casbin fail the request.
+	Broken []*Line
+}
+
+// Decide evaluates one subject (no default role) and says which lines
+// matched.
+func (e *Enforcer) Decide(sub, res, act, obj string) Decision {
+	var d Decision
+	for _, role := range e.Roles(sub) {
+		for _, i := range e.bySubject[role] {
+			r := &e.rules[i]
+			ok, broken := r.res.match(res, e.regex)
+			if !broken && ok {
+				ok, broken = r.act.match(act, e.regex)
+				if !broken && ok {
+					ok, broken = r.obj.match(obj, e.regex)
+				}
+			}
+			switch {
+			case broken:
+				d.Broken = append(d.Broken, r.line)
+			case !ok:
+			case r.line.Effect() == "allow":
+				d.Allow = append(d.Allow, r.line)
+			case r.line.Effect() == "deny":
+				d.Deny = append(d.Deny, r.line)
+			}
+		}
+	}
+	sortLines(d.Allow)
+	sortLines(d.Deny)
+	sortLines(d.Broken)
+	d.Allowed = len(d.Allow) > 0 && len(d.Deny) == 0 && len(d.Broken) == 0
+	return d
+}
+
+// Roles returns sub and every name it reaches through g lines within
+// MaxRoleHops links (breadth first, shortest distance, as casbin's role
+// manager), sub first. Cycles are harmless.
+func (e *Enforcer) Roles(sub string) []string {
+	out := []string{sub}
+	seen := map[string]bool{sub: true}
+	frontier := []string{sub}
+	for hop := 0; hop < MaxRoleHops && len(frontier) > 0; hop++ {
+		var next []string
+		for _, n := range frontier {
+			for _, r := range e.links[n] {
+				if !seen[r] {
+					seen[r] = true
+					out = append(out, r)
+					next = append(next, r)
+				}
+			}
+		}
+		frontier = next
+	}
+	return out
+}
+
+// Members returns every name that reaches role through g lines within
+// MaxRoleHops links (role itself excluded).
+func (e *Enforcer) Members(role string) []string {
+	var out []string
+	for name := range e.names() {
+		if name == role {
+			continue
+		}
+		for _, r := range e.Roles(name)[1:] {
+			if r == role {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	sortStrings(out)
+	return out
+}
+
+// names returns every subject and role named in the loaded lines.
+func (e *Enforcer) names() map[string]bool {
+	out := map[string]bool{}
+	for s := range e.bySubject {
+		out[s] = true
+	}
+	for s, roles := range e.links {
+		out[s] = true
+		for _, r := range roles {
+			out[r] = true
+		}
+	}
+	return out
+}
+
+// Path returns the chain of g lines by which sub reaches role (nil when
+// sub == role or it does not reach it).
+func (e *Enforcer) Path(sub, role string) []*Line {
+	if sub == role {
+		return nil
+	}
+	type step struct {
+		name string
+		via  []*Line
+	}
+	seen := map[string]bool{sub: true}
+	frontier := []step{{name: sub}}
+	for hop := 0; hop < MaxRoleHops && len(frontier) > 0; hop++ {
+		var next []step
+		for _, s := range frontier {
+			for _, l := range e.linkLines[s.name] {
+				r := l.Role()
+				if seen[r] {
+					continue
+				}
+				seen[r] = true
+				via := append(append([]*Line(nil), s.via...), l)
+				if r == role {
+					return via
+				}
+				next = append(next, step{name: r, via: via})
+			}
+		}
+		frontier = next
+	}
+	return nil
+}
