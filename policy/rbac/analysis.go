@@ -1,0 +1,272 @@
+package rbac
+
+import (
+	"sort"
+	"strings"
+)
+
+// Names returns every subject and role named in the loaded lines (built-in
+// policy included), sorted.
+func (e *Enforcer) Names() []string {
+	set := e.names()
+	out := make([]string, 0, len(set))
+	for n := range set {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IsRole reports whether name is used as a role rather than as a login
+// identity: it starts with role: or proj:, or it only ever appears as the
+// role of g lines.
+func (e *Enforcer) IsRole(name string) bool {
+	if strings.HasPrefix(name, "role:") || strings.HasPrefix(name, "proj:") {
+		return true
+	}
+	return len(e.roleOf[name]) > 0 && len(e.links[name]) == 0 && len(e.bySubject[name]) == 0
+}
+
+// Principals returns the names that can be a login identity (user id or
+// group claim value): every name that is not a role, sorted.
+func (e *Enforcer) Principals() []string {
+	var out []string
+	for _, n := range e.Names() {
+		if !e.IsRole(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Grant says that a subject holds a permission and why.
+type Grant struct {
+	Subject string `json:"subject"`
+	// Role is true when Subject is a role, not a login identity.
+	Role bool `json:"role,omitempty"`
+	// Line is the first allow line that matches.
+	Line *Line `json:"line"`
+	// Via is the chain of g lines from Subject to Line's subject.
+	Via []*Line `json:"via,omitempty"`
+	// IgnoredAsGroup: Subject is the first field of no g line, so Argo CD's
+	// server never evaluates it as a group claim (it still works as a user id).
+	IgnoredAsGroup bool `json:"ignoredAsGroup,omitempty"`
+}
+
+// WhoCanResult answers "who may do act on res obj".
+type WhoCanResult struct {
+	Resource string `json:"resource"`
+	Action   string `json:"action"`
+	Object   string `json:"object"`
+	// Everyone: policy.default grants it, so every authenticated user (and
+	// anonymous users if enabled) holds it; DefaultGrant says how.
+	Everyone     bool   `json:"everyone"`
+	DefaultGrant *Grant `json:"defaultGrant,omitempty"`
+	// Subjects hold it on their own (without the default role), sorted.
+	Subjects []Grant `json:"subjects"`
+}
+
+// WhoCan lists every subject named in the policy that may do act on res obj,
+// with the line that grants it.
+func (e *Enforcer) WhoCan(res, act, obj string) WhoCanResult {
+	out := WhoCanResult{Resource: res, Action: act, Object: obj, Subjects: []Grant{}}
+	if e.defaultRole != "" {
+		if g, ok := e.grant(e.defaultRole, res, act, obj); ok {
+			out.Everyone = true
+			out.DefaultGrant = &g
+		}
+	}
+	for _, n := range e.Names() {
+		if g, ok := e.grant(n, res, act, obj); ok {
+			out.Subjects = append(out.Subjects, g)
+		}
+	}
+	return out
+}
+
+func (e *Enforcer) grant(sub, res, act, obj string) (Grant, bool) {
+	d := e.Decide(sub, res, act, obj)
+	if !d.Allowed {
+		return Grant{}, false
+	}
+	return Grant{
+		Subject:        sub,
+		Role:           e.IsRole(sub),
+		Line:           d.Allow[0],
+		Via:            e.Path(sub, d.Allow[0].Subject()),
+		IgnoredAsGroup: !e.IsRole(sub) && !e.IsGroupSubject(sub),
+	}, true
+}
+
+// Permission is one p line that applies to a subject.
+type Permission struct {
+	Resource string `json:"resource"`
+	Action   string `json:"action"`
+	Object   string `json:"object"`
+	Effect   string `json:"effect"`
+	// Line is the p line; Via the g lines that lead to its subject.
+	Line *Line   `json:"line"`
+	Via  []*Line `json:"via,omitempty"`
+	// FromDefault: the permission comes from policy.default (every user).
+	FromDefault bool `json:"fromDefault,omitempty"`
+}
+
+// Key identifies the permission's patterns and effect.
+func (p Permission) Key() PermissionKey {
+	return PermissionKey{p.Resource, p.Action, p.Object, p.Effect}
+}
+
+// PermissionKey is a permission without its origin.
+type PermissionKey struct{ Resource, Action, Object, Effect string }
+
+func (k PermissionKey) String() string {
+	return k.Effect + " " + k.Action + " " + k.Resource + " " + k.Object
+}
+
+// Permissions returns every p line that applies to sub: its own, its roles'
+// (within MaxRoleHops), and, unless withDefault is false, the default
+// role's. Lines whose effect is neither allow nor deny are included as
+// written (they do nothing).
+func (e *Enforcer) Permissions(sub string, withDefault bool) []Permission {
+	var out []Permission
+	seen := map[*Line]bool{}
+	add := func(from string, fromDefault bool) {
+		for _, role := range e.Roles(from) {
+			for _, i := range e.bySubject[role] {
+				l := e.rules[i].line
+				if seen[l] {
+					continue
+				}
+				seen[l] = true
+				out = append(out, Permission{
+					Resource: l.Resource(), Action: l.Action(), Object: l.Object(), Effect: l.Effect(),
+					Line: l, Via: e.Path(from, role), FromDefault: fromDefault,
+				})
+			}
+		}
+	}
+	add(sub, false)
+	if withDefault && e.defaultRole != "" && e.defaultRole != sub {
+		add(e.defaultRole, true)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].FromDefault != out[j].FromDefault {
+			return !out[i].FromDefault
+		}
+		return lineLess(out[i].Line, out[j].Line)
+	})
+	return out
+}
+
+// EveryoneSubject stands for "every authenticated user" (policy.default) in
+// diffs.
+const EveryoneSubject = "<every user (policy.default)>"
+
+// Change is one permission a subject gains or loses between two policies.
+type Change struct {
+	Subject string        `json:"subject"`
+	Gained  bool          `json:"gained"`
+	Perm    PermissionKey `json:"permission"`
+	// Line is the line responsible: in the new policy for a gained allow or
+	// a removed deny's replacement; in the old policy for a loss.
+	Line *Line `json:"line,omitempty"`
+}
+
+// Describe renders "gains allow sync applications prod/*".
+func (c Change) Describe() string {
+	verb := "loses"
+	if c.Gained {
+		verb = "gains"
+	}
+	return c.Subject + " " + verb + " " + c.Perm.String()
+}
+
+// DiffResult is the semantic difference between two policies.
+type DiffResult struct {
+	// Changes per login identity (roles are expanded to the names that hold
+	// them; EveryoneSubject for policy.default), sorted by subject.
+	Changes []Change `json:"changes"`
+	// MatchModeChanged: glob <-> regex changes what every pattern means.
+	MatchModeChanged bool   `json:"matchModeChanged,omitempty"`
+	OldDefault       string `json:"oldDefault"`
+	NewDefault       string `json:"newDefault"`
+}
+
+// Gains returns only the gained changes.
+func (d DiffResult) Gains() []Change {
+	var out []Change
+	for _, c := range d.Changes {
+		if c.Gained {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Diff compares what every login identity (and every user through
+// policy.default) holds under old and new. It compares effective
+// permissions, not text: moving a line between keys, reordering, or
+// granting through a different role with the same result is no change.
+// Gaining an allow or losing a deny is a gain; the reverse is a loss.
+// Permissions are compared as written patterns (two different patterns
+// that happen to cover the same requests still show as a change).
+func Diff(old, new *Enforcer) DiffResult {
+	res := DiffResult{
+		MatchModeChanged: old.regex != new.regex,
+		OldDefault:       old.defaultRole,
+		NewDefault:       new.defaultRole,
+	}
+	subjects := map[string]bool{}
+	for _, e := range []*Enforcer{old, new} {
+		for _, p := range e.Principals() {
+			subjects[p] = true
+		}
+	}
+	names := make([]string, 0, len(subjects))
+	for n := range subjects {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	res.Changes = append(res.Changes, diffSubject(EveryoneSubject, permsOf(old, old.defaultRole), permsOf(new, new.defaultRole))...)
+	for _, n := range names {
+		res.Changes = append(res.Changes, diffSubject(n, permsOf(old, n), permsOf(new, n))...)
+	}
+	return res
+}
+
+func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
+	out := map[PermissionKey]*Line{}
+	if sub == "" {
+		return out
+	}
+	for _, p := range e.Permissions(sub, false) {
+		if p.Effect != "allow" && p.Effect != "deny" {
+			continue // does nothing either way
+		}
+		if _, ok := out[p.Key()]; !ok {
+			out[p.Key()] = p.Line
+		}
+	}
+	return out
+}
+
+func diffSubject(sub string, old, new map[PermissionKey]*Line) []Change {
+	var out []Change
+	for k, l := range new {
+		if _, ok := old[k]; !ok {
+			out = append(out, Change{Subject: sub, Gained: k.Effect == "allow", Perm: k, Line: l})
+		}
+	}
+	for k, l := range old {
+		if _, ok := new[k]; !ok {
+			out = append(out, Change{Subject: sub, Gained: k.Effect == "deny", Perm: k, Line: l})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Gained != out[j].Gained {
+			return out[i].Gained
+		}
+		return out[i].Perm.String() < out[j].Perm.String()
+	})
+	return out
+}
