@@ -124,12 +124,17 @@ func (r *Registry) Evaluate(s *Snapshot, actions map[string]Action) ([]Finding, 
 		if err != nil {
 			return out, err
 		}
-		action := rule.Action
+		action, overridden := rule.Action, false
 		if a, ok := actions[rule.ID]; ok {
-			action = a
+			action, overridden = a, true
 		}
 		for _, f := range found {
-			f.RuleID, f.Severity, f.Action = rule.ID, rule.Severity, action
+			// A rule may soften one finding (f.Action set, e.g. a guess
+			// reported as warn); the settings' override always wins.
+			if f.Action == "" || overridden {
+				f.Action = action
+			}
+			f.RuleID, f.Severity = rule.ID, rule.Severity
 			out = append(out, f)
 		}
 	}

@@ -62,7 +62,7 @@ func TestEnforceArgoCDFacts(t *testing.T) {
 			"policy.csv":       "p, bob, applications, get, .*, allow\np, bob, applications, (, .*, allow\np, bob, clusters, get, .*, allow",
 		}, []query{
 			{"bob", "applications", "get", "p/a", false}, // act "(" reached after res matched
-			{"bob", "clusters", "get", "x", true},       // res "applications" does not match "clusters": act not reached
+			{"bob", "clusters", "get", "x", true},        // res "applications" does not match "clusters": act not reached
 		}},
 		{"typo match mode is glob", map[string]string{
 			"policy.matchMode": "Regex",

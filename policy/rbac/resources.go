@@ -156,3 +156,9 @@ func KnownResources() []string {
 	sortStrings(out)
 	return out
 }
+
+// KnownResource reports whether the server enforces resource.
+func KnownResource(resource string) bool {
+	_, ok := serverActions[resource]
+	return ok
+}

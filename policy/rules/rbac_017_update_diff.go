@@ -1,0 +1,78 @@
+package rules
+
+// RBAC-017 reports, on an UPDATE of argocd-rbac-cm, who gains which
+// permission: a semantic diff of the old and new policy, so reviewers see
+// the effect of a change rather than its text.
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/rbac"
+)
+
+func init() {
+	register(policy.Rule{
+		ID: "RBAC-017", Title: "Change grants new permissions",
+		Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
+		Doc: "On an update of argocd-rbac-cm argoguard compares what every user, group and the default role " +
+			"hold before and after (roles expanded, reordering and moves between keys ignored) and lists who gains " +
+			"what, so that an approval is an approval of the effect. A new allow or a removed deny is a gain; a " +
+			"switch between glob and regex matching is reported as well.",
+		Check: checkRBACUpdateDiff,
+	})
+}
+
+func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
+	in, ok := loadRBAC(s)
+	if !ok || in.enf == nil || s.Old == nil || s.Operation != "UPDATE" ||
+		(s.Changed != nil && *s.Changed != in.obj.Ref) {
+		return nil
+	}
+	old, err := rbac.NewEnforcer(rbac.Parse(s.Old.Data))
+	if err != nil {
+		old, _ = rbac.NewEnforcerWith(&rbac.Policy{}, "", true) // the old policy did not load: Argo CD had only the built-ins
+	}
+	diff := rbac.Diff(old, in.enf)
+	bySubject := map[string][]rbac.Change{}
+	for _, c := range diff.Gains() {
+		bySubject[c.Subject] = append(bySubject[c.Subject], c)
+	}
+	subjects := make([]string, 0, len(bySubject))
+	for sub := range bySubject {
+		subjects = append(subjects, sub)
+	}
+	sort.Strings(subjects)
+	var out []policy.Finding
+	if diff.MatchModeChanged {
+		out = append(out, policy.Finding{
+			Location: in.atKey(rbac.KeyMatchMode),
+			Message:  "match mode changes between glob and regex: every pattern changes meaning",
+			Fix:      "review every line under the new match mode",
+		})
+	}
+	for _, sub := range subjects {
+		cs := bySubject[sub]
+		var perms []string
+		for _, c := range cs {
+			perms = append(perms, strings.TrimPrefix(c.Perm.String(), "allow "))
+		}
+		loc := in.at(rbac.KeyPolicyCSV, 0)
+		if l := cs[0].Line; l != nil && !l.Builtin() && cs[0].Perm.Effect == "allow" {
+			loc = in.atLine(l)
+		}
+		msg := fmt.Sprintf("%s gains %s", in.set.DisplayName(sub), perms[0])
+		if len(perms) > 1 {
+			msg += fmt.Sprintf(" and %d more", len(perms)-1)
+		}
+		out = append(out, policy.Finding{
+			Location: loc,
+			Message:  msg,
+			Detail:   "gains: " + strings.Join(perms, "; "),
+			Fix:      "make sure the change is meant to grant this",
+		})
+	}
+	return out
+}

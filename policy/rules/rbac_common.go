@@ -1,0 +1,180 @@
+package rules
+
+// Shared by the RBAC rules (rbac_*.go): argocd-rbac-cm parsed once per
+// object, locations that point at the line, and the identity helpers that
+// say whether a subject is a group, a user or a role.
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/rbac"
+	"github.com/argoguard/argoguard/settings"
+)
+
+// rbacInput is argocd-rbac-cm as the RBAC rules see it.
+type rbacInput struct {
+	obj *policy.Object
+	pol *rbac.Policy
+	// enf is nil when the policy has lines Argo CD refuses (RBAC-001 says
+	// so); rules that need decisions stay silent then.
+	enf *rbac.Enforcer
+	set *settings.Settings
+	// accounts are argocd-cm's local accounts (accounts.<name>), when known.
+	accounts map[string]bool
+}
+
+// rbacCache keeps the last parsed policy: every RBAC rule of one
+// evaluation reads the same object, and parsing a 10,000-line policy 21
+// times would dominate the check. The entry is reused only when the object
+// pointer and the relevant data are unchanged.
+var rbacCache struct {
+	sync.Mutex
+	obj               *policy.Object
+	composed, def, mm string
+	scopes            string
+	in                *rbacInput
+}
+
+// loadRBAC returns the snapshot's argocd-rbac-cm, parsed, or false when the
+// snapshot has none.
+func loadRBAC(s *policy.Snapshot) (*rbacInput, bool) {
+	obj := s.RBACCM
+	if obj == nil {
+		return nil, false
+	}
+	set := s.Settings
+	if set == nil {
+		set = settings.Default()
+	}
+	composed := rbac.Compose(obj.Data)
+	d := obj.Data
+	rbacCache.Lock()
+	defer rbacCache.Unlock()
+	c := &rbacCache
+	if c.in != nil && c.obj == obj && c.composed == composed && c.def == d[rbac.KeyDefault] &&
+		c.mm == d[rbac.KeyMatchMode] && c.scopes == d[rbac.KeyScopes] {
+		in := *c.in
+		in.set, in.accounts = set, localAccounts(s)
+		return &in, true
+	}
+	in := parseRBAC(obj)
+	c.obj, c.composed, c.def, c.mm, c.scopes, c.in = obj, composed, d[rbac.KeyDefault], d[rbac.KeyMatchMode], d[rbac.KeyScopes], in
+	out := *in
+	out.set, out.accounts = set, localAccounts(s)
+	return &out, true
+}
+
+func parseRBAC(obj *policy.Object) *rbacInput {
+	in := &rbacInput{obj: obj, pol: rbac.Parse(obj.Data)}
+	if enf, err := rbac.NewEnforcer(in.pol); err == nil {
+		in.enf = enf
+	}
+	return in
+}
+
+// at locates a finding on a policy line (with the file line when the CLI
+// read the object from a file with a block scalar).
+func (in *rbacInput) at(key string, line int) policy.Location {
+	loc := policy.Location{Object: in.obj.Ref, Key: key, Line: line}
+	if src := in.obj.Source; src != nil && line > 0 {
+		if start, ok := src.KeyLines[key]; ok && start > 0 {
+			loc.File, loc.FileLine = src.File, start+line-1
+		}
+	}
+	return loc
+}
+
+func (in *rbacInput) atLine(l *rbac.Line) policy.Location { return in.at(l.Key, l.Line) }
+
+// atKey locates a finding on a single-value key (policy.default, scopes).
+func (in *rbacInput) atKey(key string) policy.Location { return in.at(key, 1) }
+
+// userLines are the lines the user wrote (no built-in policy).
+func (in *rbacInput) userLines() []*rbac.Line { return in.pol.Lines }
+
+// adminSubjects are the settings' admin groups as names and as the IDs the
+// provider sends.
+func (in *rbacInput) adminSubjects() map[string]bool {
+	out := map[string]bool{}
+	for _, a := range in.set.AdminGroups {
+		out[a] = true
+		out[in.set.ResolveSubject(a)] = true
+		if g, ok := in.set.GroupByName(a); ok {
+			out[g.ID] = true
+		}
+	}
+	return out
+}
+
+// groupIDPattern is an IAM Identity Center Identity Store GroupId.
+var groupIDPattern = regexp.MustCompile(`^([0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// isGroupIDShape reports whether s is shaped like a GroupId in any case.
+func isGroupIDShape(s string) bool { return groupIDPattern.MatchString(strings.ToLower(s)) }
+
+// isRoleName: role:..., proj:... (and the built-in role names).
+func isRoleName(s string) bool {
+	return strings.HasPrefix(s, "role:") || strings.HasPrefix(s, "proj:")
+}
+
+// isUserName: an e-mail address or Argo CD's local admin user; such
+// subjects are user ids, not groups.
+func isUserName(s string) bool { return strings.Contains(s, "@") || s == rbac.UserAdmin }
+
+// groupCandidate reports whether a subject should be treated as an
+// identity-provider group: a known group (ID or name), or, when nothing
+// marks it as a role or a user, any other name.
+func (in *rbacInput) groupCandidate(sub string) bool {
+	if _, ok := in.set.GroupByID(sub); ok {
+		return true
+	}
+	if _, ok := in.set.GroupByName(sub); ok {
+		return true
+	}
+	return !isRoleName(sub) && !isUserName(sub) && !in.isLocalAccount(sub)
+}
+
+// isLocalAccount reports whether argocd-cm declares accounts.<name>.
+func (in *rbacInput) isLocalAccount(sub string) bool { return in.accounts[sub] }
+
+// localAccounts reads the account names of argocd-cm's accounts.<name> keys.
+func localAccounts(s *policy.Snapshot) map[string]bool {
+	out := map[string]bool{}
+	if s.ArgoCDCM == nil {
+		return out
+	}
+	for k := range s.ArgoCDCM.Data {
+		if name, ok := strings.CutPrefix(k, "accounts."); ok {
+			name, _, _ = strings.Cut(name, ".")
+			out[name] = true
+		}
+	}
+	return out
+}
+
+// rolesUsed returns the role of every user g line (second field).
+func (in *rbacInput) gLines() []*rbac.Line {
+	var out []*rbac.Line
+	for _, l := range in.pol.Lines {
+		if l.Type == "g" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (in *rbacInput) pLines() []*rbac.Line {
+	var out []*rbac.Line
+	for _, l := range in.pol.Lines {
+		if l.Type == "p" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// quoteField shows a field value with its spaces visible.
+func quoteField(s string) string { return `"` + s + `"` }

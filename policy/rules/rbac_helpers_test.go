@@ -1,0 +1,141 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/settings"
+)
+
+var rbacRef = policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-rbac-cm"}
+
+// rbacSnap is the "minimal valid object + tweak" fixture: argocd-rbac-cm
+// with the given data and settings (YAML, "" for defaults).
+func rbacSnap(t *testing.T, data map[string]string, settingsYAML string) *policy.Snapshot {
+	t.Helper()
+	set := settings.Default()
+	if settingsYAML != "" {
+		var err error
+		if set, err = settings.Parse([]byte(settingsYAML), t.TempDir()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &policy.Snapshot{Settings: set, RBACCM: &policy.Object{Ref: rbacRef, Data: data}}
+}
+
+// run evaluates one rule and returns its findings as "key:line action message".
+func run(t *testing.T, id string, s *policy.Snapshot) []policy.Finding {
+	t.Helper()
+	rule, ok := registry.Rule(id)
+	if !ok {
+		t.Fatalf("rule %s not registered", id)
+	}
+	found := rule.Check(s)
+	for i := range found {
+		if found[i].Action == "" {
+			found[i].Action = rule.Action
+		}
+		if found[i].Message == "" || found[i].Location.Object != s.RBACCM.Ref {
+			t.Errorf("%s finding without message or object: %+v", id, found[i])
+		}
+		if n := len(found[i].Short()); n > 200 {
+			t.Errorf("%s message too long for a warning (%d): %s", id, n, found[i].Short())
+		}
+	}
+	return found
+}
+
+// lines returns the sorted line numbers of findings.
+func lines(fs []policy.Finding) []int {
+	var out []int
+	for _, f := range fs {
+		out = append(out, f.Location.Line)
+	}
+	sort.Ints(out)
+	return out
+}
+
+func sameInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// ruleCase is one row of a rule's table: data, settings, the lines that
+// must be reported (nil: none) and text the first message must contain.
+type ruleCase struct {
+	name     string
+	data     map[string]string
+	settings string
+	lines    []int
+	contains string
+}
+
+func runTable(t *testing.T, id string, cases []ruleCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := run(t, id, rbacSnap(t, tc.data, tc.settings))
+			if got := lines(fs); !sameInts(got, tc.lines) {
+				for _, f := range fs {
+					t.Log(f.Short())
+				}
+				t.Fatalf("%s reported lines %v, want %v", id, got, tc.lines)
+			}
+			if tc.contains != "" && !strings.Contains(fs[0].Message+" "+fs[0].Detail+" "+fs[0].Fix, tc.contains) {
+				t.Errorf("finding %q does not mention %q", fs[0].Short(), tc.contains)
+			}
+		})
+	}
+}
+
+// loadConfigMap reads a ConfigMap YAML file into a policy.Object.
+func loadConfigMap(t *testing.T, path string) *policy.Object {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cm struct {
+		Kind     string `json:"kind"`
+		Metadata struct {
+			Name      string `json:"name"`
+			Namespace string `json:"namespace"`
+		} `json:"metadata"`
+		Data map[string]string `json:"data"`
+	}
+	if err := yaml.Unmarshal(raw, &cm); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return &policy.Object{
+		Ref:  policy.ObjectRef{Kind: cm.Kind, Namespace: cm.Metadata.Namespace, Name: cm.Metadata.Name},
+		Data: cm.Data,
+	}
+}
+
+const guideDir = "../../test/testdata/guide"
+
+func guideSnap(t *testing.T, variant string) *policy.Snapshot {
+	t.Helper()
+	set, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &policy.Snapshot{
+		Settings: set,
+		RBACCM:   loadConfigMap(t, filepath.Join(guideDir, variant, "argocd-rbac-cm.yaml")),
+		ArgoCDCM: loadConfigMap(t, filepath.Join(guideDir, variant, "argocd-cm.yaml")),
+	}
+}
