@@ -1,0 +1,373 @@
+package main
+
+// `argoguard rbac`: can, validate, who-can, diff. Compatible with
+// `argocd admin settings rbac can|validate`; the logic lives in policy/rbac
+// and policy/rules.
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/rbac"
+	"github.com/argoguard/argoguard/policy/rules"
+	"github.com/argoguard/argoguard/settings"
+)
+
+func init() {
+	cmd := &cobra.Command{
+		Use:   "rbac",
+		Short: "Test and check argocd-rbac-cm with Argo CD's own semantics",
+	}
+	cmd.AddCommand(rbacCanCmd(), rbacValidateCmd(), rbacWhoCanCmd(), rbacDiffCmd())
+	rootCmd.AddCommand(cmd)
+}
+
+// enforcerFlags are the flags `can` and `who-can` share.
+type enforcerFlags struct {
+	policyFile  string
+	defaultRole string
+	useBuiltin  bool
+}
+
+func (o *enforcerFlags) add(c *cobra.Command) {
+	c.Flags().StringVar(&o.policyFile, "policy-file", "", "argocd-rbac-cm ConfigMap YAML or CSV policy file")
+	c.Flags().StringVar(&o.defaultRole, "default-role", "", "default role to use (overrides policy.default)")
+	c.Flags().BoolVar(&o.useBuiltin, "use-builtin-policy", true, "also load Argo CD's built-in policy")
+}
+
+func (o *enforcerFlags) enforcer() (*policyFile, *rbac.Enforcer, error) {
+	f, err := loadPolicyFile(o.policyFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := f.parse()
+	if err != nil {
+		return nil, nil, err
+	}
+	def := p.Default
+	if o.defaultRole != "" {
+		def = o.defaultRole
+	}
+	e, err := rbac.NewEnforcerWith(p, def, o.useBuiltin)
+	if err != nil {
+		return nil, nil, usageErr("%v", err)
+	}
+	return f, e, nil
+}
+
+// request resolves aliases and the project-scoped `*` like Argo CD's CLI,
+// and applies --strict.
+func request(resource, action, object string, strict bool) (string, string, string, error) {
+	res := rbac.ResolveResource(resource)
+	if strict {
+		if err := rbac.ValidateRequest(res, action); err != nil {
+			return "", "", "", err
+		}
+	}
+	return res, action, rbac.CLIObject(res, object), nil
+}
+
+func rbacCanCmd() *cobra.Command {
+	var (
+		o      enforcerFlags
+		strict bool
+		quiet  bool
+		batch  string
+	)
+	c := &cobra.Command{
+		Use:   "can SUBJECT ACTION RESOURCE [OBJECT]",
+		Short: "Say whether a subject may do an action (Yes: exit 0, No: exit 1)",
+		Long: "Answers exactly as Argo CD's enforcer: built-in policy, policy.default first, glob or regex\n" +
+			"matching. RESOURCE may be a short name (app, proj, repo, cert, ...); for project-scoped\n" +
+			"resources an empty or * OBJECT means */*. With --batch, reads CSV lines\n" +
+			"subject,action,resource,object and prints one answer per line.",
+		Example: "  argoguard rbac can role:dev sync app 'team-a/*' --policy-file argocd-rbac-cm.yaml\n" +
+			"  argoguard rbac can --batch expectations.csv --policy-file argocd-rbac-cm.yaml",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if batch == "" && (len(args) < 3 || len(args) > 4) {
+				return usageErr("need SUBJECT ACTION RESOURCE [OBJECT] (or --batch FILE)")
+			}
+			if batch != "" && len(args) > 0 {
+				return usageErr("give either a query or --batch, not both")
+			}
+			_, e, err := o.enforcer()
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if batch != "" {
+				return runBatch(e, batch, strict, cmd.InOrStdin(), out)
+			}
+			obj := ""
+			if len(args) == 4 {
+				obj = args[3]
+			}
+			res, act, obj, err := request(args[2], args[1], obj, strict)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			if e.Enforce(args[0], res, act, obj) {
+				if !quiet {
+					fmt.Fprintln(out, "Yes")
+				}
+				return nil
+			}
+			if !quiet {
+				fmt.Fprintln(out, "No")
+			}
+			return silentExit(1)
+		},
+	}
+	o.add(c)
+	c.Flags().BoolVar(&strict, "strict", true, "refuse unknown resource and action names (as Argo CD)")
+	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing; answer with the exit status")
+	c.Flags().StringVar(&batch, "batch", "", "CSV file of subject,action,resource,object queries (- for stdin)")
+	return c
+}
+
+func runBatch(e *rbac.Enforcer, path string, strict bool, stdin io.Reader, out io.Writer) error {
+	var r io.Reader = stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	for i, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cr := csv.NewReader(strings.NewReader(line))
+		cr.TrimLeadingSpace = true
+		fields, err := cr.Read()
+		if err != nil || len(fields) < 3 || len(fields) > 4 {
+			fmt.Fprintf(out, "error: %s line %d: want subject,action,resource[,object]\n", path, i+1)
+			continue
+		}
+		obj := ""
+		if len(fields) == 4 {
+			obj = fields[3]
+		}
+		res, act, obj, err := request(fields[2], fields[1], obj, strict)
+		if err != nil {
+			fmt.Fprintf(out, "error: %s line %d: %v\n", path, i+1, err)
+			continue
+		}
+		if e.Enforce(fields[0], res, act, obj) {
+			fmt.Fprintln(out, "Yes")
+		} else {
+			fmt.Fprintln(out, "No")
+		}
+	}
+	return nil
+}
+
+func rbacValidateCmd() *cobra.Command {
+	var policyPath, settingsPath, output string
+	c := &cobra.Command{
+		Use:   "validate --policy-file F [--settings S]",
+		Short: "Report every RBAC finding (exit 0 clean, 1 on deny findings, 2 on unusable input)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := loadPolicyFile(policyPath)
+			if err != nil {
+				return err
+			}
+			set := settings.Default()
+			if settingsPath != "" {
+				if set, err = settings.Load(settingsPath); err != nil {
+					return usageErr("%v", err)
+				}
+			}
+			all, err := rules.Evaluate(&policy.Snapshot{Settings: set, RBACCM: f.obj})
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			var found []policy.Finding
+			deny := false
+			for _, fd := range all {
+				if strings.HasPrefix(fd.RuleID, "RBAC-") {
+					found = append(found, fd)
+					deny = deny || fd.Action == policy.ActionDeny
+				}
+			}
+			out := cmd.OutOrStdout()
+			switch output {
+			case "json":
+				if found == nil {
+					found = []policy.Finding{}
+				}
+				if err := writeJSON(out, found); err != nil {
+					return err
+				}
+			case "text", "":
+				if len(found) == 0 {
+					fmt.Fprintln(out, "Policy is valid: no findings.")
+				}
+				for _, fd := range found {
+					fmt.Fprintf(out, "%s %s (%s) %s: %s\n", strings.ToUpper(string(fd.Action)), fd.RuleID, fd.Severity, f.findingWhere(fd.Location), fd.Message)
+					if fd.Fix != "" {
+						fmt.Fprintf(out, "    fix: %s\n", fd.Fix)
+					}
+				}
+			default:
+				return usageErr("--output must be text or json")
+			}
+			if deny {
+				return silentExit(1)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&policyPath, "policy-file", "", "argocd-rbac-cm ConfigMap YAML or CSV policy file")
+	c.Flags().StringVar(&settingsPath, "settings", "", "argoguard settings file (known groups, admin groups, invariants)")
+	c.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	return c
+}
+
+func (f *policyFile) findingWhere(l policy.Location) string {
+	if l.Key == "" {
+		return f.path
+	}
+	if l.Line == 0 {
+		return fmt.Sprintf("%s: data[%q]", f.path, l.Key)
+	}
+	return f.where(l.Key, l.Line)
+}
+
+func rbacWhoCanCmd() *cobra.Command {
+	var (
+		o      enforcerFlags
+		output string
+	)
+	c := &cobra.Command{
+		Use:   "who-can ACTION RESOURCE OBJECT",
+		Short: "List every subject in the policy that may do an action, with the line that grants it",
+		Args:  cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, e, err := o.enforcer()
+			if err != nil {
+				return err
+			}
+			res, act, obj, _ := request(args[1], args[0], args[2], false)
+			r := e.WhoCan(res, act, obj)
+			out := cmd.OutOrStdout()
+			if output == "json" {
+				return writeJSON(out, r)
+			}
+			if output != "text" && output != "" {
+				return usageErr("--output must be text or json")
+			}
+			fmt.Fprintf(out, "Who can %s %s %s:\n", act, res, obj)
+			if r.Everyone {
+				fmt.Fprintf(out, "  EVERY USER through policy.default %s (%s)\n", e.DefaultRole(), f.lineRef(r.DefaultGrant.Line))
+			}
+			for _, g := range r.Subjects {
+				kind := ""
+				switch {
+				case g.Role:
+					kind = " [role]"
+				case g.IgnoredAsGroup:
+					kind = " [user id only: no g line, so not honoured as a group]"
+				}
+				var via []string
+				for _, l := range g.Via {
+					via = append(via, fmt.Sprintf("%s -> %s (%s)", l.Subject(), l.Role(), f.lineRef(l)))
+				}
+				fmt.Fprintf(out, "  %s%s: %s", g.Subject, kind, f.lineRef(g.Line))
+				if len(via) > 0 {
+					fmt.Fprintf(out, " via %s", strings.Join(via, ", "))
+				}
+				fmt.Fprintln(out)
+			}
+			if !r.Everyone && len(r.Subjects) == 0 {
+				fmt.Fprintln(out, "  nobody")
+			}
+			return nil
+		},
+	}
+	o.add(c)
+	c.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	return c
+}
+
+func rbacDiffCmd() *cobra.Command {
+	var output string
+	c := &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "Show who gains and who loses which permission between two policies",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var enfs [2]*rbac.Enforcer
+			var files [2]*policyFile
+			for i, path := range args {
+				f, err := loadPolicyFile(path)
+				if err != nil {
+					return err
+				}
+				p, err := f.parse()
+				if err != nil {
+					return err
+				}
+				files[i] = f
+				enfs[i], _ = rbac.NewEnforcer(p)
+			}
+			d := rbac.Diff(enfs[0], enfs[1])
+			out := cmd.OutOrStdout()
+			if output == "json" {
+				if d.Changes == nil {
+					d.Changes = []rbac.Change{}
+				}
+				return writeJSON(out, d)
+			}
+			if output != "text" && output != "" {
+				return usageErr("--output must be text or json")
+			}
+			if d.MatchModeChanged {
+				fmt.Fprintln(out, "! match mode changes between glob and regex: every pattern changes meaning")
+			}
+			if d.OldDefault != d.NewDefault {
+				fmt.Fprintf(out, "! policy.default: %q -> %q\n", d.OldDefault, d.NewDefault)
+			}
+			for _, ch := range d.Changes {
+				sign := "-"
+				if ch.Gained {
+					sign = "+"
+				}
+				// The line is in the new policy for an added allow or deny,
+				// in the old one for a removed line.
+				f := files[0]
+				if ch.Gained == (ch.Perm.Effect == "allow") {
+					f = files[1]
+				}
+				fmt.Fprintf(out, "%s %s  (%s)\n", sign, ch.Describe(), f.lineRef(ch.Line))
+			}
+			if len(d.Changes) == 0 && !d.MatchModeChanged {
+				fmt.Fprintln(out, "No change in permissions.")
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	return c
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
