@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	binPath   string
+	buildErr  error
+)
+
+// TestMain removes the binary the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// argoguard builds the real binary once and runs it like a user would.
+func argoguard(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "argoguard-cli")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binDir, binPath = dir, filepath.Join(dir, "argoguard")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v", buildErr)
+	}
+	cmd := exec.Command(binPath, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+const (
+	guide     = "../../test/testdata/guide"
+	csvPolicy = "testdata/rbac/policy.csv"
+)
+
+func TestRBACCan(t *testing.T) {
+	fixed := guide + "/fixed/argocd-rbac-cm.yaml"
+	cases := []struct {
+		name   string
+		args   []string
+		stdout string
+		stderr string
+		code   int
+	}{
+		{"group id gets admin through g line", []string{"can", "94e8e4a8-3011-70a4-3f1c-5e6d2b7c9a01", "sync", "app", "prod/web", "--policy-file", fixed}, "Yes\n", "", 0},
+		{"default role only reads", []string{"can", "anyone", "sync", "applications", "prod/web", "--policy-file", fixed}, "No\n", "", 1},
+		{"default role reads", []string{"can", "anyone", "get", "apps", "--policy-file", fixed}, "Yes\n", "", 0},
+		{"--default-role overrides policy.default", []string{"can", "anyone", "get", "apps", "--default-role", "role:none", "--policy-file", fixed}, "No\n", "", 1},
+		{"developer syncs team projects", []string{"can", "a4c8f4d8-9041-7077-2b1e-8f0e6c3d2b15", "sync", "applications", "team-a/web", "--policy-file", fixed}, "Yes\n", "", 0},
+		{"developer cannot sync prod", []string{"can", "a4c8f4d8-9041-7077-2b1e-8f0e6c3d2b15", "sync", "applications", "prod/web", "--policy-file", fixed}, "No\n", "", 1},
+		{"csv file, deny blocks bob's own role", []string{"can", "bob", "sync", "app", "team-a/secret", "--policy-file", csvPolicy}, "No\n", "", 1},
+		{"csv file, * means */* for apps", []string{"can", "dev-group", "get", "app", "*", "--policy-file", csvPolicy}, "Yes\n", "", 0},
+		{"strict refuses unknown action", []string{"can", "bob", "deploy", "app", "x/y", "--policy-file", csvPolicy}, "", "'deploy' is not a valid action for applications", 2},
+		{"strict refuses unknown resource", []string{"can", "bob", "get", "widgets", "x", "--policy-file", csvPolicy}, "", "'widgets' is not a valid resource name", 2},
+		{"--strict=false answers verbatim", []string{"can", "bob", "get", "widgets", "x", "--strict=false", "--policy-file", csvPolicy}, "No\n", "", 1},
+		{"quiet", []string{"can", "-q", "dev-group", "sync", "app", "team-a/x", "--policy-file", csvPolicy}, "", "", 0},
+		{"refused policy names key and line", []string{"can", "bob", "get", "app", "--policy-file", "testdata/rbac/bad-cm.yaml"}, "", `data["policy.team-b.csv"] line 2 (file line 11): a p line needs exactly 6 fields`, 2},
+		{"regex mode: built-in admin grants nothing", []string{"can", "ops", "get", "app", "x/y", "--policy-file", "testdata/rbac/regex-cm.yaml"}, "No\n", "", 1},
+		{"regex mode: anchored pattern", []string{"can", "dev-group", "sync", "app", "team-a/x", "--policy-file", "testdata/rbac/regex-cm.yaml"}, "Yes\n", "", 0},
+		{"missing policy file", []string{"can", "bob", "get", "app", "--policy-file", "nope.csv"}, "", "no such file", 2},
+		{"too few arguments", []string{"can", "bob", "get", "--policy-file", csvPolicy}, "", "need SUBJECT ACTION RESOURCE", 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := argoguard(t, "", append([]string{"rbac"}, tc.args...)...)
+			if out != tc.stdout || code != tc.code || !strings.Contains(errOut, tc.stderr) {
+				t.Fatalf("stdout %q stderr %q exit %d; want stdout %q, stderr containing %q, exit %d", out, errOut, code, tc.stdout, tc.stderr, tc.code)
+			}
+		})
+	}
+}
+
+func TestRBACCanBatch(t *testing.T) {
+	want := "Yes\nNo\nNo\nYes\n" +
+		"error: testdata/rbac/queries.csv line 6: 'deploy' is not a valid action for applications\n" +
+		"error: testdata/rbac/queries.csv line 7: 'widgets' is not a valid resource name\n"
+	out, errOut, code := argoguard(t, "", "rbac", "can", "--batch", "testdata/rbac/queries.csv", "--policy-file", csvPolicy)
+	if out != want || code != 0 {
+		t.Fatalf("stdout:\n%s\nstderr %q exit %d; want:\n%s", out, errOut, code, want)
+	}
+	// stdin, and --strict=false answers every query
+	raw, _ := os.ReadFile("testdata/rbac/queries.csv")
+	out, _, code = argoguard(t, string(raw), "rbac", "can", "--batch", "-", "--strict=false", "--policy-file", csvPolicy)
+	if want := "Yes\nNo\nNo\nYes\nNo\nNo\n"; out != want || code != 0 {
+		t.Fatalf("stdin batch: %q exit %d, want %q", out, code, want)
+	}
+	_, errOut, code = argoguard(t, "", "rbac", "can", "--batch", "testdata/rbac/queries.csv", "--policy-file", "testdata/rbac/bad-cm.yaml")
+	if code != 2 || !strings.Contains(errOut, `data["policy.team-b.csv"] line 2`) {
+		t.Fatalf("bad policy in batch: exit %d stderr %q", code, errOut)
+	}
+}
+
+func TestRBACValidate(t *testing.T) {
+	settingsFile := guide + "/argoguard-settings.yaml"
+	out, _, code := argoguard(t, "", "rbac", "validate", "--policy-file", guide+"/as-written/argocd-rbac-cm.yaml", "--settings", settingsFile)
+	if code != 1 {
+		t.Errorf("as-written: exit %d, want 1 (deny findings)", code)
+	}
+	for _, want := range []string{
+		`DENY RBAC-007 (high) ../../test/testdata/guide/as-written/argocd-rbac-cm.yaml: data["policy.csv"] line 1 (file line 12): object "/*" never matches`,
+		`DENY RBAC-004 (high) ../../test/testdata/guide/as-written/argocd-rbac-cm.yaml: data["policy.csv"] line 6 (file line 17): "argocd-admins" is a display name; IAM Identity Center sends 94e8e4a8-3011-70a4-3f1c-5e6d2b7c9a01`,
+		"fix: write g, 94e8e4a8-3011-70a4-3f1c-5e6d2b7c9a01, role:admin",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("as-written output lacks %q:\n%s", want, out)
+		}
+	}
+
+	out, _, code = argoguard(t, "", "rbac", "validate", "-o", "json", "--policy-file", guide+"/fixed/argocd-rbac-cm.yaml", "--settings", settingsFile)
+	var found []struct {
+		Rule   string `json:"rule"`
+		Action string `json:"action"`
+	}
+	if err := json.Unmarshal([]byte(out), &found); err != nil {
+		t.Fatalf("json output: %v\n%s", err, out)
+	}
+	if code != 0 {
+		t.Errorf("fixed: exit %d, want 0", code)
+	}
+	for _, f := range found {
+		if f.Action != "audit" {
+			t.Errorf("fixed: %s %s", f.Rule, f.Action)
+		}
+	}
+
+	out, _, code = argoguard(t, "", "rbac", "validate", "--policy-file", "testdata/rbac/bad-cm.yaml")
+	if code != 1 || !strings.Contains(out, `RBAC-001 (critical) testdata/rbac/bad-cm.yaml: data["policy.team-b.csv"] line 2 (file line 11): Argo CD cannot load this line`) {
+		t.Errorf("bad policy: exit %d\n%s", code, out)
+	}
+	_, errOut, code := argoguard(t, "", "rbac", "validate", "--policy-file", csvPolicy, "--settings", "nope.yaml")
+	if code != 2 || !strings.Contains(errOut, "nope.yaml") {
+		t.Errorf("missing settings: exit %d stderr %q", code, errOut)
+	}
+}
+
+func TestRBACWhoCan(t *testing.T) {
+	out, _, code := argoguard(t, "", "rbac", "who-can", "sync", "app", "team-a/x", "--policy-file", csvPolicy)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{
+		"dev-group: testdata/rbac/policy.csv:2 via dev-group -> role:dev (testdata/rbac/policy.csv:4)",
+		"bob: testdata/rbac/policy.csv:2 via bob -> role:dev (testdata/rbac/policy.csv:6)",
+		"admin: built-in policy line",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("who-can lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, _ = argoguard(t, "", "rbac", "who-can", "sync", "app", "team-a/secret", "-o", "json", "--policy-file", csvPolicy)
+	var r struct {
+		Everyone bool `json:"everyone"`
+		Subjects []struct {
+			Subject string `json:"subject"`
+		} `json:"subjects"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range r.Subjects {
+		if s.Subject == "bob" {
+			t.Errorf("bob is denied team-a/secret but listed: %s", out)
+		}
+	}
+}
+
+func TestRBACDiff(t *testing.T) {
+	dir := t.TempDir()
+	oldF, newF := filepath.Join(dir, "old.csv"), filepath.Join(dir, "new.csv")
+	os.WriteFile(oldF, []byte("p, role:dev, applications, get, */*, allow\ng, devs, role:dev\n"), 0o600)
+	// Reordered, moved to another role with the same effect, plus one new grant.
+	os.WriteFile(newF, []byte("g, devs, role:team\n\np, role:team, applications, get, */*, allow\np, role:team, applications, sync, dev/*, allow\n"), 0o600)
+	out, _, code := argoguard(t, "", "rbac", "diff", oldF, newF)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	want := "+ devs gains allow sync applications dev/*  (" + newF + ":4)\n"
+	if out != want {
+		t.Fatalf("diff:\n%s\nwant:\n%s", out, want)
+	}
+	out, _, _ = argoguard(t, "", "rbac", "diff", "-o", "json", newF, oldF)
+	if !strings.Contains(out, `"gained": false`) || !strings.Contains(out, `"subject": "devs"`) {
+		t.Fatalf("json diff: %s", out)
+	}
+}
