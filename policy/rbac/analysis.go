@@ -208,8 +208,9 @@ func (d DiffResult) Gains() []Change {
 // permissions, not text: moving a line between keys, reordering, or
 // granting through a different role with the same result is no change.
 // Gaining an allow or losing a deny is a gain; the reverse is a loss.
-// Permissions are compared as written patterns (two different patterns
-// that happen to cover the same requests still show as a change).
+// Permissions are compared as written patterns; in glob mode an allow
+// whose patterns another allow of the same subject covers (*/* covers
+// prod/*) is not a change, so narrowing or widening shows only once.
 func Diff(old, new *Enforcer) DiffResult {
 	res := DiffResult{
 		MatchModeChanged: old.regex != new.regex,
@@ -227,11 +228,28 @@ func Diff(old, new *Enforcer) DiffResult {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	res.Changes = append(res.Changes, diffSubject(EveryoneSubject, permsOf(old, old.defaultRole), permsOf(new, new.defaultRole))...)
+	regex := old.regex || new.regex
+	res.Changes = append(res.Changes, diffSubject(EveryoneSubject, permsOf(old, old.defaultRole), permsOf(new, new.defaultRole), regex)...)
 	for _, n := range names {
-		res.Changes = append(res.Changes, diffSubject(n, permsOf(old, n), permsOf(new, n))...)
+		res.Changes = append(res.Changes, diffSubject(n, permsOf(old, n), permsOf(new, n), regex)...)
 	}
 	return res
+}
+
+// covered reports whether an allow in set covers k in every field (glob
+// mode only): the covering pattern matches k's pattern read as text, so
+// "*/*" covers "prod/*". Narrowing a grant is then not reported as a gain.
+func covered(k PermissionKey, set map[PermissionKey]*Line, regex bool) bool {
+	if regex || k.Effect != "allow" {
+		return false
+	}
+	for o := range set {
+		if o.Effect == "allow" && MatchPattern(o.Resource, k.Resource, false) &&
+			MatchPattern(o.Action, k.Action, false) && MatchPattern(o.Object, k.Object, false) {
+			return true
+		}
+	}
+	return false
 }
 
 func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
@@ -250,15 +268,15 @@ func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
 	return out
 }
 
-func diffSubject(sub string, old, new map[PermissionKey]*Line) []Change {
+func diffSubject(sub string, old, new map[PermissionKey]*Line, regex bool) []Change {
 	var out []Change
 	for k, l := range new {
-		if _, ok := old[k]; !ok {
+		if _, ok := old[k]; !ok && !covered(k, old, regex) {
 			out = append(out, Change{Subject: sub, Gained: k.Effect == "allow", Perm: k, Line: l})
 		}
 	}
 	for k, l := range old {
-		if _, ok := new[k]; !ok {
+		if _, ok := new[k]; !ok && !covered(k, new, regex) {
 			out = append(out, Change{Subject: sub, Gained: k.Effect == "deny", Perm: k, Line: l})
 		}
 	}

@@ -68,9 +68,11 @@ func (in *rbacInput) checkInvariant(inv settings.Invariant, s *policy.Snapshot) 
 				Fix:      "remove the permission from the default role",
 			})
 		}
-		adminDisabled := s.ArgoCDCM != nil && s.ArgoCDCM.Data["admin.enabled"] == "false"
+		// The local admin user counts only when argocd-cm is known and
+		// does not disable it (without argocd-cm, stay silent about it).
+		adminOff := s.ArgoCDCM == nil || s.ArgoCDCM.Data["admin.enabled"] == "false"
 		for _, p := range e.Principals() {
-			if allowed[p] || (p == rbac.UserAdmin && adminDisabled) {
+			if allowed[p] || (p == rbac.UserAdmin && adminOff) {
 				continue
 			}
 			if ok, d := own(p); ok {
@@ -123,10 +125,11 @@ func (in *rbacInput) grantLocation(sub string, d rbac.Decision) policy.Location 
 	if len(d.Allow) == 0 {
 		return in.at(rbac.KeyPolicyCSV, 0)
 	}
+	// The allow line if the user wrote it, else the g line closest to it.
 	lines := append(in.enf.Path(sub, d.Allow[0].Subject()), d.Allow[0])
-	for _, l := range lines {
-		if !l.Builtin() {
-			return in.atLine(l)
+	for i := len(lines) - 1; i >= 0; i-- {
+		if !lines[i].Builtin() {
+			return in.atLine(lines[i])
 		}
 	}
 	return in.at(rbac.KeyPolicyCSV, 0)

@@ -139,3 +139,29 @@ func guideSnap(t *testing.T, variant string) *policy.Snapshot {
 		ArgoCDCM: loadConfigMap(t, filepath.Join(guideDir, variant, "argocd-cm.yaml")),
 	}
 }
+
+// awsSettings knows two Identity Center groups; the first is the admin group.
+const awsSettings = `
+identity:
+  provider: aws-iam-identity-center
+  groups:
+  - {id: 94e8e4a8-3011-70a4-3f1c-5e6d2b7c9a01, name: argocd-admins}
+  - {id: a4c8f4d8-9041-7077-2b1e-8f0e6c3d2b15, name: argocd-developers}
+adminGroups: [argocd-admins]
+`
+
+const (
+	adminsID = "94e8e4a8-3011-70a4-3f1c-5e6d2b7c9a01"
+	devsID   = "a4c8f4d8-9041-7077-2b1e-8f0e6c3d2b15"
+)
+
+// csv is the minimal valid argocd-rbac-cm with the given policy.csv.
+func csv(policy string) map[string]string { return map[string]string{"policy.csv": policy} }
+
+// with adds keys to data.
+func with(data map[string]string, kv ...string) map[string]string {
+	for i := 0; i+1 < len(kv); i += 2 {
+		data[kv[i]] = kv[i+1]
+	}
+	return data
+}
