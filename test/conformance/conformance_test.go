@@ -14,7 +14,7 @@ const conformanceSeed = 20260
 const (
 	conformanceCases   = 1400
 	queriesPerCase     = 12
-	minDecisions       = 10000 // the bar: at least 10,000 (policy, query) pairs
+	minPairs           = 10000 // the bar: at least 10,000 (policy, query) pairs
 	maxReportedDiffers = 15
 )
 
@@ -25,6 +25,34 @@ const (
 //   - for valid policies, every Enforce decision (built-in policy, default
 //     role and match mode included).
 func TestConformance(t *testing.T) {
+	st, diffs := compare(Generate(conformanceSeed, conformanceCases, queriesPerCase), argoguard)
+	t.Logf("%s", st)
+	for _, d := range diffs {
+		t.Error(d)
+	}
+	if st.decisions < minPairs {
+		t.Errorf("only %d decisions compared; the generator must produce at least %d", st.decisions, minPairs)
+	}
+	if st.allowed*10 < st.decisions || st.allowed*10 > st.decisions*9 {
+		t.Errorf("%d of %d decisions are allowed: the generated queries do not probe both answers", st.allowed, st.decisions)
+	}
+}
+
+// engine is the argoguard side of the comparison: how data is read and
+// how an enforcer is built from it.
+type engine struct {
+	compose     func(map[string]string) string
+	parse       func(map[string]string) *rbac.Policy
+	newEnforcer func(*rbac.Policy) (*rbac.Enforcer, error)
+}
+
+// argoguard is policy/rbac as the webhook and the CLI use it.
+var argoguard = engine{compose: rbac.Compose, parse: rbac.Parse, newEnforcer: rbac.NewEnforcer}
+
+// compare runs every case through Argo CD and eng and counts agreement.
+// A pair is one (policy, query); for a policy both refuse, its pairs agree
+// on the verdict alone.
+func compare(cases []Case, eng engine) (stats, []string) {
 	var st stats
 	var diffs []string
 	report := func(c Case, format string, args ...any) {
@@ -33,33 +61,33 @@ func TestConformance(t *testing.T) {
 			diffs = append(diffs, fmt.Sprintf("case %s: %s\n    data: %s", c.Name, fmt.Sprintf(format, args...), describe(c.Data)))
 		}
 	}
-	for _, c := range Generate(conformanceSeed, conformanceCases, queriesPerCase) {
+	for _, c := range cases {
 		st.cases++
-		if got, want := rbac.Compose(c.Data), ArgoCompose(c.Data); got != want {
+		st.pairs += len(c.Queries)
+		if got, want := eng.compose(c.Data), ArgoCompose(c.Data); got != want {
 			report(c, "Compose = %q, Argo CD PolicyCSV = %q", got, want)
 			continue
 		}
-		p := rbac.Parse(c.Data)
+		p := eng.parse(c.Data)
 		argoErr := ArgoValidate(c.Data)
-		st.pairs += len(c.Queries)
 		if p.Valid() != (argoErr == nil) {
 			report(c, "argoguard valid=%v (errors: %v), Argo CD ValidatePolicy: %v", p.Valid(), p.Err(), argoErr)
 			continue
 		}
-		st.agree += len(c.Queries)
 		if argoErr != nil {
 			st.invalid++
+			st.agree += len(c.Queries)
 			continue
 		}
 		st.valid++
 		argo, err := NewArgoCD(c.Data)
 		if err != nil {
-			t.Fatalf("case %s: Argo CD's ValidatePolicy accepts the policy but SetUserPolicy refuses it: %v", c.Name, err)
+			report(c, "Argo CD's ValidatePolicy accepts the policy but SetUserPolicy refuses it: %v", err)
+			continue
 		}
-		ours, err := rbac.NewEnforcer(p)
+		ours, err := eng.newEnforcer(p)
 		if err != nil {
 			report(c, "rbac.NewEnforcer: %v", err)
-			st.agree -= len(c.Queries)
 			continue
 		}
 		for _, q := range c.Queries {
@@ -73,21 +101,13 @@ func TestConformance(t *testing.T) {
 				st.allowed++
 			}
 			if got != want {
-				st.agree--
 				report(c, "Enforce(%q, %q, %q, %q): argoguard %v, Argo CD %v", q.Sub, q.Res, q.Act, q.Obj, got, want)
+				continue
 			}
+			st.agree++
 		}
 	}
-	t.Logf("%s", st)
-	for _, d := range diffs {
-		t.Error(d)
-	}
-	if st.decisions < minDecisions {
-		t.Errorf("only %d decisions compared; the generator must produce at least %d", st.decisions, minDecisions)
-	}
-	if st.allowed*10 < st.decisions || st.allowed*10 > st.decisions*9 {
-		t.Errorf("%d of %d decisions are allowed: the generated queries do not probe both answers", st.allowed, st.decisions)
-	}
+	return st, diffs
 }
 
 type stats struct {
@@ -115,4 +135,82 @@ func describe(data map[string]string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestConformanceDetectsDifferences feeds the same corpus to deliberately
+// wrong readings of argocd-rbac-cm: each must disagree with Argo CD, which
+// shows the corpus reaches that behaviour (and that the comparison can fail).
+func TestConformanceDetectsDifferences(t *testing.T) {
+	cases := Generate(conformanceSeed, 700, queriesPerCase)
+	onlyPolicyCSV := func(data map[string]string) map[string]string {
+		out := map[string]string{}
+		for k, v := range data {
+			if k == rbac.KeyPolicyCSV || !strings.HasSuffix(k, ".csv") {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	wrong := map[string]engine{
+		"overlays ignored": {
+			compose:     rbac.Compose,
+			parse:       func(d map[string]string) *rbac.Policy { return rbac.Parse(onlyPolicyCSV(d)) },
+			newEnforcer: rbac.NewEnforcer,
+		},
+		"no built-in policy": {compose: rbac.Compose, parse: rbac.Parse, newEnforcer: func(p *rbac.Policy) (*rbac.Enforcer, error) {
+			return rbac.NewEnforcerWith(p, p.Default, false)
+		}},
+		"default role ignored": {compose: rbac.Compose, parse: rbac.Parse, newEnforcer: func(p *rbac.Policy) (*rbac.Enforcer, error) {
+			return rbac.NewEnforcerWith(p, "", true)
+		}},
+		"default role trimmed": {compose: rbac.Compose, parse: rbac.Parse, newEnforcer: func(p *rbac.Policy) (*rbac.Enforcer, error) {
+			return rbac.NewEnforcerWith(p, strings.TrimSpace(p.Default), true)
+		}},
+		"match mode ignored": {compose: rbac.Compose, parse: func(d map[string]string) *rbac.Policy {
+			p := rbac.Parse(d)
+			p.MatchMode = ""
+			return p
+		}, newEnforcer: rbac.NewEnforcer},
+		"match mode case-insensitive": {compose: rbac.Compose, parse: func(d map[string]string) *rbac.Policy {
+			p := rbac.Parse(d)
+			p.MatchMode = strings.ToLower(strings.TrimSpace(p.MatchMode))
+			return p
+		}, newEnforcer: rbac.NewEnforcer},
+		"r/e/m lines refused": {compose: rbac.Compose, parse: func(d map[string]string) *rbac.Policy {
+			p := rbac.Parse(d)
+			for _, l := range p.Lines {
+				if l.Ignored() {
+					p.Errors = append(p.Errors, &rbac.LineError{Key: l.Key, Line: l.Line, Text: l.Text, Reason: "r/e/m"})
+				}
+			}
+			return p
+		}, newEnforcer: rbac.NewEnforcer},
+	}
+	mapFields := func(f func(i int, v string) string) engine {
+		return engine{compose: rbac.Compose, parse: func(d map[string]string) *rbac.Policy {
+			p := rbac.Parse(d)
+			for _, l := range p.Lines {
+				for i, v := range l.Fields {
+					l.Fields[i] = f(i, v)
+				}
+			}
+			return p
+		}, newEnforcer: rbac.NewEnforcer}
+	}
+	wrong["fields trimmed"] = mapFields(func(_ int, v string) string { return strings.TrimSpace(v) })
+	wrong["effects case-insensitive"] = mapFields(func(i int, v string) string {
+		if i == 4 {
+			return strings.ToLower(v)
+		}
+		return v
+	})
+	for name, eng := range wrong {
+		t.Run(name, func(t *testing.T) {
+			st, _ := compare(cases, eng)
+			if st.disagree == 0 {
+				t.Errorf("the corpus cannot tell %q from Argo CD (%s)", name, st)
+			}
+			t.Logf("%d disagreements", st.disagree)
+		})
+	}
 }

@@ -58,7 +58,7 @@ type gen struct {
 }
 
 func (g *gen) pick(s []string) string { return s[g.r.IntN(len(s))] }
-func (g *gen) chance(n int) bool     { return g.r.IntN(n) == 0 }
+func (g *gen) chance(n int) bool      { return g.r.IntN(n) == 0 }
 
 func (g *gen) atoms() (res, act, obj []atom) {
 	if g.regex {

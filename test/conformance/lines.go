@@ -55,7 +55,7 @@ func render(r *rand.Rand, typ string, fields []string, trailing bool) string {
 // invalidLines are lines Argo CD's loadPolicyLine refuses (so the whole
 // policy is refused). Each is a template over a valid p or g line.
 var invalidLines = []func(r *rand.Rand) string{
-	func(*rand.Rand) string { return "p, bob, applications, get, */*" },              // 5 fields
+	func(*rand.Rand) string { return "p, bob, applications, get, */*" },               // 5 fields
 	func(*rand.Rand) string { return "p, bob, applications, get, */*, allow, extra" }, // 7 fields
 	func(*rand.Rand) string { return "p, bob, applications, get, */*, allow," },       // trailing comma
 	func(*rand.Rand) string { return "g, bob" },
@@ -66,8 +66,8 @@ var invalidLines = []func(r *rand.Rand) string{
 	func(*rand.Rand) string { return "G, bob, role:admin" },
 	func(*rand.Rand) string { return "g2, bob, role:admin" },
 	func(*rand.Rand) string { return "pp, bob, applications, get, */*, allow" },
-	func(*rand.Rand) string { return `p, bo"b, applications, get, */*, allow` },  // bare quote
-	func(*rand.Rand) string { return `p, "bob, applications, get, */*, allow` },  // unterminated
+	func(*rand.Rand) string { return `p, bo"b, applications, get, */*, allow` },   // bare quote
+	func(*rand.Rand) string { return `p, "bob, applications, get, */*, allow` },   // unterminated
 	func(*rand.Rand) string { return `p, "bob"x, applications, get, */*, allow` }, // text after quote
 	func(*rand.Rand) string { return `p, "bob" , applications, get, */*, allow` }, // blank after quote
 	func(*rand.Rand) string { return ", role:x, applications, get, */*, allow" },
