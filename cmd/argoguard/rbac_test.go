@@ -206,7 +206,7 @@ func TestRBACDiff(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	want := "+ devs gains allow sync applications dev/*  (" + newF + ":4)\n"
+	want := "+ devs gains sync applications dev/*  (" + newF + ":4)\n"
 	if out != want {
 		t.Fatalf("diff:\n%s\nwant:\n%s", out, want)
 	}

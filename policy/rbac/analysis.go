@@ -172,13 +172,19 @@ type Change struct {
 	Line *Line `json:"line,omitempty"`
 }
 
-// Describe renders "gains allow sync applications prod/*".
+// Describe renders "devs gains sync applications prod/*", or for a deny
+// line "devs is no longer denied sync applications prod/*".
 func (c Change) Describe() string {
-	verb := "loses"
-	if c.Gained {
-		verb = "gains"
+	what := c.Perm.Action + " " + c.Perm.Resource + " " + c.Perm.Object
+	switch {
+	case c.Perm.Effect == "deny" && c.Gained:
+		return c.Subject + " is no longer denied " + what
+	case c.Perm.Effect == "deny":
+		return c.Subject + " is now denied " + what
+	case c.Gained:
+		return c.Subject + " gains " + what
 	}
-	return c.Subject + " " + verb + " " + c.Perm.String()
+	return c.Subject + " loses " + what
 }
 
 // DiffResult is the semantic difference between two policies.

@@ -57,20 +57,20 @@ func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
 		cs := bySubject[sub]
 		var perms []string
 		for _, c := range cs {
-			perms = append(perms, strings.TrimPrefix(c.Perm.String(), "allow "))
+			perms = append(perms, strings.TrimPrefix(c.Describe(), c.Subject+" "))
 		}
 		loc := in.at(rbac.KeyPolicyCSV, 0)
 		if l := cs[0].Line; l != nil && !l.Builtin() && cs[0].Perm.Effect == "allow" {
 			loc = in.atLine(l)
 		}
-		msg := fmt.Sprintf("%s gains %s", in.set.DisplayName(sub), perms[0])
+		msg := fmt.Sprintf("%s %s", in.set.DisplayName(sub), perms[0])
 		if len(perms) > 1 {
 			msg += fmt.Sprintf(" and %d more", len(perms)-1)
 		}
 		out = append(out, policy.Finding{
 			Location: loc,
 			Message:  msg,
-			Detail:   "gains: " + strings.Join(perms, "; "),
+			Detail:   strings.Join(perms, "; "),
 			Fix:      "make sure the change is meant to grant this",
 		})
 	}
