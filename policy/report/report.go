@@ -51,7 +51,7 @@ type Report struct {
 	Summary     Summary        `json:"summary"`
 	Objects     []ObjectReport `json:"objects"`
 	// Findings are every finding, most severe first.
-	Findings []Finding `json:"findings"`
+	Findings []Finding  `json:"findings"`
 	Rules    []RuleInfo `json:"rules"`
 	// Matrix is nil when there is no argocd-rbac-cm or its policy is invalid.
 	Matrix *Matrix `json:"matrix,omitempty"`
