@@ -1,0 +1,59 @@
+package webhook
+
+import (
+	"encoding/json"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/argoguard/argoguard/policy"
+)
+
+// ConfigMapObject converts a ConfigMap to the form policy/ judges.
+func ConfigMapObject(cm *corev1.ConfigMap) *policy.Object {
+	return &policy.Object{
+		Ref:         policy.ObjectRef{Kind: "ConfigMap", Namespace: cm.Namespace, Name: cm.Name},
+		Labels:      cm.Labels,
+		Annotations: cm.Annotations,
+		Data:        cm.Data,
+	}
+}
+
+// SecretObject converts a Secret; its values are kept for comparison by the
+// rules and are never logged or reported.
+func SecretObject(s *corev1.Secret) *policy.Object {
+	data := make(map[string]string, len(s.Data)+len(s.StringData))
+	for k, v := range s.Data {
+		data[k] = string(v)
+	}
+	for k, v := range s.StringData {
+		data[k] = v
+	}
+	return &policy.Object{
+		Ref:         policy.ObjectRef{Kind: "Secret", Namespace: s.Namespace, Name: s.Name},
+		Labels:      s.Labels,
+		Annotations: s.Annotations,
+		Data:        data,
+	}
+}
+
+// decodeConfigMap decodes the raw object of an admission request. It checks
+// the kind, so a request for anything else is an error, not a panic.
+func decodeConfigMap(raw []byte) (*corev1.ConfigMap, error) {
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("admission request has no object")
+	}
+	var cm corev1.ConfigMap
+	if err := json.Unmarshal(raw, &cm); err != nil {
+		return nil, fmt.Errorf("admission request object is not a ConfigMap: %w", err)
+	}
+	if cm.Kind != "" && (cm.Kind != "ConfigMap" || (cm.APIVersion != "v1" && cm.APIVersion != "")) {
+		return nil, fmt.Errorf("admission request object is %s %s, not v1 ConfigMap", cm.APIVersion, cm.Kind)
+	}
+	return &cm, nil
+}
+
+func metav1TypeMeta() metav1.TypeMeta {
+	return metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"}
+}

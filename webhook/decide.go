@@ -1,0 +1,196 @@
+package webhook
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/settings"
+)
+
+// Verdict names the outcome of one admission, as logged and counted.
+type Verdict string
+
+const (
+	VerdictAllowed    Verdict = "allowed"    // no finding shown
+	VerdictWarned     Verdict = "warned"     // allowed with warnings
+	VerdictDenied     Verdict = "denied"     // refused (enforce mode)
+	VerdictBreakGlass Verdict = "breakglass" // would be denied; a break-glass requester
+	VerdictError      Verdict = "error"      // could not judge; answered per failure policy
+)
+
+// maxWarningLen keeps each admission warning on one terminal line.
+const maxWarningLen = 120
+
+// maxWarnings bounds the warnings of one response; the API server also
+// limits their total size.
+const maxWarnings = 25
+
+// Decision is the judgement of one change.
+type Decision struct {
+	Verdict Verdict
+	// Denying are the findings that refuse the change (enforce mode, new
+	// deny findings, no break-glass).
+	Denying []policy.Finding
+	// Preexisting are deny findings the object already had before the change:
+	// shown as warnings so that a broken live config can be repaired.
+	Preexisting []policy.Finding
+	// Findings are all findings of the changed state.
+	Findings []policy.Finding
+	Warnings []string
+}
+
+// Allowed reports whether the change goes through.
+func (d Decision) Allowed() bool { return d.Verdict != VerdictDenied && d.Verdict != VerdictError }
+
+// RuleIDs lists the rule IDs of the findings, in order, once each.
+func (d Decision) RuleIDs() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range d.Findings {
+		if !seen[f.RuleID] {
+			seen[f.RuleID] = true
+			out = append(out, f.RuleID)
+		}
+	}
+	return out
+}
+
+// findingKey identifies "the same problem" across two versions of a
+// snapshot: rule, object, key, YAML path and message. The line is left out
+// on purpose: an edit above a bad line moves it without fixing it.
+func findingKey(f policy.Finding) string {
+	l := f.Location
+	return strings.Join([]string{f.RuleID, l.Object.String(), l.Key, l.Path, f.Message}, "\x00")
+}
+
+// Decide judges a change from the findings after it and the findings
+// before it (nil for a CREATE when nothing existed). It is pure.
+//
+//   - audit mode: never denies; every finding is a warning.
+//   - enforce mode: deny-action findings that are new deny the change;
+//     deny-action findings the state already had are warnings (never block a
+//     fix); warn-action findings are warnings; audit-action ones are only
+//     counted and reported by the audit controller.
+//   - breakGlass: what would be denied is allowed, with the findings as
+//     warnings and one warning saying so.
+func Decide(mode settings.Mode, after, before []policy.Finding, breakGlass bool) Decision {
+	d := Decision{Findings: after}
+	had := make(map[string]bool, len(before))
+	for _, f := range before {
+		had[findingKey(f)] = true
+	}
+	for _, f := range after {
+		switch {
+		case mode == settings.ModeAudit:
+			d.Warnings = append(d.Warnings, ShortWarning(f, ""))
+		case f.Action == policy.ActionDeny && had[findingKey(f)]:
+			d.Preexisting = append(d.Preexisting, f)
+			d.Warnings = append(d.Warnings, ShortWarning(f, " (already live; not blocking)"))
+		case f.Action == policy.ActionDeny:
+			// Shown in the denial message; a warning only under break-glass.
+			d.Denying = append(d.Denying, f)
+		case f.Action == policy.ActionWarn:
+			d.Warnings = append(d.Warnings, ShortWarning(f, ""))
+		}
+	}
+	switch {
+	case len(d.Denying) > 0 && breakGlass:
+		d.Verdict = VerdictBreakGlass
+		w := []string{fmt.Sprintf("argoguard: break-glass requester: allowed despite %d denying finding(s); logged", len(d.Denying))}
+		for _, f := range d.Denying {
+			w = append(w, ShortWarning(f, ""))
+		}
+		d.Warnings = append(w, d.Warnings...)
+	case len(d.Denying) > 0:
+		d.Verdict = VerdictDenied
+	case len(d.Warnings) > 0:
+		d.Verdict = VerdictWarned
+	default:
+		d.Verdict = VerdictAllowed
+	}
+	d.Warnings = capWarnings(d.Warnings)
+	return d
+}
+
+// ShortWarning renders a finding as one warning of at most maxWarningLen
+// characters, rule ID first; suffix is kept whole.
+func ShortWarning(f policy.Finding, suffix string) string {
+	return truncate(f.Short(), maxWarningLen-utf8.RuneCountInString(suffix)) + suffix
+}
+
+func truncate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ") // one line
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func capWarnings(w []string) []string {
+	if len(w) <= maxWarnings {
+		return w
+	}
+	out := append([]string(nil), w[:maxWarnings-1]...)
+	return append(out, fmt.Sprintf("argoguard: %d more findings; run `argoguard check` for all", len(w)-maxWarnings+1))
+}
+
+// DenialStatus builds the denial as one Invalid status in the style of
+// apierrors.NewInvalid: one cause per denying finding, with its field path
+// (data[policy.csv]), and a message listing every finding with key, line
+// and fix, one per line, so kubectl prints it readably.
+func DenialStatus(ref policy.ObjectRef, denying []policy.Finding) *metav1.Status {
+	var msg strings.Builder
+	fmt.Fprintf(&msg, "argoguard: %s %s/%s is refused: %d problem(s)", ref.Kind, ref.Namespace, ref.Name, len(denying))
+	causes := make([]metav1.StatusCause, 0, len(denying))
+	for _, f := range denying {
+		msg.WriteString("\n- ")
+		msg.WriteString(f.Long())
+		causes = append(causes, metav1.StatusCause{
+			Type:    metav1.CauseType(field.ErrorTypeInvalid),
+			Field:   fieldPath(ref, f.Location),
+			Message: f.RuleID + ": " + f.Message,
+		})
+	}
+	return &metav1.Status{
+		Status:  metav1.StatusFailure,
+		Code:    http.StatusUnprocessableEntity,
+		Reason:  metav1.StatusReasonInvalid,
+		Message: msg.String(),
+		Details: &metav1.StatusDetails{Name: ref.Name, Kind: ref.Kind, Causes: causes},
+	}
+}
+
+// fieldPath is the apimachinery field path of a location: data[policy.csv],
+// prefixed with the object when the finding is in another guarded object.
+func fieldPath(changed policy.ObjectRef, l policy.Location) string {
+	p := ""
+	if l.Key != "" {
+		p = field.NewPath("data").Key(l.Key).String()
+		if l.Line > 0 {
+			p += fmt.Sprintf(" line %d", l.Line)
+		}
+	}
+	if l.Object != (policy.ObjectRef{}) && l.Object != changed {
+		p = strings.TrimSpace(l.Object.String() + " " + p)
+	}
+	return p
+}
+
+// ErrorStatus is the answer when the change could not be judged: in
+// enforce mode the failure policy is Fail, so the change is refused with
+// the reason.
+func ErrorStatus(ref policy.ObjectRef, reason string) *metav1.Status {
+	return &metav1.Status{
+		Status:  metav1.StatusFailure,
+		Code:    http.StatusInternalServerError,
+		Reason:  metav1.StatusReasonInternalError,
+		Message: fmt.Sprintf("argoguard could not judge %s: %s; enforce mode refuses changes it cannot judge", ref, reason),
+	}
+}

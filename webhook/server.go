@@ -1,0 +1,96 @@
+package webhook
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/go-logr/logr"
+	admissionv1 "k8s.io/api/admission/v1"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+)
+
+// Paths on the webhook server.
+const (
+	ValidatePath = "/validate"
+	MutatePath   = "/mutate"
+)
+
+// DefaultMaxRequestBytes bounds an AdmissionReview body: a ConfigMap is at
+// most 1 MiB, and a review holds the object and its old version.
+const DefaultMaxRequestBytes = 3 << 20
+
+// Deps is what argoguard's parts share; controllers added with a
+// ControllerFunc (the audit controller) get it.
+type Deps struct {
+	Settings *SettingsStore
+	Source   *SnapshotSource
+	Log      logr.Logger
+}
+
+// ControllerFunc adds a controller (or any Runnable) to the manager. Other
+// packages provide one and cmd/webhook lists it; see the marked spot there.
+type ControllerFunc func(mgr manager.Manager, deps Deps) error
+
+// Register adds the validating and mutating handlers to the manager's
+// webhook server, each behind a body-size limit.
+func Register(mgr manager.Manager, deps Deps, maxRequestBytes int64) {
+	srv := mgr.GetWebhookServer()
+	srv.Register(ValidatePath, Handler(&Validator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("validate")}, deps.Log, maxRequestBytes))
+	srv.Register(MutatePath, Handler(&Mutator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("mutate")}, deps.Log, maxRequestBytes))
+}
+
+// Handler wraps an admission handler for HTTP: controller-runtime decodes
+// the review, checks the content type and recovers panics; the wrapper
+// first refuses bodies over maxRequestBytes with a clear message.
+func Handler(h admission.Handler, log logr.Logger, maxRequestBytes int64) http.Handler {
+	if maxRequestBytes <= 0 {
+		maxRequestBytes = DefaultMaxRequestBytes
+	}
+	wh := &admission.Webhook{Handler: h}
+	return &limitedHandler{next: wh, max: maxRequestBytes, log: log}
+}
+
+type limitedHandler struct {
+	next http.Handler
+	max  int64
+	log  logr.Logger
+}
+
+func (l *limitedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Body == nil {
+		l.next.ServeHTTP(w, r)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, l.max+1))
+	_ = r.Body.Close()
+	if err != nil {
+		writeReviewError(w, http.StatusBadRequest, fmt.Errorf("reading the admission request: %w", err))
+		return
+	}
+	if int64(len(body)) > l.max {
+		err := fmt.Errorf("argoguard: admission request larger than %d bytes (--max-request-bytes); refused", l.max)
+		l.log.Error(err, "admission request too large")
+		writeReviewError(w, http.StatusRequestEntityTooLarge, err)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	l.next.ServeHTTP(w, r)
+}
+
+// writeReviewError answers with an AdmissionReview whose response carries
+// the error, as controller-runtime does for undecodable requests. The UID
+// is unknown (the body was not read), so the API server applies the
+// webhook's failure policy and reports the message.
+func writeReviewError(w http.ResponseWriter, code int32, err error) {
+	resp := admission.Errored(code, err)
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(admissionv1.AdmissionReview{
+		TypeMeta: metav1TypeMeta(),
+		Response: &resp.AdmissionResponse,
+	})
+}

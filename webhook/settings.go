@@ -1,0 +1,102 @@
+package webhook
+
+import (
+	"context"
+	"reflect"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-logr/logr"
+
+	"github.com/argoguard/argoguard/settings"
+)
+
+// SettingsStore holds the settings in force. Every admission takes one
+// consistent version with Current; Start re-reads the file while the
+// manager runs.
+type SettingsStore struct {
+	path     string
+	interval time.Duration
+	log      logr.Logger
+	current  atomic.Pointer[settings.Settings]
+	// lastErr is the last reload error logged, so a bad file is logged once
+	// per distinct error, not on every poll.
+	lastErr string
+	// onChange is called after a new version is stored (tests, caches).
+	onChange func(*settings.Settings)
+}
+
+// LoadSettingsStore reads the settings file. A missing or bad file is an
+// error: the webhook refuses to start with it.
+func LoadSettingsStore(path string, interval time.Duration, log logr.Logger) (*SettingsStore, error) {
+	s, err := settings.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if interval <= 0 {
+		interval = 2 * time.Second
+	}
+	st := &SettingsStore{path: path, interval: interval, log: log.WithName("settings")}
+	st.current.Store(s)
+	return st, nil
+}
+
+// NewStaticSettings returns a store that never reloads (tests, the CLI).
+func NewStaticSettings(s *settings.Settings) *SettingsStore {
+	st := &SettingsStore{}
+	st.current.Store(s)
+	return st
+}
+
+// Current returns the settings in force. Never nil.
+func (st *SettingsStore) Current() *settings.Settings { return st.current.Load() }
+
+// OnChange registers f to be called with each new settings version.
+func (st *SettingsStore) OnChange(f func(*settings.Settings)) { st.onChange = f }
+
+// Start polls the settings file until ctx ends. Polling (rather than
+// fsnotify) follows the symlink swap Kubernetes uses for ConfigMap volumes
+// without special cases. It runs on every replica.
+func (st *SettingsStore) Start(ctx context.Context) error {
+	if st.path == "" {
+		<-ctx.Done()
+		return nil
+	}
+	t := time.NewTicker(st.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			st.Reload()
+		}
+	}
+}
+
+// Reload reads the file once. A bad file is logged with its error and the
+// last good settings stay in force. It reports whether the settings changed.
+func (st *SettingsStore) Reload() bool {
+	next, err := settings.Load(st.path)
+	if err != nil {
+		if msg := err.Error(); msg != st.lastErr {
+			st.lastErr = msg
+			st.log.Error(err, "settings file rejected; the last good settings stay in force", "file", st.path)
+		}
+		return false
+	}
+	st.lastErr = ""
+	if reflect.DeepEqual(next, st.Current()) {
+		return false
+	}
+	st.current.Store(next)
+	st.log.Info("settings reloaded", "file", st.path, "mode", next.Mode)
+	if st.onChange != nil {
+		st.onChange(next)
+	}
+	return true
+}
+
+// NeedLeaderElection: every replica answers admissions, so every replica
+// follows the settings file.
+func (st *SettingsStore) NeedLeaderElection() bool { return false }

@@ -1,0 +1,196 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"time"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/settings"
+)
+
+// ObjectReader reads one object by name. Both methods return nil, nil when
+// the object does not exist. The cluster implementation is ClusterReader
+// (caches restricted to the guarded names); tests use StaticReader.
+type ObjectReader interface {
+	ConfigMap(ctx context.Context, namespace, name string) (*policy.Object, error)
+	Secret(ctx context.Context, namespace, name string) (*policy.Object, error)
+}
+
+// SnapshotSource assembles snapshots from the live guarded objects.
+//
+// It is the entry point for other packages (the audit controller) that need
+// findings for the live objects:
+//
+//	snap, err := src.Build(ctx, store.Current(), nil)   // the live state
+//	findings, err := rules.Evaluate(snap)
+//
+// For an admission, Build is given the change: the new version of the
+// object (CREATE, UPDATE) or its absence (DELETE).
+type SnapshotSource struct {
+	Reader ObjectReader
+	// Now is the clock certificate rules compare with (time.Now if nil).
+	Now func() time.Time
+}
+
+// Change replaces one guarded object in a snapshot: Object is its new
+// version, or nil when the object is deleted.
+type Change struct {
+	Ref    policy.ObjectRef
+	Object *policy.Object
+}
+
+// GuardedRefs returns the three guarded ConfigMaps the settings name.
+func GuardedRefs(set *settings.Settings) []policy.ObjectRef {
+	return []policy.ObjectRef{
+		{Kind: "ConfigMap", Namespace: set.ArgoCD.Namespace, Name: set.ArgoCD.ConfigMap},
+		{Kind: "ConfigMap", Namespace: set.ArgoCD.Namespace, Name: set.ArgoCD.RBACConfigMap},
+		{Kind: "ConfigMap", Namespace: set.Workflows.Namespace, Name: set.Workflows.ConfigMap},
+	}
+}
+
+// IsGuarded reports whether ref is one of the guarded ConfigMaps.
+func IsGuarded(set *settings.Settings, ref policy.ObjectRef) bool {
+	for _, g := range GuardedRefs(set) {
+		if g == ref {
+			return true
+		}
+	}
+	return false
+}
+
+// Build returns the snapshot of the guarded objects under set, with change
+// applied (nil: the live state). Secrets are read only when the settings
+// allow it; a Secret that cannot be read makes SecretsKnown false, so the
+// rules that need Secrets stay silent instead of guessing.
+func (s *SnapshotSource) Build(ctx context.Context, set *settings.Settings, change *Change) (*policy.Snapshot, error) {
+	snap := &policy.Snapshot{Settings: set, Now: time.Now()}
+	if s.Now != nil {
+		snap.Now = s.Now()
+	}
+	refs := GuardedRefs(set)
+	slots := []**policy.Object{&snap.ArgoCDCM, &snap.RBACCM, &snap.WorkflowsCM}
+	for i, ref := range refs {
+		if change != nil && change.Ref == ref {
+			*slots[i] = change.Object
+			continue
+		}
+		obj, err := s.Reader.ConfigMap(ctx, ref.Namespace, ref.Name)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", ref, err)
+		}
+		*slots[i] = obj
+	}
+	if change != nil {
+		ref := change.Ref
+		snap.Changed = &ref
+	}
+	if set.Secrets.Read {
+		snap.SecretsKnown = true
+		for _, ref := range ReferencedSecrets(snap) {
+			sec, err := s.Reader.Secret(ctx, ref.Namespace, ref.Name)
+			if err != nil {
+				// Forbidden or unreachable: say nothing rather than guess.
+				snap.SecretsKnown = false
+				continue
+			}
+			if sec != nil {
+				snap.Secrets = append(snap.Secrets, sec)
+			}
+		}
+	}
+	return snap, nil
+}
+
+// argoSecretRef matches Argo CD's "$<secret-name>:<key>" references; a
+// plain "$<key>" refers to argocd-secret.
+var (
+	argoSecretRef = regexp.MustCompile(`\$([a-z0-9]([-a-z0-9.]*[a-z0-9])?):[-._a-zA-Z0-9]+`)
+	argoPlainRef  = regexp.MustCompile(`(^|[\s"':])\$[-._a-zA-Z0-9]+\s*$`)
+)
+
+// ReferencedSecrets lists the Secrets the snapshot's ConfigMaps refer to:
+// "$name:key" values in argocd-cm (namespace of Argo CD; "$key" means
+// argocd-secret), and sso.clientId/clientSecret of the Workflows ConfigMap,
+// looked up both in the Workflows namespace (where Workflows reads them)
+// and in Argo CD's (where the guide's readers often leave them).
+func ReferencedSecrets(snap *policy.Snapshot) []policy.ObjectRef {
+	set := snap.Settings
+	seen := map[policy.ObjectRef]bool{}
+	add := func(ns, name string) {
+		if ns != "" && name != "" {
+			seen[policy.ObjectRef{Kind: "Secret", Namespace: ns, Name: name}] = true
+		}
+	}
+	if cm := snap.ArgoCDCM; cm != nil {
+		for _, v := range cm.Data {
+			for _, m := range argoSecretRef.FindAllStringSubmatch(v, -1) {
+				add(set.ArgoCD.Namespace, m[1])
+			}
+			for _, line := range splitLines(v) {
+				if argoPlainRef.MatchString(line) && !argoSecretRef.MatchString(line) {
+					add(set.ArgoCD.Namespace, "argocd-secret")
+				}
+			}
+		}
+	}
+	if cm := snap.WorkflowsCM; cm != nil && cm.Data["sso"] != "" {
+		var sso struct {
+			ClientID     struct{ Name string } `json:"clientId"`
+			ClientSecret struct{ Name string } `json:"clientSecret"`
+		}
+		if yaml.Unmarshal([]byte(cm.Data["sso"]), &sso) == nil {
+			for _, name := range []string{sso.ClientID.Name, sso.ClientSecret.Name} {
+				add(set.Workflows.Namespace, name)
+				add(set.ArgoCD.Namespace, name)
+			}
+		}
+	}
+	out := make([]policy.ObjectRef, 0, len(seen))
+	for r := range seen {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}
+
+func splitLines(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+// StaticReader serves objects from memory: for tests and for callers that
+// already hold the objects (the CLI's --live mode reads them once).
+type StaticReader struct {
+	Objects []*policy.Object
+}
+
+func (r *StaticReader) find(kind, ns, name string) *policy.Object {
+	for _, o := range r.Objects {
+		if o.Ref.Kind == kind && o.Ref.Namespace == ns && o.Ref.Name == name {
+			return o
+		}
+	}
+	return nil
+}
+
+// ConfigMap implements ObjectReader.
+func (r *StaticReader) ConfigMap(_ context.Context, ns, name string) (*policy.Object, error) {
+	return r.find("ConfigMap", ns, name), nil
+}
+
+// Secret implements ObjectReader.
+func (r *StaticReader) Secret(_ context.Context, ns, name string) (*policy.Object, error) {
+	return r.find("Secret", ns, name), nil
+}

@@ -1,0 +1,188 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/go-logr/logr"
+	admissionv1 "k8s.io/api/admission/v1"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/rules"
+	"github.com/argoguard/argoguard/settings"
+)
+
+// Validator is the validating admission handler (/validate).
+//
+// It judges the change against the other guarded objects: the snapshot
+// after the change and the snapshot before it are both evaluated, and only
+// deny findings the change introduces refuse it (see Decide). DELETE is
+// judged the same way, with the object absent afterwards: deleting
+// argocd-rbac-cm is refused only when its absence creates a new deny
+// finding (e.g. a rule that requires an RBAC policy while SSO is on), and
+// always carries a warning that the owner falls back to its defaults.
+type Validator struct {
+	Settings *SettingsStore
+	Source   *SnapshotSource
+	Log      logr.Logger
+	// Evaluate runs the rules (rules.Evaluate when nil).
+	Evaluate func(*policy.Snapshot) ([]policy.Finding, error)
+}
+
+var _ admission.Handler = (*Validator)(nil)
+
+// request is an admission request decoded into argoguard's terms.
+type request struct {
+	ref      policy.ObjectRef
+	object   *policy.Object // after the change; nil on DELETE
+	old      *policy.Object // before; nil on CREATE (and DELETE without oldObject)
+	hasOld   bool
+	op       admissionv1.Operation
+	rawNew   []byte
+	username string
+}
+
+// decodeRequest checks the kind and decodes the objects. Anything that is
+// not a v1 ConfigMap, or lacks the object its operation needs, is an error.
+func decodeRequest(req admission.Request) (*request, error) {
+	if req.Kind.Group != "" || req.Kind.Version != "v1" || req.Kind.Kind != "ConfigMap" {
+		return nil, fmt.Errorf("argoguard judges v1 ConfigMaps; this request is for %s", req.Kind.String())
+	}
+	r := &request{op: req.Operation, username: req.UserInfo.Username,
+		ref: policy.ObjectRef{Kind: "ConfigMap", Namespace: req.Namespace, Name: req.Name}}
+	switch req.Operation {
+	case admissionv1.Create, admissionv1.Update:
+		cm, err := decodeConfigMap(req.Object.Raw)
+		if err != nil {
+			return nil, err
+		}
+		if cm.Namespace == "" {
+			cm.Namespace = req.Namespace
+		}
+		if cm.Name == "" {
+			cm.Name = req.Name
+		}
+		r.ref.Name, r.ref.Namespace = cm.Name, cm.Namespace
+		r.object, r.rawNew = ConfigMapObject(cm), req.Object.Raw
+		if req.Operation == admissionv1.Update {
+			old, err := decodeConfigMap(req.OldObject.Raw)
+			if err != nil {
+				return nil, fmt.Errorf("oldObject: %w", err)
+			}
+			old.Namespace, old.Name = cm.Namespace, cm.Name
+			r.old, r.hasOld = ConfigMapObject(old), true
+		}
+	case admissionv1.Delete:
+		if len(req.OldObject.Raw) > 0 {
+			old, err := decodeConfigMap(req.OldObject.Raw)
+			if err != nil {
+				return nil, fmt.Errorf("oldObject: %w", err)
+			}
+			old.Namespace, old.Name = req.Namespace, req.Name
+			r.old, r.hasOld = ConfigMapObject(old), true
+		}
+	default:
+		return nil, fmt.Errorf("argoguard judges CREATE, UPDATE and DELETE; this request is %s", req.Operation)
+	}
+	if r.ref.Name == "" {
+		return nil, errors.New("admission request names no object")
+	}
+	return r, nil
+}
+
+// Handle implements admission.Handler.
+func (v *Validator) Handle(ctx context.Context, req admission.Request) admission.Response {
+	set := v.Settings.Current() // one settings version for the whole request
+	r, err := decodeRequest(req)
+	if err != nil {
+		v.Log.Info("malformed admission request", "uid", req.UID, "error", err.Error())
+		return admission.Errored(http.StatusBadRequest, err)
+	}
+	if !IsGuarded(set, r.ref) {
+		// matchConditions keep these away; answer quickly if one gets here.
+		return admission.Allowed("not guarded by argoguard")
+	}
+	log := v.Log.WithValues("object", r.ref.Namespace+"/"+r.ref.Name, "operation", string(r.op),
+		"user", r.username, "dryRun", req.DryRun != nil && *req.DryRun, "uid", string(req.UID), "mode", string(set.Mode))
+
+	bg := breakGlassMatch(set.BreakGlass, req.UserInfo)
+	d, err := v.decide(ctx, set, r, bg != "")
+	var panicked *policy.RulePanic
+	if err != nil {
+		d = Decision{Verdict: VerdictError}
+		reason := err.Error()
+		if errors.As(err, &panicked) {
+			log.Error(err, "rule panicked", "rule", panicked.RuleID)
+			reason = fmt.Sprintf("rule %s failed (a bug in argoguard; please report it)", panicked.RuleID)
+		} else {
+			log.Error(err, "cannot judge change")
+		}
+		recordDecision(set.Mode, r.ref, d)
+		if set.Mode == settings.ModeAudit {
+			return admission.Allowed("").WithWarnings("argoguard: could not judge the change (audit mode, allowed): " + truncate(reason, 60))
+		}
+		return admission.Response{AdmissionResponse: admissionv1.AdmissionResponse{Allowed: false, Result: ErrorStatus(r.ref, reason)}}
+	}
+
+	if r.op == admissionv1.Delete {
+		d.Warnings = append([]string{fmt.Sprintf("argoguard: deleting %s; its owner falls back to built-in defaults", r.ref.Name)}, d.Warnings...)
+		if d.Verdict == VerdictAllowed {
+			d.Verdict = VerdictWarned
+		}
+	}
+	recordDecision(set.Mode, r.ref, d)
+	kv := []any{"verdict", string(d.Verdict), "rules", d.RuleIDs(), "denying", ruleIDs(d.Denying), "preexisting", ruleIDs(d.Preexisting)}
+	if d.Verdict == VerdictBreakGlass {
+		kv = append(kv, "breakGlass", bg)
+	}
+	log.Info("admission decision", kv...)
+
+	if d.Verdict == VerdictDenied {
+		return admission.Response{AdmissionResponse: admissionv1.AdmissionResponse{
+			Allowed: false, Result: DenialStatus(r.ref, d.Denying), Warnings: d.Warnings}}
+	}
+	return admission.Allowed("").WithWarnings(d.Warnings...)
+}
+
+// decide evaluates the snapshots after and before the change and decides.
+func (v *Validator) decide(ctx context.Context, set *settings.Settings, r *request, breakGlass bool) (Decision, error) {
+	eval := v.Evaluate
+	if eval == nil {
+		eval = rules.Evaluate
+	}
+	after, err := v.Source.Build(ctx, set, &Change{Ref: r.ref, Object: r.object})
+	if err != nil {
+		return Decision{}, err
+	}
+	after.Operation, after.Old = string(r.op), r.old
+	afterFindings, err := eval(after)
+	if err != nil {
+		return Decision{}, err
+	}
+	// Before: the old object from the request (UPDATE, DELETE), nothing
+	// (CREATE), or the live state when the API server sent no oldObject.
+	var change *Change
+	if r.hasOld || r.op == admissionv1.Create {
+		change = &Change{Ref: r.ref, Object: r.old}
+	}
+	before, err := v.Source.Build(ctx, set, change)
+	if err != nil {
+		return Decision{}, err
+	}
+	beforeFindings, err := eval(before)
+	if err != nil {
+		return Decision{}, err
+	}
+	return Decide(set.Mode, afterFindings, beforeFindings, breakGlass), nil
+}
+
+func ruleIDs(fs []policy.Finding) []string {
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, f.RuleID)
+	}
+	return out
+}
