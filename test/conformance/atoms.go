@@ -39,6 +39,18 @@ var (
 		a("{,}", "", ",", "{,}"),
 		a("{a,{b,c}}", "a", "b", "c"),
 		a("*?*", "ab", "a", ""),
+		a("{a,}", "a", "", "b"),
+		a("[z-a]", "m", "z"),
+		a("[a-]", "a", "-"),
+		a("[!]", "!", "a"),
+		a("{*,a}", "abc", "a"),
+		a("a**b", "ab", "axxb"),
+		a("{}", "", "{}"),
+		a(`\`, `\`, "a"),
+		a(`app\`, "app", `app\`),
+		a("ünï*", "ünïcode", "uni"),
+		a(`clu\ster?`, "clusters", "cluster"),
+		a("\xff*", "\xffx", "x"),
 	}
 	globActions = []atom{
 		a("get"), a("create"), a("update"), a("delete"), a("sync"), a("override"), a("invoke"),
@@ -135,6 +147,7 @@ var (
 		"alice", "bob", "carol@example.com", "dave", "admin", "Alice",
 		"9067b2d4-4031-70fd-4a94-2a4c12e6fca8", "9067B2D4-4031-70FD-4A94-2A4C12E6FCA8",
 		"team, ops", "*", "", "bob ", " bob", "proj:p1:ci", "o'neil", `say "hi"`, "ünï", "x\u00a0y", "#hash",
+		"bad\xffutf8", "tab\tin", "a\u0085", "role:admin\u200b",
 	}
 	roles = []string{
 		"role:readonly", "role:admin", "role:dev", "role:ops", "role:audit", "role:none", "role:missing",

@@ -12,7 +12,7 @@ import (
 const conformanceSeed = 20260
 
 const (
-	conformanceCases   = 1400
+	conformanceCases   = 3000
 	queriesPerCase     = 12
 	minPairs           = 10000 // the bar: at least 10,000 (policy, query) pairs
 	maxReportedDiffers = 15

@@ -89,6 +89,10 @@ func (g *gen) build(name string, nq int) Case {
 	switch g.theme {
 	case "chains":
 		g.chain(1 + g.r.IntN(13))
+		if g.chance(4) {
+			g.defRole = fmt.Sprintf("role:c%d", g.r.IntN(3))
+			data["policy.default"] = g.defRole
+		}
 	case "cycles":
 		g.cycle(1 + g.r.IntN(4))
 	case "star-subject":

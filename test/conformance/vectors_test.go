@@ -67,6 +67,8 @@ func TestVectors(t *testing.T) {
 		{"policy.default.csv is an overlay", map[string]string{"policy.default.csv": "g, bob, role:readonly"}, get, true, true},
 		{"policy.csv.bak is not", map[string]string{"policy.csv.bak": "g, bob, role:readonly"}, get, true, false},
 		{"a broken overlay breaks the policy", map[string]string{"policy.csv": "g, bob, role:readonly", "policy.z.csv": "p, x"}, get, false, false},
+		{"glob with invalid UTF-8 never matches", map[string]string{"policy.csv": "p, bob, applications, get, caf\xe9/*, allow"}, Query{"bob", "applications", "get", "caf\xe9/x"}, true, false},
+		{"literal with invalid UTF-8 never matches", map[string]string{"policy.csv": "p, bob, applications, get, caf\xe9, allow"}, Query{"bob", "applications", "get", "caf\xe9"}, true, false},
 		{"case-sensitive subjects", map[string]string{"policy.csv": "g, Bob, role:readonly"}, get, true, false},
 	}
 	for _, tt := range tests {
