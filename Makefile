@@ -25,7 +25,13 @@ conformance:
 	cd test/conformance && $(GO) test -count=1 ./...
 
 e2e: controlplane build
-	KUBEBUILDER_ASSETS=$(K8S_BIN) ARGOGUARD_BIN=$(BIN) $(GO) test -count=1 -tags e2e -timeout 30m ./test/e2e/...
+	KUBEBUILDER_ASSETS=$(K8S_BIN) ARGOGUARD_BIN=$(BIN) $(GO) test -count=1 -timeout 30m ./test/e2e/...
+
+# The README's first command: a local control plane with argoguard
+# registered (hack/demo); Ctrl-C stops it and cleans up.
+demo: controlplane build
+	$(GO) build -o $(BIN)/demo ./hack/demo
+	$(BIN)/demo
 
 test: controlplane build
 	$(GO) vet ./...

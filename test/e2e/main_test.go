@@ -1,0 +1,325 @@
+// Package e2e runs argoguard for real: kube-apiserver and etcd (envtest),
+// the webhook binary as its own process with the webhook configurations and
+// RBAC of deploy/base, and the real kubectl. Every scenario asserts what
+// kubectl prints and what the API server stored.
+//
+// It needs KUBEBUILDER_ASSETS (kube-apiserver, etcd, kubectl: `make
+// controlplane`) and ARGOGUARD_BIN (the built webhook: `make build`); `make
+// test` and `make e2e` set both. Without them every test skips, saying so.
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/argoguard/argoguard/test/e2e/cluster"
+)
+
+var (
+	testCluster *cluster.Cluster
+	skipReason  string
+	repoRoot    string
+	workDir     string
+	// The guide's settings (enforce), and the same in audit mode.
+	enforceSettings, auditSettings string
+	currentSettings                string
+)
+
+func TestMain(m *testing.M) { os.Exit(runMain(m)) }
+
+func runMain(m *testing.M) int {
+	assets, bin := os.Getenv("KUBEBUILDER_ASSETS"), os.Getenv("ARGOGUARD_BIN")
+	if assets == "" || bin == "" {
+		skipReason = "KUBEBUILDER_ASSETS and ARGOGUARD_BIN not set: run `make e2e` (or `make test`)"
+		return m.Run()
+	}
+	var err error
+	if repoRoot, err = cluster.RepoRoot("."); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(repoRoot, p)
+	}
+	if workDir, err = os.MkdirTemp("", "argoguard-e2e-"); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	enforceSettings = filepath.Join(repoRoot, "test/testdata/guide/argoguard-settings.yaml")
+	if auditSettings, err = writeAuditSettings(enforceSettings, filepath.Join(workDir, "audit-settings")); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+
+	ctx := context.Background()
+	start := time.Now()
+	testCluster, err = cluster.Start(ctx, cluster.Options{
+		RepoRoot:         repoRoot,
+		AssetsDir:        abs(assets),
+		BinDir:           abs(bin),
+		WorkDir:          workDir,
+		Namespaces:       []string{"argocd", "argo"},
+		AsServiceAccount: true,
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: starting the control plane:", err)
+		return 1
+	}
+	code := 1
+	defer func() {
+		if err := testCluster.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: stopping:", err)
+		}
+		if code == 0 {
+			os.RemoveAll(workDir)
+		} else {
+			fmt.Fprintln(os.Stderr, "e2e: kept", workDir, "(webhook.log, kubeconfigs, rendered manifests)")
+		}
+	}()
+	if _, err := testCluster.StartWebhook(ctx, enforceSettings); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: starting the webhook:", err)
+		return 1
+	}
+	currentSettings = enforceSettings
+	fmt.Fprintf(os.Stderr, "e2e: control plane and webhook up in %s\n", time.Since(start).Round(time.Millisecond))
+	code = m.Run()
+	return code
+}
+
+// writeAuditSettings copies the guide's settings with mode audit (and the
+// groups file beside it).
+func writeAuditSettings(enforce, dir string) (string, error) {
+	data, err := os.ReadFile(enforce)
+	if err != nil {
+		return "", err
+	}
+	audit := strings.Replace(string(data), "\nmode: enforce\n", "\nmode: audit\n", 1)
+	if audit == string(data) {
+		return "", fmt.Errorf("%s has no line `mode: enforce` to switch", enforce)
+	}
+	groups, err := os.ReadFile(filepath.Join(filepath.Dir(enforce), "aws-groups.json"))
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "aws-groups.json"), groups, 0o644); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "settings.yaml")
+	return path, os.WriteFile(path, []byte(audit), 0o644)
+}
+
+// needCluster skips without a control plane and returns the shared one.
+func needCluster(t *testing.T) *cluster.Cluster {
+	t.Helper()
+	if skipReason != "" {
+		t.Skip(skipReason)
+	}
+	return testCluster
+}
+
+// useSettings makes sure the webhook runs with the settings file,
+// restarting it if needed; the test's cleanup brings back the guide's
+// enforce settings. Restarting (not editing the file) keeps each scenario
+// independent of reload timing.
+func useSettings(t *testing.T, c *cluster.Cluster, path string) {
+	t.Helper()
+	if currentSettings == path && c.Webhook() != nil && c.Webhook().Running() {
+		return
+	}
+	if _, err := c.StartWebhook(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	currentSettings = path
+	if path != enforceSettings {
+		t.Cleanup(func() { useSettings(t, c, enforceSettings) })
+	}
+}
+
+// fresh starts a scenario: the webhook in enforce mode with the guide's
+// settings and none of the guide's objects in the cluster.
+func fresh(t *testing.T) *cluster.Cluster {
+	t.Helper()
+	c := needCluster(t)
+	useSettings(t, c, enforceSettings)
+	for _, obj := range []struct{ kind, ns, name string }{
+		{"configmap", "argocd", "argocd-cm"},
+		{"configmap", "argocd", "argocd-rbac-cm"},
+		{"configmap", "argo", "workflow-controller-configmap"},
+		{"secret", "argocd", "argocd-sso-secret"},
+		{"secret", "argo", "argo-workflows-sso"},
+	} {
+		res := kubectl(t, "delete", obj.kind, obj.name, "-n", obj.ns, "--ignore-not-found")
+		if res.Err != nil {
+			t.Fatalf("clean-up before the scenario failed: %s", res)
+		}
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("webhook log (last lines):\n%s", c.LogTail(40))
+		}
+	})
+	return c
+}
+
+// kubectl runs the real kubectl as cluster admin.
+func kubectl(t *testing.T, args ...string) cluster.KubectlResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res := needCluster(t).Kubectl(ctx, args...)
+	t.Logf("$ kubectl %s  (exit %d)\n%s", strings.Join(args, " "), res.ExitCode, indent(res.Output()))
+	return res
+}
+
+func indent(s string) string {
+	if s == "" {
+		return "    (no output)"
+	}
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+}
+
+// guide returns the path of a file of test/testdata/guide.
+func guide(parts ...string) string {
+	return filepath.Join(append([]string{repoRoot, "test/testdata/guide"}, parts...)...)
+}
+
+var ruleIDPattern = regexp.MustCompile(`\b(?:RBAC|ACD|DEX|WF)-\d{3}\b`)
+
+// ruleIDs lists the rule IDs in text, sorted, each once.
+func ruleIDs(text string) []string {
+	seen := map[string]bool{}
+	for _, id := range ruleIDPattern.FindAllString(text, -1) {
+		seen[id] = true
+	}
+	out := make([]string, 0, len(seen))
+	for id := range seen {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// errorFor returns the error kubectl printed for one file (the lines from
+// its "Error from server" up to the next error).
+func errorFor(res cluster.KubectlResult, file string) string {
+	var chunks []string
+	var cur []string
+	for _, line := range strings.Split(res.Stderr, "\n") {
+		if strings.HasPrefix(line, "Error from server") || strings.HasPrefix(line, "error:") {
+			if len(cur) > 0 {
+				chunks = append(chunks, strings.Join(cur, "\n"))
+			}
+			cur = nil
+		}
+		if len(cur) > 0 || strings.HasPrefix(line, "Error from server") || strings.HasPrefix(line, "error:") {
+			cur = append(cur, line)
+		}
+	}
+	if len(cur) > 0 {
+		chunks = append(chunks, strings.Join(cur, "\n"))
+	}
+	for _, ch := range chunks {
+		if strings.Contains(ch, file) {
+			return ch
+		}
+	}
+	return ""
+}
+
+// warnings returns the "Warning: ..." lines kubectl printed.
+func warnings(res cluster.KubectlResult) []string {
+	var out []string
+	for _, line := range strings.Split(res.Stderr, "\n") {
+		if strings.HasPrefix(line, "Warning: ") {
+			out = append(out, strings.TrimPrefix(line, "Warning: "))
+		}
+	}
+	return out
+}
+
+// getConfigMap reads a ConfigMap with `kubectl get -o json`; nil when
+// kubectl says it is not found.
+func getConfigMap(t *testing.T, ns, name string) *corev1.ConfigMap {
+	t.Helper()
+	res := kubectl(t, "get", "configmap", name, "-n", ns, "-o", "json", "--ignore-not-found")
+	if res.Err != nil {
+		t.Fatalf("kubectl get failed: %s", res)
+	}
+	if strings.TrimSpace(res.Stdout) == "" {
+		return nil
+	}
+	var cm corev1.ConfigMap
+	if err := json.Unmarshal([]byte(res.Stdout), &cm); err != nil {
+		t.Fatalf("kubectl get -o json printed no ConfigMap: %v\n%s", err, res.Stdout)
+	}
+	return &cm
+}
+
+// readConfigMapFile reads a ConfigMap manifest of the guide.
+func readConfigMapFile(t *testing.T, path string) *corev1.ConfigMap {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cm corev1.ConfigMap
+	if err := yaml.Unmarshal(data, &cm); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return &cm
+}
+
+// writeManifest writes obj (a ConfigMap) to a file in the test's temp dir.
+func writeManifest(t *testing.T, cm *corev1.ConfigMap) string {
+	t.Helper()
+	cm.APIVersion, cm.Kind = "v1", "ConfigMap"
+	data, err := json.MarshalIndent(cm, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), cm.Name+".json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// requireIDs fails the test unless got holds exactly want.
+func requireIDs(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	sort.Strings(want)
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("%s: rule IDs %v, want %v", what, got, want)
+	}
+}
+
+// requireContainsIDs fails the test unless every ID of want is in got.
+func requireContainsIDs(t *testing.T, what string, got []string, want ...string) {
+	t.Helper()
+	have := map[string]bool{}
+	for _, id := range got {
+		have[id] = true
+	}
+	for _, id := range want {
+		if !have[id] {
+			t.Errorf("%s: rule %s missing; got %v", what, id, got)
+		}
+	}
+}
