@@ -273,7 +273,8 @@ func matrixSubjects(e *rbac.Enforcer, set *settings.Settings) []Subject {
 // `rbac can` turns into */*.
 func projectPatterns(e *rbac.Enforcer) []string {
 	set := map[string]bool{"*/*": true}
-	if p := e.Policy(); p != nil {
+	// In regex mode a pattern is no request object: ask */* only.
+	if p := e.Policy(); p != nil && !e.Regex() {
 		for _, l := range p.Lines {
 			if l.Type != "p" || !rbac.AppObjectResources[l.Resource()] {
 				continue
