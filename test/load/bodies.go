@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	authnv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/yaml"
+
+	"github.com/argoguard/argoguard/test/load/gen"
+)
+
+// body is one AdmissionReview the load generator sends over and over.
+type body struct {
+	Name string
+	// Path is the file holding the JSON body.
+	Path string
+	// Bytes is the body's size.
+	Bytes int
+	UID   types.UID
+}
+
+// readConfigMap reads a ConfigMap manifest of the guide.
+func readConfigMap(path string) (*corev1.ConfigMap, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cm corev1.ConfigMap
+	if err := yaml.UnmarshalStrict(raw, &cm); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	cm.APIVersion, cm.Kind = "v1", "ConfigMap"
+	return &cm, nil
+}
+
+// updateReview is the AdmissionReview kube-apiserver sends for an UPDATE
+// of a ConfigMap from old to cm by a user (as `kubectl apply` or an Argo
+// CD sync does).
+func updateReview(uid types.UID, cm, old *corev1.ConfigMap) ([]byte, error) {
+	raw, err := json.Marshal(cm)
+	if err != nil {
+		return nil, err
+	}
+	oldRaw, err := json.Marshal(old)
+	if err != nil {
+		return nil, err
+	}
+	gvk := metav1.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}
+	gvr := metav1.GroupVersionResource{Version: "v1", Resource: "configmaps"}
+	dryRun := false
+	review := admissionv1.AdmissionReview{
+		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
+		Request: &admissionv1.AdmissionRequest{
+			UID: uid, Kind: gvk, Resource: gvr, RequestKind: &gvk, RequestResource: &gvr,
+			Name: cm.Name, Namespace: cm.Namespace, Operation: admissionv1.Update,
+			UserInfo:  authnv1.UserInfo{Username: "platform-engineer@example.com", Groups: []string{"system:authenticated"}},
+			Object:    runtime.RawExtension{Raw: raw},
+			OldObject: runtime.RawExtension{Raw: oldRaw},
+			DryRun:    &dryRun,
+			Options:   runtime.RawExtension{Raw: []byte(`{"kind":"UpdateOptions","apiVersion":"meta.k8s.io/v1","fieldManager":"kubectl-client-side-apply"}`)},
+		},
+	}
+	return json.Marshal(review)
+}
+
+// policyLineCounts are the sizes of generated argocd-rbac-cm policies.
+var policyLineCounts = []int{10, 1000, 10000}
+
+// writeBodies writes the AdmissionReview bodies into dir: the guide's
+// three ConfigMaps changed from fixed/ to as-written/ (a bad change,
+// denied), and argocd-rbac-cm with generated policies of 10, 1,000 and
+// 10,000 lines, changed by adding one line (allowed).
+func writeBodies(guideDir, dir string) ([]body, error) {
+	var out []body
+	add := func(name string, cm, old *corev1.ConfigMap) error {
+		uid := types.UID(fmt.Sprintf("00000000-0000-4000-8000-%012d", len(out)+1))
+		data, err := updateReview(uid, cm, old)
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(dir, name+".json")
+		out = append(out, body{Name: name, Path: path, Bytes: len(data), UID: uid})
+		return os.WriteFile(path, data, 0o644)
+	}
+	for _, f := range []struct{ name, file string }{
+		{"guide argocd-cm", "argocd-cm.yaml"},
+		{"guide argocd-rbac-cm", "argocd-rbac-cm.yaml"},
+		{"guide workflow-controller-cm", "workflow-controller-configmap.yaml"},
+	} {
+		cm, err := readConfigMap(filepath.Join(guideDir, "as-written", f.file))
+		if err != nil {
+			return nil, err
+		}
+		old, err := readConfigMap(filepath.Join(guideDir, "fixed", f.file))
+		if err != nil {
+			return nil, err
+		}
+		if err := add(f.name, cm, old); err != nil {
+			return nil, err
+		}
+	}
+	base, err := readConfigMap(filepath.Join(guideDir, "fixed", "argocd-rbac-cm.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range policyLineCounts {
+		cm, old := base.DeepCopy(), base.DeepCopy()
+		cm.Data = map[string]string{"policy.csv": gen.PolicyCSV(n), "policy.default": "role:readonly", "scopes": "[groups, email]"}
+		old.Data = map[string]string{"policy.csv": gen.PolicyCSV(n - 1), "policy.default": "role:readonly", "scopes": "[groups, email]"}
+		if err := add(fmt.Sprintf("argocd-rbac-cm %d lines", n), cm, old); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
