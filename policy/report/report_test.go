@@ -1,0 +1,261 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/report"
+	"github.com/argoguard/argoguard/settings"
+)
+
+// Fixtures: a minimal snapshot (one argocd-rbac-cm, two rules) plus a tweak.
+var (
+	rbacRef     = policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-rbac-cm"}
+	workflowRef = policy.ObjectRef{Kind: "ConfigMap", Namespace: "argo", Name: "workflow-controller-configmap"}
+	secretRef   = policy.ObjectRef{Kind: "Secret", Namespace: "argo", Name: "sso"}
+	testRules   = []policy.Rule{
+		{ID: "RBAC-007", Title: "never matches", Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny, Doc: "doc 7"},
+		{ID: "RBAC-014", Title: "redundant", Severity: policy.SeverityLow, Category: "rbac", Action: policy.ActionAudit, Doc: "doc 14"},
+		{ID: "WF-005", Title: "secret namespace", Severity: policy.SeverityHigh, Category: "workflows", Action: policy.ActionDeny},
+		{ID: "WF-010", Title: "needs secret", Severity: policy.SeverityMedium, Category: "workflows", Action: policy.ActionWarn, ClusterOnly: true},
+	}
+)
+
+func minimalInput() report.Input {
+	return report.Input{
+		Snapshot: &policy.Snapshot{
+			Settings: settings.Default(),
+			RBACCM: &policy.Object{Ref: rbacRef, Data: map[string]string{
+				"policy.csv": "p, role:dev, applications, sync, team-a/*, allow\ng, devs, role:dev\n",
+			}},
+			WorkflowsCM: &policy.Object{Ref: workflowRef, Data: map[string]string{"sso": "issuer: x\n"}},
+		},
+		Rules: testRules,
+	}
+}
+
+func finding(rule string, a policy.Action, loc policy.Location) policy.Finding {
+	sev := policy.SeverityHigh
+	if rule == "RBAC-014" {
+		sev = policy.SeverityLow
+	}
+	return policy.Finding{RuleID: rule, Severity: sev, Action: a, Location: loc, Message: rule + " message", Fix: "fix it"}
+}
+
+func TestBuildResults(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		tweak func(*report.Input)
+		// want is "object rule=result" for every result of every object.
+		want  []string
+		check func(*testing.T, *report.Report)
+	}{
+		{
+			name: "clean: every rule passes, cluster-only rules skip",
+			want: []string{"argocd-rbac-cm RBAC-007=pass", "argocd-rbac-cm RBAC-014=pass",
+				"workflow-controller-configmap WF-005=pass", "workflow-controller-configmap WF-010=skip"},
+		},
+		{
+			name: "deny fails, audit warns",
+			tweak: func(in *report.Input) {
+				in.Findings = []policy.Finding{
+					finding("RBAC-014", policy.ActionAudit, policy.Location{Object: rbacRef, Key: "policy.csv", Line: 2}),
+					finding("RBAC-007", policy.ActionDeny, policy.Location{Object: rbacRef, Key: "policy.csv", Line: 1}),
+				}
+			},
+			want: []string{"argocd-rbac-cm RBAC-007=fail", "argocd-rbac-cm RBAC-014=warn",
+				"workflow-controller-configmap WF-005=pass", "workflow-controller-configmap WF-010=skip"},
+			check: func(t *testing.T, r *report.Report) {
+				if r.Findings[0].RuleID != "RBAC-007" {
+					t.Errorf("findings not most severe first: %v", r.Findings[0].RuleID)
+				}
+				if r.Summary.Fail != 1 || r.Summary.Warn != 1 || r.Summary.ByAction["audit"] != 1 || r.Summary.BySeverity["high"] != 1 {
+					t.Errorf("summary %+v", r.Summary)
+				}
+			},
+		},
+		{
+			name: "a finding located on a Secret is reported on its family's ConfigMap",
+			tweak: func(in *report.Input) {
+				in.Findings = []policy.Finding{finding("WF-005", policy.ActionDeny, policy.Location{Object: secretRef, Key: "client-id"})}
+			},
+			want: []string{"argocd-rbac-cm RBAC-007=pass", "argocd-rbac-cm RBAC-014=pass",
+				"workflow-controller-configmap WF-005=fail", "workflow-controller-configmap WF-010=skip"},
+			check: func(t *testing.T, r *report.Report) {
+				prs := report.PolicyReports(r, report.FormatPolicyReport)
+				res := prs[1].Results[0]
+				if res.Properties["object"] != secretRef.String() || res.Properties["key"] != "client-id" {
+					t.Errorf("the result should name the Secret and key it is about: %+v", res.Properties)
+				}
+			},
+		},
+		{
+			name: "secrets known: the cluster-only rule runs and passes",
+			tweak: func(in *report.Input) {
+				in.Snapshot.SecretsKnown = true
+			},
+			want: []string{"argocd-rbac-cm RBAC-007=pass", "argocd-rbac-cm RBAC-014=pass",
+				"workflow-controller-configmap WF-005=pass", "workflow-controller-configmap WF-010=pass"},
+		},
+		{
+			name: "file lines come from the object's source",
+			tweak: func(in *report.Input) {
+				in.Snapshot.RBACCM.Source = &policy.Source{File: "gitops/rbac.yaml", KeyLines: map[string]int{"policy.csv": 10}}
+				in.Findings = []policy.Finding{finding("RBAC-007", policy.ActionDeny, policy.Location{Object: rbacRef, Key: "policy.csv", Line: 2})}
+			},
+			want: []string{"argocd-rbac-cm RBAC-007=fail", "argocd-rbac-cm RBAC-014=pass",
+				"workflow-controller-configmap WF-005=pass", "workflow-controller-configmap WF-010=skip"},
+			check: func(t *testing.T, r *report.Report) {
+				l := r.Findings[0].Location
+				if l.File != "gitops/rbac.yaml" || l.FileLine != 11 || r.Findings[0].Where != `gitops/rbac.yaml:11 data["policy.csv"] line 2` {
+					t.Errorf("location %+v, where %q", l, r.Findings[0].Where)
+				}
+				if c := r.Matrix.Subjects; len(c) == 0 {
+					t.Error("no matrix subjects")
+				}
+			},
+		},
+		{
+			name: "a policy Argo CD refuses gives no matrix, and says why",
+			tweak: func(in *report.Input) {
+				in.Snapshot.RBACCM.Data["policy.csv"] = "p, role:dev, applications\n"
+			},
+			want: []string{"argocd-rbac-cm RBAC-007=pass", "argocd-rbac-cm RBAC-014=pass",
+				"workflow-controller-configmap WF-005=pass", "workflow-controller-configmap WF-010=skip"},
+			check: func(t *testing.T, r *report.Report) {
+				if r.Matrix != nil || !strings.Contains(r.MatrixError, `data["policy.csv"] line 1`) {
+					t.Errorf("matrix %v, error %q", r.Matrix != nil, r.MatrixError)
+				}
+				var b bytes.Buffer
+				if err := report.WriteHTML(&b, r); err != nil || !strings.Contains(b.String(), "No matrix") {
+					t.Errorf("HTML should say there is no matrix: %v", err)
+				}
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := minimalInput()
+			if tc.tweak != nil {
+				tc.tweak(&in)
+			}
+			r := report.Build(in)
+			var got []string
+			for _, o := range r.Objects {
+				for _, res := range o.Results {
+					got = append(got, o.Object.Name+" "+res.Rule+"="+res.Result)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			checkPolicyReports(t, r)
+			checkJUnit(t, r)
+			if tc.check != nil {
+				tc.check(t, r)
+			}
+		})
+	}
+}
+
+// checkPolicyReports: one report per ConfigMap, scoped to it, summary equal
+// to its results, every result from argoguard with a known result value.
+func checkPolicyReports(t *testing.T, r *report.Report) {
+	t.Helper()
+	for _, format := range []string{report.FormatPolicyReport, report.FormatOpenReports} {
+		prs := report.PolicyReports(r, format)
+		if len(prs) != 2 {
+			t.Fatalf("%s: %d reports for 2 ConfigMaps", format, len(prs))
+		}
+		for _, pr := range prs {
+			if pr.Scope.Name == "" || pr.Metadata.Namespace != pr.Scope.Namespace || pr.Metadata.Name != "argoguard-"+pr.Scope.Name {
+				t.Errorf("%s: report %s/%s scoped to %+v", format, pr.Metadata.Namespace, pr.Metadata.Name, pr.Scope)
+			}
+			var sum report.ReportSummary
+			for _, res := range pr.Results {
+				if res.Source != "argoguard" || res.Policy == "" || res.Rule == "" {
+					t.Errorf("%s: result %+v", format, res)
+				}
+				switch res.Result {
+				case "pass":
+					sum.Pass++
+				case "fail":
+					sum.Fail++
+				case "warn":
+					sum.Warn++
+				case "skip":
+					sum.Skip++
+				default:
+					t.Errorf("result %q", res.Result)
+				}
+			}
+			if sum != pr.Summary {
+				t.Errorf("%s %s: summary %+v, results count %+v", format, pr.Metadata.Name, pr.Summary, sum)
+			}
+			wantAPI := map[string]string{report.FormatPolicyReport: "wgpolicyk8s.io/v1alpha2", report.FormatOpenReports: "openreports.io/v1alpha1"}[format]
+			if pr.APIVersion != wantAPI {
+				t.Errorf("apiVersion %s, want %s", pr.APIVersion, wantAPI)
+			}
+		}
+	}
+}
+
+// checkJUnit: one test case per rule and object; failures are the
+// deny/warn results.
+func checkJUnit(t *testing.T, r *report.Report) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := report.WriteJUnit(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name    string    `xml:"name,attr"`
+				Failure *struct{} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(b.Bytes(), &suites); err != nil {
+		t.Fatal(err)
+	}
+	results, failing := 0, 0
+	for _, o := range r.Objects {
+		for _, res := range o.Results {
+			results++
+			for _, i := range res.Findings {
+				if r.Findings[i].Action != policy.ActionAudit {
+					failing++
+					break
+				}
+			}
+		}
+	}
+	if suites.Tests != results || suites.Failures != failing {
+		t.Errorf("junit: %d tests, %d failures; want %d, %d", suites.Tests, suites.Failures, results, failing)
+	}
+}
+
+func TestMarkdownEscapes(t *testing.T) {
+	in := minimalInput()
+	in.Findings = []policy.Finding{finding("RBAC-007", policy.ActionDeny, policy.Location{Object: rbacRef, Key: "policy.csv", Line: 1})}
+	in.Findings[0].Message = "object `a|b` <script> *bold*"
+	var b bytes.Buffer
+	if err := report.WriteMarkdown(&b, report.Build(in)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "<script>") || !strings.Contains(b.String(), `\*bold\*`) || !strings.Contains(b.String(), `a\|b`) {
+		t.Errorf("markdown does not escape the message:\n%s", b.String())
+	}
+	var h bytes.Buffer
+	if err := report.WriteHTML(&h, report.Build(in)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(h.String(), "<script>") {
+		t.Error("HTML does not escape the message")
+	}
+}
