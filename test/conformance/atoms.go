@@ -84,6 +84,17 @@ var (
 		a("in-cluster"),
 		a("[a-", "[a-", "a"),
 		a("*/*/*", "a/b/c", "a/b"),
+		// literal-and-star globs, probed with overlaps and invalid UTF-8
+		a("a*a", "a", "aa", "aba", "a\xffa", "aéa"),
+		a("ab*ba", "aba", "abba", "abxba", "ab\xffba"),
+		a("*ab*ab*", "abab", "ab", "aabab", "ab\xffab", "abaab"),
+		a("é*", "é", "éx", "\xc3", "e"),
+		a("*é", "é", "\xa9", "xé"),
+		a("*\xa9", "\xa9", "é"),
+		a("x*y*z", "xyz", "xy", "x\xffy\xffz", "xzyz", "xyzyz"),
+		a("**a**", "a", "ba", ""),
+		a("proj-a/*/*", "proj-a/ns/app", "proj-a/app1", "proj-a//"),
+		a("*-*-*", "a-b-c", "a--", "--", "a-b"),
 	}
 )
 
@@ -172,6 +183,6 @@ var (
 	}
 	plainObjects = []string{
 		"proj-a/app1", "proj-b/app2", "default/guestbook", "*", "*/*", "proj-a", "in-cluster",
-		"https://github.com/org/repo", "proj-a/ns/app", "", "default/*",
+		"https://github.com/org/repo", "proj-a/ns/app", "", "default/*", "proj-a/\xffapp", "prój-a/app1", "proj-a/app1\u00a0",
 	}
 )

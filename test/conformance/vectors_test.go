@@ -69,6 +69,9 @@ func TestVectors(t *testing.T) {
 		{"a broken overlay breaks the policy", map[string]string{"policy.csv": "g, bob, role:readonly", "policy.z.csv": "p, x"}, get, false, false},
 		{"glob with invalid UTF-8 never matches", map[string]string{"policy.csv": "p, bob, applications, get, caf\xe9/*, allow"}, Query{"bob", "applications", "get", "caf\xe9/x"}, true, false},
 		{"literal with invalid UTF-8 never matches", map[string]string{"policy.csv": "p, bob, applications, get, caf\xe9, allow"}, Query{"bob", "applications", "get", "caf\xe9"}, true, false},
+		{"glob a*a matches a (gobwas lets prefix and suffix overlap)", map[string]string{"policy.csv": "p, bob, applications, get, a*a, allow"}, Query{"bob", "applications", "get", "a"}, true, true},
+		{"glob ab*ba matches aba", map[string]string{"policy.csv": "p, bob, applications, get, ab*ba, allow"}, Query{"bob", "applications", "get", "aba"}, true, true},
+		{"glob a*a*a does not match aa", map[string]string{"policy.csv": "p, bob, applications, get, a*a*a, allow"}, Query{"bob", "applications", "get", "aa"}, true, false},
 		{"case-sensitive subjects", map[string]string{"policy.csv": "g, Bob, role:readonly"}, get, true, false},
 	}
 	for _, tt := range tests {
