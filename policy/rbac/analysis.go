@@ -6,15 +6,17 @@ import (
 )
 
 // Names returns every subject and role named in the loaded lines (built-in
-// policy included), sorted.
+// policy included), sorted. The slice is shared: do not modify it.
 func (e *Enforcer) Names() []string {
-	set := e.names()
-	out := make([]string, 0, len(set))
-	for n := range set {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
+	e.namesOnce.Do(func() {
+		set := e.names()
+		e.sortedNames = make([]string, 0, len(set))
+		for n := range set {
+			e.sortedNames = append(e.sortedNames, n)
+		}
+		sort.Strings(e.sortedNames)
+	})
+	return e.sortedNames
 }
 
 // IsRole reports whether name is used as a role rather than as a login
@@ -76,7 +78,7 @@ func (e *Enforcer) WhoCan(res, act, obj string) WhoCanResult {
 			out.DefaultGrant = &g
 		}
 	}
-	for _, n := range e.Names() {
+	for _, n := range e.Holders(res, act, obj) {
 		if g, ok := e.grant(n, res, act, obj); ok {
 			out.Subjects = append(out.Subjects, g)
 		}

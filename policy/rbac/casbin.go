@@ -7,6 +7,7 @@ import (
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
 	"github.com/casbin/casbin/v2/util"
+	"github.com/gobwas/glob"
 )
 
 // ModelConf is Argo CD's casbin model (assets/model.conf), unchanged from
@@ -79,7 +80,14 @@ func globMatchFunc(args ...any) (any, error) {
 	if !ok1 || !ok2 {
 		return false, nil
 	}
-	return MatchPattern(pattern, val, false), nil
+	// As Argo CD's util/glob.Match: gobwas/glob, no separators, false on a
+	// pattern that does not compile. Deliberately not this package's
+	// matcher, so the comparison in the tests is independent.
+	g, err := glob.Compile(pattern)
+	if err != nil {
+		return false, nil
+	}
+	return g.Match(val), nil
 }
 
 // lineAdapter feeds already-parsed lines to casbin, the way Argo CD's

@@ -3,6 +3,7 @@ package rbac
 import (
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // MaxRoleHops is casbin's default role manager depth (NewRoleManagerImpl(10)):
@@ -12,7 +13,7 @@ const MaxRoleHops = 10
 // rule is one loaded p line with its patterns compiled for the match mode.
 type rule struct {
 	line          *Line
-	res, act, obj matcher
+	res, act, obj *pattern
 }
 
 // Enforcer answers requests as Argo CD's rbac.Enforcer does with
@@ -29,11 +30,14 @@ type Enforcer struct {
 	regex       bool
 	defaultRole string
 
-	rules     []rule           // built-in then user p lines, in load order
+	rules     []*rule          // built-in then user p lines, in load order
 	bySubject map[string][]int // p subject -> indexes into rules
 	links     map[string][]string
 	linkLines map[string][]*Line // member -> g lines naming it first
 	roleOf    map[string][]string
+
+	namesOnce   sync.Once
+	sortedNames []string
 }
 
 // ErrInvalidPolicy is returned (wrapped) when a policy has lines Argo CD refuses.
@@ -59,23 +63,25 @@ func NewEnforcerWith(p *Policy, defaultRole string, useBuiltin bool) (*Enforcer,
 }
 
 func newEnforcer(p *Policy, defaultRole string, useBuiltin bool) *Enforcer {
+	n := len(p.Lines) + len(builtinLines)
 	e := &Enforcer{
 		policy:      p,
 		regex:       p.Regex(),
 		defaultRole: defaultRole,
-		bySubject:   map[string][]int{},
-		links:       map[string][]string{},
-		linkLines:   map[string][]*Line{},
-		roleOf:      map[string][]string{},
+		rules:       make([]*rule, 0, n),
+		bySubject:   make(map[string][]int, n/4),
+		links:       make(map[string][]string, n/4),
+		linkLines:   make(map[string][]*Line, n/4),
+		roleOf:      make(map[string][]string, n/4),
 	}
-	cache := map[string]matcher{}
-	compile := func(s string) matcher {
-		m, ok := cache[s]
+	cache := make(map[string]*pattern, n)
+	compile := func(s string) *pattern {
+		p, ok := cache[s]
 		if !ok {
-			m = compilePattern(s, e.regex)
-			cache[s] = m
+			p = &pattern{text: s, regex: e.regex}
+			cache[s] = p
 		}
-		return m
+		return p
 	}
 	var all []*Line
 	if useBuiltin {
@@ -86,7 +92,7 @@ func newEnforcer(p *Policy, defaultRole string, useBuiltin bool) *Enforcer {
 		switch l.Type {
 		case "p":
 			e.bySubject[l.Subject()] = append(e.bySubject[l.Subject()], len(e.rules))
-			e.rules = append(e.rules, rule{line: l, res: compile(l.Resource()), act: compile(l.Action()), obj: compile(l.Object())})
+			e.rules = append(e.rules, &rule{line: l, res: compile(l.Resource()), act: compile(l.Action()), obj: compile(l.Object())})
 		case "g":
 			e.links[l.Subject()] = append(e.links[l.Subject()], l.Role())
 			e.linkLines[l.Subject()] = append(e.linkLines[l.Subject()], l)
@@ -159,12 +165,12 @@ func (e *Enforcer) Decide(sub, res, act, obj string) Decision {
 	var d Decision
 	for _, role := range e.Roles(sub) {
 		for _, i := range e.bySubject[role] {
-			r := &e.rules[i]
-			ok, broken := r.res.match(res, e.regex)
+			r := e.rules[i]
+			ok, broken := r.res.match(res)
 			if !broken && ok {
-				ok, broken = r.act.match(act, e.regex)
+				ok, broken = r.act.match(act)
 				if !broken && ok {
-					ok, broken = r.obj.match(obj, e.regex)
+					ok, broken = r.obj.match(obj)
 				}
 			}
 			switch {
@@ -209,18 +215,56 @@ func (e *Enforcer) Roles(sub string) []string {
 }
 
 // Members returns every name that reaches role through g lines within
-// MaxRoleHops links (role itself excluded).
+// MaxRoleHops links (role itself excluded), sorted: a breadth-first walk
+// of the g lines backwards, which finds the same names as Roles forwards.
 func (e *Enforcer) Members(role string) []string {
 	var out []string
-	for name := range e.names() {
-		if name == role {
+	seen := map[string]bool{role: true}
+	frontier := []string{role}
+	for hop := 0; hop < MaxRoleHops && len(frontier) > 0; hop++ {
+		var next []string
+		for _, n := range frontier {
+			for _, m := range e.roleOf[n] {
+				if !seen[m] {
+					seen[m] = true
+					out = append(out, m)
+					next = append(next, m)
+				}
+			}
+		}
+		frontier = next
+	}
+	sortStrings(out)
+	return out
+}
+
+// Holders returns, sorted, every name in the policy that may do act on res
+// obj on its own (no default role): the subjects of matching allow lines
+// and their members, each confirmed with Decide (denies, broken regexes).
+func (e *Enforcer) Holders(res, act, obj string) []string {
+	cands := map[string]bool{}
+	for _, r := range e.rules {
+		if r.line.Effect() != "allow" || cands[r.line.Subject()] {
 			continue
 		}
-		for _, r := range e.Roles(name)[1:] {
-			if r == role {
-				out = append(out, name)
-				break
-			}
+		if ok, _ := r.res.match(res); !ok {
+			continue
+		}
+		if ok, _ := r.act.match(act); !ok {
+			continue
+		}
+		if ok, _ := r.obj.match(obj); !ok {
+			continue
+		}
+		cands[r.line.Subject()] = true
+		for _, m := range e.Members(r.line.Subject()) {
+			cands[m] = true
+		}
+	}
+	var out []string
+	for n := range cands {
+		if e.EnforceSubject(n, res, act, obj) {
+			out = append(out, n)
 		}
 	}
 	sortStrings(out)
@@ -273,4 +317,16 @@ func (e *Enforcer) Path(sub, role string) []*Line {
 		frontier = next
 	}
 	return nil
+}
+
+// HasPermissions reports whether any p line applies to name directly or
+// through the roles it reaches (what Argo CD's referential-integrity
+// warning checks).
+func (e *Enforcer) HasPermissions(name string) bool {
+	for _, r := range e.Roles(name) {
+		if len(e.bySubject[r]) > 0 {
+			return true
+		}
+	}
+	return false
 }

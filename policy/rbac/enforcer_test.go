@@ -71,6 +71,9 @@ func TestEnforceArgoCDFacts(t *testing.T) {
 		{"invalid glob never matches", map[string]string{
 			"policy.csv": "p, bob, applications, get, [abc, allow\np, bob, applications, sync, */*, allow",
 		}, []query{{"bob", "applications", "get", "[abc", false}, {"bob", "applications", "sync", "p/a", true}}},
+		{"a glob that makes gobwas/glob panic fails the request", map[string]string{
+			"policy.csv": "p, bob, applications, *, */*, allow\np, bob, applications, aa{{, */*, allow",
+		}, []query{{"bob", "applications", "aa", "p/a", false}, {"bob", "applications", "get", "p/a", true}}},
 		{"effect must be exact", map[string]string{
 			"policy.csv": "p, bob, applications, get, */*, Allow\np, bob, applications, sync, */*, allow\np, bob, applications, sync, */*, DENY",
 		}, []query{{"bob", "applications", "get", "p/a", false}, {"bob", "applications", "sync", "p/a", true}}},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
+	"github.com/gobwas/glob"
 )
 
 // casbinLoad loads text into a real casbin enforcer the way Argo CD's
@@ -79,10 +80,12 @@ func (a *oracleAdapter) LoadPolicy(m model.Model) error {
 	return nil
 }
 
-func (a *oracleAdapter) SavePolicy(model.Model) error                             { return errReadOnly }
-func (a *oracleAdapter) AddPolicy(string, string, []string) error                  { return errReadOnly }
-func (a *oracleAdapter) RemovePolicy(string, string, []string) error               { return errReadOnly }
-func (a *oracleAdapter) RemoveFilteredPolicy(string, string, int, ...string) error { return errReadOnly }
+func (a *oracleAdapter) SavePolicy(model.Model) error                { return errReadOnly }
+func (a *oracleAdapter) AddPolicy(string, string, []string) error    { return errReadOnly }
+func (a *oracleAdapter) RemovePolicy(string, string, []string) error { return errReadOnly }
+func (a *oracleAdapter) RemoveFilteredPolicy(string, string, int, ...string) error {
+	return errReadOnly
+}
 
 var fuzzSeeds = []string{
 	"p, role:admin, projects, delete, *, allow",
@@ -179,6 +182,36 @@ func FuzzPolicy(f *testing.F) {
 					t.Fatalf("policy %q regex=%v default=%q: Enforce(%q,%q,%q,%q) = %v, casbin %v", Compose(data), regex, def, sub, res, act, obj, got, want)
 				}
 			}
+		}
+	})
+}
+
+// FuzzGlob: the direct matcher for `*`-only globs answers as gobwas/glob
+// (which Argo CD uses) for every pattern and value.
+func FuzzGlob(f *testing.F) {
+	for _, s := range [][2]string{{"*/*", "p/a"}, {"team-*/*", "team-a/b"}, {"a**b", "ab"}, {"*a*a*", "aa"}, {"", ""}, {"x*", "y"}, {"[ab]*", "a"}, {"*", ""}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, pattern, value string) {
+		m := compilePattern(pattern, false)
+		got, gotBroken := m.match(value, false)
+		g, err := glob.Compile(pattern)
+		want, wantBroken := false, false
+		if err == nil {
+			func() {
+				defer func() {
+					if recover() != nil {
+						wantBroken = true
+					}
+				}()
+				want = g.Match(value)
+			}()
+		}
+		if got != want || gotBroken != wantBroken {
+			t.Fatalf("glob %q on %q: %v (panic %v), gobwas/glob %v (panic %v, compile err %v)", pattern, value, got, gotBroken, want, wantBroken, err)
+		}
+		if (PatternError(pattern, false) == nil) != (err == nil) {
+			t.Fatalf("PatternError(%q) = %v, gobwas %v", pattern, PatternError(pattern, false), err)
 		}
 	})
 }

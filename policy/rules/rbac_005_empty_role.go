@@ -30,7 +30,7 @@ func checkRBACEmptyRole(s *policy.Snapshot) []policy.Finding {
 		return nil
 	}
 	empty := func(role string) bool {
-		return !strings.HasPrefix(role, "proj:") && len(in.enf.Permissions(role, false)) == 0
+		return !strings.HasPrefix(role, "proj:") && !in.enf.HasPermissions(role)
 	}
 	var out []policy.Finding
 	if def := in.pol.Default; def != "" && empty(def) {
@@ -59,7 +59,7 @@ func checkRBACEmptyRole(s *policy.Snapshot) []policy.Finding {
 func nearRole(in *rbacInput, role string) string {
 	want := strings.ToLower(strings.TrimSpace(role))
 	for _, n := range in.enf.Names() {
-		if n != role && strings.ToLower(strings.TrimSpace(n)) == want && len(in.enf.Permissions(n, false)) > 0 {
+		if n != role && strings.ToLower(strings.TrimSpace(n)) == want && in.enf.HasPermissions(n) {
 			return fmt.Sprintf("; did you mean %s?", quoteField(n))
 		}
 	}

@@ -6,7 +6,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
@@ -30,15 +29,15 @@ func checkRBACRedundant(s *policy.Snapshot) []policy.Finding {
 		return nil
 	}
 	var out []policy.Finding
-	first := map[string]*rbac.Line{}
+	first := make(map[lineKey]*rbac.Line, len(in.pol.Lines)+64)
 	for _, b := range rbac.Builtin() {
-		first[b.Type+"\x00"+strings.Join(b.Fields, "\x00")] = b
+		first[keyOf(b)] = b
 	}
 	for _, l := range in.userLines() {
 		if l.Ignored() {
 			continue
 		}
-		key := l.Type + "\x00" + strings.Join(l.Fields, "\x00")
+		key := keyOf(l)
 		switch {
 		case first[key] != nil:
 			out = append(out, policy.Finding{
@@ -82,4 +81,16 @@ func checkRBACRedundant(s *policy.Snapshot) []policy.Finding {
 		}
 	}
 	return out
+}
+
+// lineKey identifies a p or g line by its fields (no allocation per line).
+type lineKey struct {
+	typ    string
+	fields [5]string
+}
+
+func keyOf(l *rbac.Line) lineKey {
+	k := lineKey{typ: l.Type}
+	copy(k.fields[:], l.Fields)
+	return k
 }

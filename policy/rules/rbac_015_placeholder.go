@@ -6,6 +6,7 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
@@ -39,6 +40,9 @@ func checkRBACPlaceholder(s *policy.Snapshot) []policy.Finding {
 	}
 	for _, l := range in.userLines() {
 		for _, f := range l.Fields {
+			if !strings.Contains(f, "<") {
+				continue
+			}
 			if m := placeholderPattern.FindString(f); m != "" {
 				out = append(out, policy.Finding{
 					Location: in.atLine(l),

@@ -71,8 +71,8 @@ func (in *rbacInput) checkInvariant(inv settings.Invariant, s *policy.Snapshot) 
 		// The local admin user counts only when argocd-cm is known and
 		// does not disable it (without argocd-cm, stay silent about it).
 		adminOff := s.ArgoCDCM == nil || s.ArgoCDCM.Data["admin.enabled"] == "false"
-		for _, p := range e.Principals() {
-			if allowed[p] || (p == rbac.UserAdmin && adminOff) {
+		for _, p := range e.Holders(inv.Resource, inv.Action, inv.Object) {
+			if allowed[p] || e.IsRole(p) || (p == rbac.UserAdmin && adminOff) {
 				continue
 			}
 			if ok, d := own(p); ok {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
@@ -24,18 +25,45 @@ type rbacInput struct {
 	set *settings.Settings
 	// accounts are argocd-cm's local accounts (accounts.<name>), when known.
 	accounts map[string]bool
+	// p and g are the user's p and g lines.
+	p, g []*rbac.Line
 }
 
 // rbacCache keeps the last parsed policy: every RBAC rule of one
 // evaluation reads the same object, and parsing a 10,000-line policy 21
-// times would dominate the check. The entry is reused only when the object
-// pointer and the relevant data are unchanged.
+// times would dominate the check. The entry is reused only for the same
+// object whose data values are the very same strings (Go strings are
+// immutable, so same address and length means same content).
 var rbacCache struct {
 	sync.Mutex
-	obj               *policy.Object
-	composed, def, mm string
-	scopes            string
-	in                *rbacInput
+	obj  *policy.Object
+	data map[string]stringID
+	in   *rbacInput
+}
+
+type stringID struct {
+	ptr *byte
+	n   int
+}
+
+func fingerprint(data map[string]string) map[string]stringID {
+	out := make(map[string]stringID, len(data))
+	for k, v := range data {
+		out[k] = stringID{unsafe.StringData(v), len(v)}
+	}
+	return out
+}
+
+func sameData(fp map[string]stringID, data map[string]string) bool {
+	if len(fp) != len(data) {
+		return false
+	}
+	for k, v := range data {
+		if id, ok := fp[k]; !ok || id != (stringID{unsafe.StringData(v), len(v)}) {
+			return false
+		}
+	}
+	return true
 }
 
 // loadRBAC returns the snapshot's argocd-rbac-cm, parsed, or false when the
@@ -49,26 +77,27 @@ func loadRBAC(s *policy.Snapshot) (*rbacInput, bool) {
 	if set == nil {
 		set = settings.Default()
 	}
-	composed := rbac.Compose(obj.Data)
-	d := obj.Data
 	rbacCache.Lock()
-	defer rbacCache.Unlock()
 	c := &rbacCache
-	if c.in != nil && c.obj == obj && c.composed == composed && c.def == d[rbac.KeyDefault] &&
-		c.mm == d[rbac.KeyMatchMode] && c.scopes == d[rbac.KeyScopes] {
-		in := *c.in
-		in.set, in.accounts = set, localAccounts(s)
-		return &in, true
+	if c.in == nil || c.obj != obj || !sameData(c.data, obj.Data) {
+		c.obj, c.data, c.in = obj, fingerprint(obj.Data), parseRBAC(obj)
 	}
-	in := parseRBAC(obj)
-	c.obj, c.composed, c.def, c.mm, c.scopes, c.in = obj, composed, d[rbac.KeyDefault], d[rbac.KeyMatchMode], d[rbac.KeyScopes], in
-	out := *in
-	out.set, out.accounts = set, localAccounts(s)
-	return &out, true
+	in := *c.in
+	rbacCache.Unlock()
+	in.set, in.accounts = set, localAccounts(s)
+	return &in, true
 }
 
 func parseRBAC(obj *policy.Object) *rbacInput {
 	in := &rbacInput{obj: obj, pol: rbac.Parse(obj.Data)}
+	for _, l := range in.pol.Lines {
+		switch l.Type {
+		case "p":
+			in.p = append(in.p, l)
+		case "g":
+			in.g = append(in.g, l)
+		}
+	}
 	if enf, err := rbac.NewEnforcer(in.pol); err == nil {
 		in.enf = enf
 	}
@@ -155,26 +184,9 @@ func localAccounts(s *policy.Snapshot) map[string]bool {
 	return out
 }
 
-// rolesUsed returns the role of every user g line (second field).
-func (in *rbacInput) gLines() []*rbac.Line {
-	var out []*rbac.Line
-	for _, l := range in.pol.Lines {
-		if l.Type == "g" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-func (in *rbacInput) pLines() []*rbac.Line {
-	var out []*rbac.Line
-	for _, l := range in.pol.Lines {
-		if l.Type == "p" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
+// gLines and pLines are the user's g and p lines, in load order.
+func (in *rbacInput) gLines() []*rbac.Line { return in.g }
+func (in *rbacInput) pLines() []*rbac.Line { return in.p }
 
 // quoteField shows a field value with its spaces visible.
 func quoteField(s string) string { return `"` + s + `"` }
