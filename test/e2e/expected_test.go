@@ -3,6 +3,8 @@ package e2e
 import (
 	"bufio"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -11,7 +13,12 @@ import (
 type expectedFinding struct {
 	ID    string
 	Audit bool // marked "(audit)": a finding for reports, not printed by kubectl in enforce mode
+	// Key and Lines when the bullet says "on `policy.csv` lines 1, 4 and 5".
+	Key   string
+	Lines []int
 }
+
+var keyLines = regexp.MustCompile("on `([^`]+)` lines? ([0-9]+(?:(?:, | and )[0-9]+)*)")
 
 // expectedFindings reads expected-findings.md: for each "## <object>: ..."
 // section of the as-written configuration, the rule IDs of its bullets,
@@ -45,7 +52,15 @@ func expectedFindings(t *testing.T) (byObject map[string][]expectedFinding, deni
 		if id == "" || strings.Index(line, id) > 3 { // the bullet's own ID opens it
 			continue
 		}
-		byObject[object] = append(byObject[object], expectedFinding{ID: id, Audit: strings.Contains(line, "(audit)")})
+		f := expectedFinding{ID: id, Audit: strings.Contains(line, "(audit)")}
+		if m := keyLines.FindStringSubmatch(line); m != nil {
+			f.Key = m[1]
+			for _, n := range regexp.MustCompile(`[0-9]+`).FindAllString(m[2], -1) {
+				v, _ := strconv.Atoi(n)
+				f.Lines = append(f.Lines, v)
+			}
+		}
+		byObject[object] = append(byObject[object], f)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)

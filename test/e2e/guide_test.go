@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -33,16 +34,25 @@ func TestGuideAsWrittenIsDeniedWithTheExpectedRules(t *testing.T) {
 	for _, obj := range guideObjects {
 		want := visible(t, expected[obj.name], false, false)
 		all = append(all, want...)
-		shown := errorFor(res, obj.file)
+		shown := errorFor(res, obj.name)
 		stored := getConfigMap(t, obj.ns, obj.name)
 		if denied[obj.name] {
 			if stored != nil {
 				t.Errorf("%s was denied but is stored", obj.name)
 			}
-			if !strings.Contains(shown, `admission webhook "validate.argoguard.io" denied the request`) {
-				t.Errorf("%s: kubectl printed no denial by validate.argoguard.io for %s; error: %q", obj.name, obj.file, shown)
+			if !strings.HasPrefix(shown, `The ConfigMap "`+obj.name+`" is invalid`) {
+				t.Errorf("%s: kubectl printed no denial for it; error: %q", obj.name, shown)
 			}
 			requireContainsIDs(t, obj.name+" denial", ruleIDs(shown), denyIDs(t, want)...)
+			// Each finding with its key and line, as expected-findings.md says.
+			for _, f := range expected[obj.name] {
+				for _, line := range f.Lines {
+					at := fmt.Sprintf("data[%s] line %d: %s", f.Key, line, f.ID)
+					if !strings.Contains(shown, at) {
+						t.Errorf("%s: the denial does not say %q", obj.name, at)
+					}
+				}
+			}
 			continue
 		}
 		if shown != "" {
@@ -123,7 +133,7 @@ func TestServerDryRunGivesTheSameVerdictAndStoresNothing(t *testing.T) {
 			t.Errorf("%s: dry-run printed rules %v, the real apply %v", dir, got, want)
 		}
 		for _, obj := range guideObjects {
-			d, r := errorFor(dry, obj.file) != "", errorFor(real, obj.file) != ""
+			d, r := errorFor(dry, obj.name) != "", errorFor(real, obj.name) != ""
 			if d != r {
 				t.Errorf("%s/%s: denied on dry-run: %v, on the real apply: %v", dir, obj.file, d, r)
 			}

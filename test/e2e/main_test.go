@@ -216,19 +216,25 @@ func ruleIDs(text string) []string {
 	return out
 }
 
-// errorFor returns the error kubectl printed for one file (the lines from
-// its "Error from server" up to the next error).
-func errorFor(res cluster.KubectlResult, file string) string {
+// errorFor returns the error kubectl printed for one object: from its
+// first line (`Error from server ...` naming it, or, for a denial with field
+// causes, `The ConfigMap "<name>" is invalid:`) up to the next error.
+func errorFor(res cluster.KubectlResult, name string) string {
+	isStart := func(line string) bool {
+		return strings.HasPrefix(line, "Error from server") || strings.HasPrefix(line, "error:") ||
+			(strings.HasPrefix(line, "The ") && strings.Contains(line, " is invalid"))
+	}
 	var chunks []string
 	var cur []string
 	for _, line := range strings.Split(res.Stderr, "\n") {
-		if strings.HasPrefix(line, "Error from server") || strings.HasPrefix(line, "error:") {
+		if isStart(line) {
 			if len(cur) > 0 {
 				chunks = append(chunks, strings.Join(cur, "\n"))
 			}
-			cur = nil
+			cur = []string{line}
+			continue
 		}
-		if len(cur) > 0 || strings.HasPrefix(line, "Error from server") || strings.HasPrefix(line, "error:") {
+		if len(cur) > 0 && !strings.HasPrefix(line, "Warning: ") {
 			cur = append(cur, line)
 		}
 	}
@@ -236,7 +242,8 @@ func errorFor(res cluster.KubectlResult, file string) string {
 		chunks = append(chunks, strings.Join(cur, "\n"))
 	}
 	for _, ch := range chunks {
-		if strings.Contains(ch, file) {
+		first, _, _ := strings.Cut(ch, "\n")
+		if strings.Contains(first, `"`+name+`"`) {
 			return ch
 		}
 	}

@@ -39,8 +39,17 @@ func TestShippedKustomizationsAreAcceptedByTheAPIServer(t *testing.T) {
 					t.Fatal(err)
 				}
 				kinds[meta.Kind]++
-				if strings.HasPrefix(meta.APIVersion, "cert-manager.io/") {
+				switch {
+				case strings.HasPrefix(meta.APIVersion, "cert-manager.io/"):
 					continue
+				case strings.HasSuffix(meta.Kind, "WebhookConfiguration"):
+					// Checked under another name: the installed argoguard
+					// configurations point at the local URL, and merging a
+					// service reference into them is no check of this one.
+					doc = strings.Replace(doc, "\n  name: argoguard\n", "\n  name: argoguard-shipped-check\n", 1)
+					if !strings.Contains(doc, "argoguard-shipped-check") {
+						t.Fatalf("%s: webhook configuration not named argoguard:\n%s", dir, doc)
+					}
 				}
 				keep = append(keep, doc)
 			}
@@ -53,7 +62,9 @@ func TestShippedKustomizationsAreAcceptedByTheAPIServer(t *testing.T) {
 			if err := os.WriteFile(path, []byte(strings.Join(keep, "\n---\n")), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			res := kubectl(t, "apply", "--dry-run=server", "--server-side", "--force-conflicts", "--field-manager=argoguard-e2e", "-f", path)
+			// The field manager that installed deploy/base (cluster.Start): as for
+			// a user switching overlays, fields the overlay drops are removed.
+			res := kubectl(t, "apply", "--dry-run=server", "--server-side", "--force-conflicts", "--field-manager=argoguard-install", "-f", path)
 			if res.Err != nil {
 				t.Fatalf("the API server rejected %s: %s", dir, res)
 			}
