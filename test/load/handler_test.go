@@ -1,0 +1,153 @@
+package main
+
+// In-process benchmarks of argoguard's validating handler (HTTP handler
+// included: decoding, body limit, evaluation, response) on the load test's
+// bodies, for pprof:
+//
+//	go test -run '^$' -bench Handler -benchmem -cpuprofile cpu.out ./test/load/
+//
+// and a check that the work per admission is flat in the number of objects
+// the cluster holds that argoguard does not guard.
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/go-logr/logr"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/test/load/gen"
+	"github.com/argoguard/argoguard/webhook"
+)
+
+const testGuideDir = "../testdata/guide"
+
+// liveObjects are the guide's fixed ConfigMaps, the live state the load
+// test's control plane holds, plus n ConfigMaps argoguard does not guard.
+func liveObjects(tb testing.TB, unrelated int) *webhook.StaticReader {
+	tb.Helper()
+	r := &webhook.StaticReader{}
+	for _, f := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
+		cm, err := readConfigMap(filepath.Join(testGuideDir, "fixed", f))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		r.Objects = append(r.Objects, webhook.ConfigMapObject(cm))
+	}
+	for i := 0; i < unrelated; i++ {
+		r.Objects = append(r.Objects, &policy.Object{
+			Ref:  policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: fmt.Sprintf("unrelated-%d", i)},
+			Data: map[string]string{"policy.csv": "p, role:x, applications, get, */*, allow"},
+		})
+	}
+	return r
+}
+
+// loadSettings are the settings the load test writes: the guide's, with
+// the generated policies' groups known.
+func loadSettings(tb testing.TB) *settings.Settings {
+	tb.Helper()
+	path, err := writeSettings(testGuideDir, tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := settings.Load(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+func validateHandler(tb testing.TB, reader webhook.ObjectReader) http.Handler {
+	v := &webhook.Validator{
+		Settings: webhook.NewStaticSettings(loadSettings(tb)),
+		Source:   &webhook.SnapshotSource{Reader: reader},
+		Log:      logr.Discard(),
+	}
+	return webhook.Handler(v, logr.Discard(), 0)
+}
+
+func testBodies(tb testing.TB) []body {
+	tb.Helper()
+	bodies, err := writeBodies(testGuideDir, tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bodies
+}
+
+func serve(h http.Handler, data []byte) int {
+	req := httptest.NewRequest(http.MethodPost, "/validate", bytes.NewReader(data))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code
+}
+
+func BenchmarkHandler(b *testing.B) {
+	h := validateHandler(b, liveObjects(b, 0))
+	for _, bd := range testBodies(b) {
+		data, err := os.ReadFile(bd.Path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(bd.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if code := serve(h, data); code != http.StatusOK {
+					b.Fatalf("HTTP %d", code)
+				}
+			}
+		})
+	}
+}
+
+// One admission allocates the same with 3 or with 3,003 ConfigMaps in the
+// cluster: argoguard reads the guarded objects by name and nothing else.
+func TestHandlerAllocationsFlatInUnrelatedObjects(t *testing.T) {
+	bodies := testBodies(t)
+	for _, bd := range bodies[:4] { // the guide's objects and the 10-line policy
+		data, err := os.ReadFile(bd.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		allocs := func(unrelated int) float64 {
+			h := validateHandler(t, liveObjects(t, unrelated))
+			return testing.AllocsPerRun(20, func() {
+				if code := serve(h, data); code != http.StatusOK {
+					t.Fatalf("HTTP %d", code)
+				}
+			})
+		}
+		few, many := allocs(0), allocs(3000)
+		t.Logf("%s: %.0f allocations per admission with 0 unrelated ConfigMaps, %.0f with 3,000", bd.Name, few, many)
+		if many > few+100 { // slack for map iteration order; a per-object cost adds thousands
+			t.Errorf("%s: allocations grow with unrelated objects: %.0f with 0, %.0f with 3,000", bd.Name, few, many)
+		}
+	}
+}
+
+// The generator makes exactly the number of lines asked for, and the
+// settings know every group it binds (so the load test measures a clean
+// policy, not 10,000 findings).
+func TestGeneratedPolicyIsClean(t *testing.T) {
+	set := loadSettings(t)
+	for _, n := range policyLineCounts {
+		text := gen.PolicyCSV(n)
+		if got := bytes.Count([]byte(text), []byte("\n")); got != n {
+			t.Errorf("PolicyCSV(%d) has %d lines", n, got)
+		}
+		for _, g := range gen.Groups(n) {
+			if _, ok := set.GroupByID(g.ID); !ok {
+				t.Fatalf("group %s of the %d-line policy unknown to the settings", g.ID, n)
+			}
+		}
+	}
+}
