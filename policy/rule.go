@@ -8,7 +8,8 @@ import (
 
 // CheckFunc is one rule's check: pure, deterministic, and silent when an
 // object it needs is absent. It fills Location, Message, Detail and Fix; the
-// registry fills RuleID, Severity and Action.
+// registry fills RuleID, Severity and Action (a check may set Action on one
+// finding to soften it, e.g. warn for a guess; the settings' override wins).
 type CheckFunc func(s *Snapshot) []Finding
 
 // Rule is one entry of shared/RULES.md.
