@@ -3,6 +3,7 @@ package conformance
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/argoguard/argoguard/policy/rbac"
@@ -25,7 +26,8 @@ const (
 //   - for valid policies, every Enforce decision (built-in policy, default
 //     role and match mode included).
 func TestConformance(t *testing.T) {
-	st, diffs := compare(Generate(conformanceSeed, conformanceCases, queriesPerCase), argoguard)
+	cases, answers := corpus()
+	st, diffs := compare(cases, answers, argoguard)
 	t.Logf("%s", st)
 	for _, d := range diffs {
 		t.Error(d)
@@ -49,10 +51,52 @@ type engine struct {
 // argoguard is policy/rbac as the webhook and the CLI use it.
 var argoguard = engine{compose: rbac.Compose, parse: rbac.Parse, newEnforcer: rbac.NewEnforcer}
 
-// compare runs every case through Argo CD and eng and counts agreement.
+// argoAnswer is what Argo CD says about one case.
+type argoAnswer struct {
+	compose   string
+	validErr  error  // ValidatePolicy
+	loadErr   error  // SetUserPolicy, for a policy ValidatePolicy accepts
+	decisions []bool // per query, for a valid policy
+	panics    int
+}
+
+// askArgoCD runs every case through Argo CD's util/rbac.
+func askArgoCD(cases []Case) []argoAnswer {
+	out := make([]argoAnswer, len(cases))
+	for i, c := range cases {
+		ans := &out[i]
+		ans.compose = ArgoCompose(c.Data)
+		if ans.validErr = ArgoValidate(c.Data); ans.validErr != nil {
+			continue
+		}
+		argo, err := NewArgoCD(c.Data)
+		if err != nil {
+			ans.loadErr = err
+			continue
+		}
+		for _, q := range c.Queries {
+			allowed, panicked := argo.Enforce(q)
+			if panicked != nil {
+				ans.panics++
+			}
+			ans.decisions = append(ans.decisions, allowed)
+		}
+	}
+	return out
+}
+
+// corpus is the generated cases with Argo CD's answers, computed once for
+// all tests. Case i depends only on (seed, i), so a prefix of it is the
+// corpus Generate(conformanceSeed, n) would give.
+var corpus = sync.OnceValues(func() ([]Case, []argoAnswer) {
+	cases := Generate(conformanceSeed, conformanceCases, queriesPerCase)
+	return cases, askArgoCD(cases)
+})
+
+// compare checks eng against Argo CD's answers and counts agreement.
 // A pair is one (policy, query); for a policy both refuse, its pairs agree
 // on the verdict alone.
-func compare(cases []Case, eng engine) (stats, []string) {
+func compare(cases []Case, answers []argoAnswer, eng engine) (stats, []string) {
 	var st stats
 	var diffs []string
 	report := func(c Case, format string, args ...any) {
@@ -61,28 +105,27 @@ func compare(cases []Case, eng engine) (stats, []string) {
 			diffs = append(diffs, fmt.Sprintf("case %s: %s\n    data: %s", c.Name, fmt.Sprintf(format, args...), describe(c.Data)))
 		}
 	}
-	for _, c := range cases {
+	for i, c := range cases {
+		ans := answers[i]
 		st.cases++
 		st.pairs += len(c.Queries)
-		if got, want := eng.compose(c.Data), ArgoCompose(c.Data); got != want {
-			report(c, "Compose = %q, Argo CD PolicyCSV = %q", got, want)
+		if got := eng.compose(c.Data); got != ans.compose {
+			report(c, "Compose = %q, Argo CD PolicyCSV = %q", got, ans.compose)
 			continue
 		}
 		p := eng.parse(c.Data)
-		argoErr := ArgoValidate(c.Data)
-		if p.Valid() != (argoErr == nil) {
-			report(c, "argoguard valid=%v (errors: %v), Argo CD ValidatePolicy: %v", p.Valid(), p.Err(), argoErr)
+		if p.Valid() != (ans.validErr == nil) {
+			report(c, "argoguard valid=%v (errors: %v), Argo CD ValidatePolicy: %v", p.Valid(), p.Err(), ans.validErr)
 			continue
 		}
-		if argoErr != nil {
+		if ans.validErr != nil {
 			st.invalid++
 			st.agree += len(c.Queries)
 			continue
 		}
 		st.valid++
-		argo, err := NewArgoCD(c.Data)
-		if err != nil {
-			report(c, "Argo CD's ValidatePolicy accepts the policy but SetUserPolicy refuses it: %v", err)
+		if ans.loadErr != nil {
+			report(c, "Argo CD's ValidatePolicy accepts the policy but SetUserPolicy refuses it: %v", ans.loadErr)
 			continue
 		}
 		ours, err := eng.newEnforcer(p)
@@ -90,11 +133,9 @@ func compare(cases []Case, eng engine) (stats, []string) {
 			report(c, "rbac.NewEnforcer: %v", err)
 			continue
 		}
-		for _, q := range c.Queries {
-			want, panicked := argo.Enforce(q)
-			if panicked != nil {
-				st.panics++
-			}
+		st.panics += ans.panics
+		for j, q := range c.Queries {
+			want := ans.decisions[j]
 			got := ours.Enforce(q.Sub, q.Res, q.Act, q.Obj)
 			st.decisions++
 			if want {
@@ -141,7 +182,8 @@ func describe(data map[string]string) string {
 // wrong readings of argocd-rbac-cm: each must disagree with Argo CD, which
 // shows the corpus reaches that behaviour (and that the comparison can fail).
 func TestConformanceDetectsDifferences(t *testing.T) {
-	cases := Generate(conformanceSeed, 700, queriesPerCase)
+	cases, answers := corpus()
+	cases, answers = cases[:1000], answers[:1000]
 	onlyPolicyCSV := func(data map[string]string) map[string]string {
 		out := map[string]string{}
 		for k, v := range data {
@@ -206,7 +248,7 @@ func TestConformanceDetectsDifferences(t *testing.T) {
 	})
 	for name, eng := range wrong {
 		t.Run(name, func(t *testing.T) {
-			st, _ := compare(cases, eng)
+			st, _ := compare(cases, answers, eng)
 			if st.disagree == 0 {
 				t.Errorf("the corpus cannot tell %q from Argo CD (%s)", name, st)
 			}
