@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 )
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 var (
 	buildOnce sync.Once
@@ -213,5 +216,28 @@ func TestRBACDiff(t *testing.T) {
 	out, _, _ = argoguard(t, "", "rbac", "diff", "-o", "json", newF, oldF)
 	if !strings.Contains(out, `"gained": false`) || !strings.Contains(out, `"subject": "devs"`) {
 		t.Fatalf("json diff: %s", out)
+	}
+}
+
+// TestRBACValidateGolden pins the JSON a reviewer's tooling reads for the
+// guide's as-written configuration (go test -update rewrites it).
+func TestRBACValidateGolden(t *testing.T) {
+	out, _, code := argoguard(t, "", "rbac", "validate", "-o", "json",
+		"--policy-file", guide+"/as-written/argocd-rbac-cm.yaml", "--settings", guide+"/argoguard-settings.yaml")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	golden := "testdata/rbac/guide-as-written.validate.json"
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", golden, out)
 	}
 }

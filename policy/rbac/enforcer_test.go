@@ -213,3 +213,28 @@ func randomPolicy(rng *rand.Rand) map[string]string {
 func randomQuery(rng *rand.Rand) query {
 	return query{sub: pick(rng, genSubjects), res: pick(rng, genValues), act: pick(rng, genValues), obj: pick(rng, genValues)}
 }
+
+// The webhook shares one Enforcer between requests: patterns compile lazily
+// and must be safe to use from many goroutines (run with -race).
+func TestEnforcerConcurrentUse(t *testing.T) {
+	e, err := NewEnforcer(Parse(map[string]string{
+		KeyPolicyCSV: "p, role:dev, applications, sync, team-*/*, allow\ng, devs, role:dev\np, devs, logs, get, [ab]*, allow",
+		KeyDefault:   "role:readonly",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	for i := 0; i < 8; i++ {
+		go func() {
+			ok := e.Enforce("devs", "applications", "sync", "team-a/x") && e.Enforce("devs", "logs", "get", "a1") &&
+				!e.Enforce("devs", "applications", "sync", "prod/x") && len(e.Names()) > 0
+			done <- ok
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if !<-done {
+			t.Fatal("wrong answer under concurrent use")
+		}
+	}
+}

@@ -47,3 +47,21 @@ func TestRBAC019UnboundGroup(t *testing.T) {
 		{name: "role subject", data: csv("p, role:x, applications, get, */*, allow"), settings: awsSettings},
 	})
 }
+
+// A softened finding (warn) still follows the settings' per-rule override.
+func TestRBAC004SettingsOverrideWins(t *testing.T) {
+	s := rbacSnap(t, csv("g, platform-team, role:admin"), "identity: {provider: aws-iam-identity-center}\nrules: {RBAC-004: deny}\n")
+	fs, err := Evaluate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.RuleID == "RBAC-004" {
+			if f.Action != policy.ActionDeny {
+				t.Fatalf("override to deny ignored: %+v", f)
+			}
+			return
+		}
+	}
+	t.Fatal("no RBAC-004 finding")
+}
