@@ -20,7 +20,8 @@ func init() {
 		Doc: "Argo CD passes applications, applicationsets, logs and exec objects as <project>/<name> (or " +
 			"<project>/<namespace>/<name>). A pattern starting with / (an empty project) or a name without / " +
 			"never matches, so the line grants nothing: write */* or <project>/*. A glob that does not compile " +
-			"never matches. In regex mode a pattern that does not compile panics inside casbin and makes every " +
+			"never matches; one with unbalanced { } is read loosely by Argo CD v3.5 (and can fail whole requests) " +
+			"and refused by v3.6. In regex mode a pattern that does not compile panics inside casbin and makes every " +
 			"request of that subject that reaches the line fail, whatever else is granted.",
 		Check: checkRBACNeverMatch,
 	})
@@ -59,6 +60,18 @@ func patternProblem(l *rbac.Line, regex bool) (policy.Finding, bool) {
 			}, true
 		}
 	}
+	if !regex {
+		for _, fld := range []struct{ name, value string }{{"resource", l.Resource()}, {"action", l.Action()}, {"object", l.Object()}} {
+			if !bracesBalanced(fld.value) {
+				return policy.Finding{
+					Message: fmt.Sprintf("%s %s has unbalanced { }: it cannot be relied on to match", fld.name, quoteField(fld.value)),
+					Detail: "gobwas/glob v0.2.3 (Argo CD up to v3.5) reads it loosely and can even fail whole requests; " +
+						"v1.0.0 (Argo CD v3.6) refuses it, so the line never matches",
+					Fix: "close the { } group (and quote the field: \"{a,b}\"), or escape the brace with \\",
+				}, true
+			}
+		}
+	}
 	if regex || !rbac.AppObjectResources[l.Resource()] {
 		return policy.Finding{}, false
 	}
@@ -78,4 +91,28 @@ func patternProblem(l *rbac.Line, regex bool) (policy.Finding, bool) {
 		}, true
 	}
 	return policy.Finding{}, false
+}
+
+// bracesBalanced reports whether every unescaped { outside a [...] class
+// is closed, and no } comes without a {.
+func bracesBalanced(p string) bool {
+	depth := 0
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '\\':
+			i++
+		case '[':
+			if j := strings.IndexByte(p[i:], ']'); j > 0 {
+				i += j
+			}
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth < 0 {
+				return false
+			}
+		}
+	}
+	return depth == 0
 }

@@ -9,6 +9,8 @@ func TestRBAC007NeverMatch(t *testing.T) {
 		{name: "no project", data: csv("p, a, applicationsets, get, web, allow"), lines: []int{1}, contains: "*/web"},
 		{name: "clusters take bare urls", data: csv("p, a, clusters, get, https://kubernetes.default.svc, allow")},
 		{name: "invalid glob", data: csv("p, a, applications, get, [prod/*, allow"), lines: []int{1}, contains: "not a valid glob"},
+		{name: "unclosed alternative", data: csv("p, a, applications, get, team-{a/*, allow"), lines: []int{1}, contains: "unbalanced { }"},
+		{name: "closed alternative", data: csv(`p, a, applications, "{get,sync}", "{team-a,team-b}/*", allow`)},
 		{name: "invalid regex", data: with(csv("p, a, applications, get, (prod/.*, allow"), "policy.matchMode", "regex"), lines: []int{1}, contains: "requests reaching it fail"},
 		{name: "regex object without project is not judged", data: with(csv("p, a, applications, get, web$, allow"), "policy.matchMode", "regex")},
 	})
