@@ -61,6 +61,7 @@ func checkRBACRedundant(s *policy.Snapshot) []policy.Finding {
 			first[key] = l
 		}
 	}
+	out = append(out, shadowed(in, first)...)
 	if in.enf != nil {
 		reported := map[string]bool{}
 		for _, l := range in.gLines() {
@@ -93,4 +94,55 @@ func keyOf(l *rbac.Line) lineKey {
 	k := lineKey{typ: l.Type}
 	copy(k.fields[:], l.Fields)
 	return k
+}
+
+// maxShadowLines bounds the pairwise comparison per subject.
+const maxShadowLines = 200
+
+// shadowed reports p lines that another line of the same subject makes
+// pointless (glob mode): an allow inside another allow grants nothing more;
+// an allow inside a deny never takes effect. "Inside" means the wider
+// line's patterns match the narrower line's patterns read as text
+// (*/* covers team-a/*). Exact duplicates are reported separately.
+func shadowed(in *rbacInput, dup map[lineKey]*rbac.Line) []policy.Finding {
+	if in.pol.Regex() {
+		return nil
+	}
+	bySubject := map[string][]*rbac.Line{}
+	for _, l := range in.pLines() {
+		bySubject[l.Subject()] = append(bySubject[l.Subject()], l)
+	}
+	var out []policy.Finding
+	for _, l := range in.pLines() {
+		if l.Effect() != "allow" || dup[keyOf(l)] != l {
+			continue // not an allow, or a duplicate (reported above)
+		}
+		lines := bySubject[l.Subject()]
+		if len(lines) > maxShadowLines {
+			continue
+		}
+		for _, m := range lines {
+			if m == l || (m.Effect() != "allow" && m.Effect() != "deny") || keyOf(m) == keyOf(l) || !covers(m, l) {
+				continue
+			}
+			msg := fmt.Sprintf("shadowed by %s: it grants nothing more", m.Where())
+			if m.Effect() == "deny" {
+				msg = fmt.Sprintf("never takes effect: the deny at %s covers it", m.Where())
+			}
+			out = append(out, policy.Finding{
+				Location: in.atLine(l),
+				Message:  msg,
+				Fix:      "remove the line, or narrow the wider one",
+			})
+			break
+		}
+	}
+	return out
+}
+
+// covers reports whether m's patterns match l's patterns as text.
+func covers(m, l *rbac.Line) bool {
+	return rbac.MatchPattern(m.Resource(), l.Resource(), false) &&
+		rbac.MatchPattern(m.Action(), l.Action(), false) &&
+		rbac.MatchPattern(m.Object(), l.Object(), false)
 }
