@@ -136,8 +136,8 @@ func PatternError(pattern string, regex bool) error {
 		_, err := regexp.Compile(pattern)
 		return err
 	}
-	if parseSimpleGlob(pattern) != nil {
-		return nil
+	if !strings.ContainsAny(pattern, "?[]{}\\!\x00") && utf8.ValidString(pattern) {
+		return nil // literal text and *: always compiles (see parseSimpleGlob)
 	}
 	_, err := glob.Compile(pattern)
 	return err
@@ -148,4 +148,25 @@ func PatternError(pattern string, regex bool) error {
 func MatchPattern(pattern, value string, regex bool) bool {
 	ok, _ := compilePattern(pattern, regex).match(value, regex)
 	return ok
+}
+
+// Matcher matches values against patterns in one mode, compiling each
+// pattern once. Not safe for concurrent use.
+type Matcher struct {
+	regex bool
+	cache map[string]matcher
+}
+
+// NewMatcher returns a Matcher for glob (regex false) or regex mode.
+func NewMatcher(regex bool) *Matcher { return &Matcher{regex: regex, cache: map[string]matcher{}} }
+
+// Match reports whether value matches pattern (false for an invalid one).
+func (m *Matcher) Match(pattern, value string) bool {
+	c, ok := m.cache[pattern]
+	if !ok {
+		c = compilePattern(pattern, m.regex)
+		m.cache[pattern] = c
+	}
+	matched, _ := c.match(value, m.regex)
+	return matched
 }

@@ -6,6 +6,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
@@ -110,20 +111,24 @@ func shadowed(in *rbacInput, dup map[lineKey]*rbac.Line) []policy.Finding {
 	}
 	bySubject := map[string][]*rbac.Line{}
 	for _, l := range in.pLines() {
-		bySubject[l.Subject()] = append(bySubject[l.Subject()], l)
+		if e := l.Effect(); e == "allow" || e == "deny" {
+			bySubject[l.Subject()] = append(bySubject[l.Subject()], l)
+		}
 	}
 	var out []policy.Finding
+	mt := rbac.NewMatcher(false)
 	for _, l := range in.pLines() {
-		if l.Effect() != "allow" || dup[keyOf(l)] != l {
-			continue // not an allow, or a duplicate (reported above)
-		}
 		lines := bySubject[l.Subject()]
-		if len(lines) > maxShadowLines {
+		if l.Effect() != "allow" || len(lines) < 2 || len(lines) > maxShadowLines {
 			continue
 		}
 		for _, m := range lines {
-			if m == l || (m.Effect() != "allow" && m.Effect() != "deny") || keyOf(m) == keyOf(l) || !covers(m, l) {
+			if m == l || !mayCover(m.Resource(), l.Resource()) || !mayCover(m.Action(), l.Action()) ||
+				!covers(mt, m, l) || keyOf(m) == keyOf(l) {
 				continue
+			}
+			if dup[keyOf(l)] != l {
+				break // a duplicate: reported above
 			}
 			msg := fmt.Sprintf("shadowed by %s: it grants nothing more", m.Where())
 			if m.Effect() == "deny" {
@@ -140,9 +145,12 @@ func shadowed(in *rbacInput, dup map[lineKey]*rbac.Line) []policy.Finding {
 	return out
 }
 
+// mayCover is a cheap pre-check: a literal pattern covers only itself.
+func mayCover(wide, narrow string) bool {
+	return wide == narrow || strings.ContainsAny(wide, "*?[{\\")
+}
+
 // covers reports whether m's patterns match l's patterns as text.
-func covers(m, l *rbac.Line) bool {
-	return rbac.MatchPattern(m.Resource(), l.Resource(), false) &&
-		rbac.MatchPattern(m.Action(), l.Action(), false) &&
-		rbac.MatchPattern(m.Object(), l.Object(), false)
+func covers(mt *rbac.Matcher, m, l *rbac.Line) bool {
+	return mt.Match(m.Resource(), l.Resource()) && mt.Match(m.Action(), l.Action()) && mt.Match(m.Object(), l.Object())
 }
