@@ -32,11 +32,12 @@ import (
 	"github.com/argoguard/argoguard/certs"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/webhook"
+	"github.com/argoguard/argoguard/webhook/audit"
 )
 
 // controllers are added to the manager after the webhook handlers.
 // >>> Register background controllers here (e.g. audit.Add from webhook/audit). <<<
-var controllers = []webhook.ControllerFunc{}
+var controllers = []webhook.ControllerFunc{audit.Add}
 
 func main() {
 	o, err := parseOptions(os.Args[1:])

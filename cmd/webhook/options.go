@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/argoguard/argoguard/webhook"
+	"github.com/argoguard/argoguard/webhook/audit"
 )
 
 // options are the command line of the webhook binary.
@@ -66,6 +67,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.BoolVar(&o.enableHTTP2, "enable-http2", false, "serve HTTP/2 (off because of the HTTP/2 Rapid Reset advisories)")
 	fs.Int64Var(&o.maxRequestBytes, "max-request-bytes", webhook.DefaultMaxRequestBytes, "largest AdmissionReview body accepted")
 	fs.IntVar(&o.logLevel, "v", 0, "log verbosity (0 info, higher is more)")
+	audit.BindFlags(fs) // --report-format, --audit-resync, --audit-poll-interval
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,150 @@
+package audit
+
+// Writing one report: owned by its ConfigMap (deleted with it), created
+// once and updated in place, and an Event on the ConfigMap when its
+// findings change.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/report"
+)
+
+// Event reasons on the guarded ConfigMap.
+const (
+	ReasonFindingsChanged = "FindingsChanged"
+	ReasonFindingsCleared = "FindingsCleared"
+)
+
+func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig string) error {
+	ref := policy.ObjectRef{Kind: pr.Scope.Kind, Namespace: pr.Scope.Namespace, Name: pr.Scope.Name}
+	var cm corev1.ConfigMap
+	if err := c.reader.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, &cm); err != nil {
+		if kerrors.IsNotFound(err) {
+			return nil // deleted since the snapshot; its report goes with it
+		}
+		return fmt.Errorf("reading %s: %w", ref, err)
+	}
+	pr.Scope.UID = string(cm.UID)
+	desired, err := toUnstructured(pr)
+	if err != nil {
+		return err
+	}
+	desired.SetOwnerReferences([]metav1.OwnerReference{{
+		APIVersion: "v1", Kind: "ConfigMap", Name: cm.Name, UID: cm.UID,
+	}})
+
+	existing := &unstructured.Unstructured{}
+	existing.SetGroupVersionKind(desired.GroupVersionKind())
+	err = c.reader.Get(ctx, client.ObjectKeyFromObject(desired), existing)
+	switch {
+	case kerrors.IsNotFound(err):
+		if err := c.writer.Create(ctx, desired); err != nil {
+			return fmt.Errorf("creating %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
+		}
+		c.log.Info("report created", "report", desired.GetName(), "namespace", desired.GetNamespace(),
+			"fail", pr.Summary.Fail, "warn", pr.Summary.Warn, "pass", pr.Summary.Pass)
+	case err != nil:
+		return fmt.Errorf("reading %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
+	default:
+		c.rememberFindings(ref, existing)
+		desired.SetResourceVersion(existing.GetResourceVersion())
+		desired.SetLabels(mergeLabels(existing.GetLabels(), desired.GetLabels()))
+		if err := c.writer.Update(ctx, desired); err != nil {
+			return fmt.Errorf("updating %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
+		}
+	}
+	c.eventIfChanged(&cm, ref, sig, pr)
+	return nil
+}
+
+// rememberFindings seeds the signature from a report written before this
+// process started, so a restart does not repeat the last Event.
+func (c *Controller) rememberFindings(ref policy.ObjectRef, existing *unstructured.Unstructured) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, known := c.findings[ref]; known {
+		return
+	}
+	raw, err := json.Marshal(existing.Object)
+	if err != nil {
+		return
+	}
+	var old report.PolicyReport
+	if json.Unmarshal(raw, &old) == nil {
+		c.findings[ref] = signature(old)
+	}
+}
+
+func (c *Controller) eventIfChanged(cm *corev1.ConfigMap, ref policy.ObjectRef, sig string, pr report.PolicyReport) {
+	c.mu.Lock()
+	prev, known := c.findings[ref]
+	c.findings[ref] = sig
+	c.mu.Unlock()
+	empty := sig == "null"
+	if (known && prev == sig) || (!known && empty) || c.events == nil {
+		return
+	}
+	kind := pr.Kind
+	if empty {
+		c.events.Eventf(cm, nil, corev1.EventTypeNormal, ReasonFindingsCleared, "Audit",
+			"argoguard: no findings any more (%d rules pass); see %s %s", pr.Summary.Pass, kind, pr.Metadata.Name)
+		return
+	}
+	c.events.Eventf(cm, nil, corev1.EventTypeWarning, ReasonFindingsChanged, "Audit",
+		"argoguard: %d fail, %d warn (%s); see %s %s", pr.Summary.Fail, pr.Summary.Warn, ruleList(pr), kind, pr.Metadata.Name)
+}
+
+// ruleList names the rules with findings: "RBAC-004, RBAC-007".
+func ruleList(pr report.PolicyReport) string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, res := range pr.Results {
+		if (res.Result == report.ResultFail || res.Result == report.ResultWarn) && !seen[res.Rule] {
+			seen[res.Rule] = true
+			ids = append(ids, res.Rule)
+		}
+	}
+	if len(ids) > 8 {
+		return strings.Join(ids[:8], ", ") + fmt.Sprintf(" and %d more", len(ids)-8)
+	}
+	return strings.Join(ids, ", ")
+}
+
+func toUnstructured(pr report.PolicyReport) (*unstructured.Unstructured, error) {
+	raw, err := json.Marshal(pr)
+	if err != nil {
+		return nil, err
+	}
+	u := &unstructured.Unstructured{}
+	if err := json.Unmarshal(raw, &u.Object); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func mergeLabels(have, want map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range have {
+		out[k] = v
+	}
+	for k, v := range want {
+		out[k] = v
+	}
+	return out
+}
+
+// isCRDMissing reports whether err (possibly wrapped or joined) says the
+// report kind is not served: its CRD is not installed.
+func isCRDMissing(err error) bool { return meta.IsNoMatchError(err) }
