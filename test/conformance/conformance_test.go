@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"flag"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,11 +10,14 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-// conformanceSeed fixes the generated corpus; change it only on purpose.
-const conformanceSeed = 20260
+// The corpus is fixed: CI always runs the same cases. -seed and -cases
+// explore further by hand (go test -run TestConformance -args -seed 7 -cases 50000).
+var (
+	conformanceSeed  = flag.Uint64("seed", 20260, "generator seed")
+	conformanceCases = flag.Int("cases", 3000, "number of generated policies")
+)
 
 const (
-	conformanceCases   = 3000
 	queriesPerCase     = 12
 	minPairs           = 10000 // the bar: at least 10,000 (policy, query) pairs
 	maxReportedDiffers = 15
@@ -89,7 +93,7 @@ func askArgoCD(cases []Case) []argoAnswer {
 // all tests. Case i depends only on (seed, i), so a prefix of it is the
 // corpus Generate(conformanceSeed, n) would give.
 var corpus = sync.OnceValues(func() ([]Case, []argoAnswer) {
-	cases := Generate(conformanceSeed, conformanceCases, queriesPerCase)
+	cases := Generate(*conformanceSeed, *conformanceCases, queriesPerCase)
 	return cases, askArgoCD(cases)
 })
 
@@ -183,7 +187,8 @@ func describe(data map[string]string) string {
 // shows the corpus reaches that behaviour (and that the comparison can fail).
 func TestConformanceDetectsDifferences(t *testing.T) {
 	cases, answers := corpus()
-	cases, answers = cases[:1000], answers[:1000]
+	n := min(len(cases), 1000)
+	cases, answers = cases[:n], answers[:n]
 	onlyPolicyCSV := func(data map[string]string) map[string]string {
 		out := map[string]string{}
 		for k, v := range data {

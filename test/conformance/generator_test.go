@@ -19,7 +19,7 @@ func TestGeneratorDeterministic(t *testing.T) {
 
 func TestGeneratorCoversValidAndInvalid(t *testing.T) {
 	valid, invalid := map[string]int{}, map[string]int{}
-	for _, c := range Generate(conformanceSeed, 14*40, 1) {
+	for _, c := range Generate(*conformanceSeed, 14*40, 1) {
 		theme := c.Name[:len(c.Name)-5]
 		if ArgoValidate(c.Data) == nil {
 			valid[theme]++
@@ -36,4 +36,27 @@ func TestGeneratorCoversValidAndInvalid(t *testing.T) {
 		t.Error("theme invalid: no policy Argo CD refuses")
 	}
 	t.Logf("valid per theme %v; invalid per theme %v", valid, invalid)
+}
+
+// Every theme's queries must reach both answers, or the corpus would
+// compare little more than "no" with "no".
+func TestCorpusProbesBothAnswers(t *testing.T) {
+	cases, answers := corpus()
+	allowed, denied := map[string]int{}, map[string]int{}
+	for i, c := range cases {
+		theme := c.Name[:len(c.Name)-5]
+		for _, ok := range answers[i].decisions {
+			if ok {
+				allowed[theme]++
+			} else {
+				denied[theme]++
+			}
+		}
+	}
+	for _, th := range themes {
+		if allowed[th] == 0 || denied[th] == 0 {
+			t.Errorf("theme %s: Argo CD allowed %d and denied %d of its queries; both must be reached", th, allowed[th], denied[th])
+		}
+	}
+	t.Logf("allowed per theme %v; denied per theme %v", allowed, denied)
 }
