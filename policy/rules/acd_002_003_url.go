@@ -1,0 +1,106 @@
+package rules
+
+// ACD-002 and ACD-003 restrict argocd-cm `url`: Dex is ignored without it,
+// and every SSO URL (Dex issuer, ACS URL, callbacks) is derived from it by
+// string concatenation, so it must be a clean absolute https URL.
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/sso"
+)
+
+func init() {
+	register(policy.Rule{
+		ID: "ACD-002", Title: "dex.config set but url empty", Severity: policy.SeverityCritical,
+		Category: "argocd", Action: policy.ActionDeny,
+		Doc: "Argo CD treats Dex as configured only when `url` is set: with dex.config but no url, " +
+			"argocd-dex-server logs \"dex is not configured\" and the SSO button disappears. Set url to Argo CD's external URL.",
+		Check: checkURLMissing,
+	})
+	register(policy.Rule{
+		ID: "ACD-003", Title: "url not a clean absolute https URL", Severity: policy.SeverityHigh,
+		Category: "argocd", Action: policy.ActionDeny,
+		Doc: "Dex's issuer is `url` + \"/api/dex\" and the SAML ACS URL `url` + \"/api/dex/callback\". A trailing " +
+			"slash gives \"//api/dex\" (404 at login), http sends tokens in clear, spaces or a query break every " +
+			"derived URL. Write url as https://host with nothing after the host; additionalUrls likewise.",
+		Check: checkURLShape,
+	})
+}
+
+func checkURLMissing(s *policy.Snapshot) []policy.Finding {
+	in, ok := loadArgoCD(s)
+	if !ok || strings.TrimSpace(in.cm.DexConfig) == "" || in.cm.URL != "" {
+		return nil
+	}
+	fix := "set url to Argo CD's external URL, e.g. url: https://argocd.example.com"
+	if u := in.set.ArgoCD.URL; u != "" {
+		fix = "set url: " + u
+	}
+	return []policy.Finding{{
+		Location: in.at(sso.KeyURL, 0, ""),
+		Message:  "dex.config is set but url is empty, so Argo CD does not start Dex",
+		Detail:   "argocd-dex-server logs \"dex is not configured\"; the SSO login button is missing",
+		Fix:      fix,
+	}}
+}
+
+func checkURLShape(s *policy.Snapshot) []policy.Finding {
+	in, ok := loadArgoCD(s)
+	if !ok {
+		return nil
+	}
+	var out []policy.Finding
+	if in.cm.URL != "" {
+		if why := urlShapeProblem(in.cm.URL); why != "" {
+			out = append(out, policy.Finding{
+				Location: in.at(sso.KeyURL, 1, ""),
+				Message:  "url " + why,
+				Detail:   "Dex's issuer and the SAML ACS URL are derived from url by concatenation; logins fail (a trailing slash gives //api/dex)",
+				Fix:      "write url as https://<host> with nothing after the host",
+			})
+		}
+	}
+	if in.cm.AdditionalURLsErr != nil {
+		out = append(out, policy.Finding{
+			Location: in.at(sso.KeyAdditionalURLs, 1, ""),
+			Message:  "additionalUrls is not a YAML list of URLs: " + msgOf(in.cm.AdditionalURLsErr),
+			Fix:      "write additionalUrls as a YAML list: additionalUrls: '[https://other.example.com]'",
+		})
+	}
+	for i, u := range in.cm.AdditionalURLs {
+		if why := urlShapeProblem(u); why != "" {
+			out = append(out, policy.Finding{
+				Location: in.at(sso.KeyAdditionalURLs, 1, fmt.Sprintf("[%d]", i)),
+				Message:  "additional URL " + why,
+				Fix:      "write each additional URL as https://<host>",
+			})
+		}
+	}
+	return out
+}
+
+// urlShapeProblem says what is wrong with an Argo CD URL, or "".
+func urlShapeProblem(raw string) string {
+	if strings.TrimSpace(raw) != raw || strings.ContainsAny(raw, " \t") {
+		return fmt.Sprintf("%q contains spaces", raw)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Sprintf("%q is not an absolute URL", raw)
+	}
+	switch {
+	case u.Scheme != "https":
+		return fmt.Sprintf("%q is not https", raw)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return fmt.Sprintf("%q has a query or fragment", raw)
+	case strings.HasSuffix(u.Path, "/"):
+		return fmt.Sprintf("%q ends with a slash (Dex's issuer becomes %s)", raw, sso.IssuerURL(raw))
+	case u.Path != "":
+		return fmt.Sprintf("%q has a path", raw)
+	}
+	return ""
+}

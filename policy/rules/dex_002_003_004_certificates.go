@@ -1,0 +1,154 @@
+package rules
+
+// DEX-002, DEX-003 and DEX-004 guard the trust Dex puts in SAML responses:
+// signatures must be checked, against a CA given once (ca or caData) as
+// base64 of PEM certificates, and the certificate must not be expired or
+// about to expire.
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/sso"
+)
+
+// certWarnDays is how early DEX-004 warns before the IdP certificate expires.
+const certWarnDays = 30
+
+func init() {
+	register(policy.Rule{
+		ID: "DEX-002", Title: "SAML signature validation off", Severity: policy.SeverityCritical,
+		Category: "dex", Action: policy.ActionDeny,
+		Doc: "insecureSkipSignatureValidation: true makes Dex accept unsigned or forged SAML responses: anyone can " +
+			"log in as anyone, with any groups. Remove it and give the IdP certificate in caData.",
+		Check: checkSkipSignatures,
+	})
+	register(policy.Rule{
+		ID: "DEX-003", Title: "SAML CA unusable", Severity: policy.SeverityCritical,
+		Category: "dex", Action: policy.ActionDeny,
+		Doc: "caData must be the standard base64 of the whole PEM text (BEGIN/END lines included); raw PEM, other " +
+			"data or both ca and caData stop Dex. An expired certificate makes every login fail. Encode with " +
+			"`base64 -w0 idp-cert.pem`.",
+		Check: checkCAUsable,
+	})
+	register(policy.Rule{
+		ID: "DEX-004", Title: "SAML certificate expires soon", Severity: policy.SeverityMedium,
+		Category: "dex", Action: policy.ActionWarn,
+		Doc: fmt.Sprintf("The IdP certificate in caData expires within %d days; when it does, every SAML login "+
+			"fails. Rotate it in the IdP and update caData in time.", certWarnDays),
+		Check: checkCertExpiry,
+	})
+}
+
+func checkSkipSignatures(s *policy.Snapshot) []policy.Finding {
+	in, ok := loadArgoCD(s)
+	if !ok {
+		return nil
+	}
+	var out []policy.Finding
+	for _, c := range in.saml() {
+		if c.SAML.SkipsSignatures() {
+			out = append(out, policy.Finding{
+				Location: in.atDex(c.SAML.InsecureSkipSignatureValidation),
+				Message:  "insecureSkipSignatureValidation is true: forged SAML responses are accepted",
+				Fix:      "remove insecureSkipSignatureValidation and set caData to the base64 of the IdP certificate",
+			})
+		}
+	}
+	return out
+}
+
+// samlCerts decodes a connector's caData; refs ($secret:key) are not read.
+func samlCerts(sc *sso.SAML) (certs []certInfo, checked bool, err error) {
+	v := sc.CAData.Value
+	if v == "" || strings.HasPrefix(v, "$") {
+		return nil, false, nil
+	}
+	parsed, err := sso.DecodeCAData(v)
+	if err != nil {
+		return nil, true, err
+	}
+	for _, c := range parsed {
+		certs = append(certs, certInfo{subject: c.Subject.String(), notAfter: c.NotAfter})
+	}
+	return certs, true, nil
+}
+
+type certInfo struct {
+	subject  string
+	notAfter time.Time
+}
+
+func checkCAUsable(s *policy.Snapshot) []policy.Finding {
+	in, ok := loadArgoCD(s)
+	if !ok {
+		return nil
+	}
+	var out []policy.Finding
+	for _, c := range in.saml() {
+		sc := c.SAML
+		if sc.CA.Value != "" && sc.CAData.Value != "" {
+			out = append(out, policy.Finding{
+				Location: in.atDex(sc.CA),
+				Message:  "both ca and caData are set; Dex refuses the connector",
+				Fix:      "keep only caData (base64 of the PEM certificate)",
+			})
+		}
+		certs, checked, err := samlCerts(sc)
+		if !checked {
+			continue
+		}
+		if err != nil {
+			out = append(out, policy.Finding{
+				Location: in.atDex(sc.CAData),
+				Message:  "caData is unusable: " + err.Error(),
+				Detail:   "Dex fails to read its configuration and exits",
+				Fix:      "set caData to the output of `base64 -w0 idp-cert.pem`",
+			})
+			continue
+		}
+		if s.Now.IsZero() {
+			continue
+		}
+		for _, ci := range certs {
+			if !s.Now.Before(ci.notAfter) {
+				out = append(out, policy.Finding{
+					Location: in.atDex(sc.CAData),
+					Message:  fmt.Sprintf("the IdP certificate %q expired on %s", ci.subject, ci.notAfter.UTC().Format("2006-01-02")),
+					Detail:   "Dex rejects every SAML response signed with it",
+					Fix:      "download the current certificate from the IdP and update caData",
+				})
+			}
+		}
+	}
+	return out
+}
+
+func checkCertExpiry(s *policy.Snapshot) []policy.Finding {
+	in, ok := loadArgoCD(s)
+	if !ok || s.Now.IsZero() {
+		return nil
+	}
+	var out []policy.Finding
+	for _, c := range in.saml() {
+		certs, checked, err := samlCerts(c.SAML)
+		if !checked || err != nil {
+			continue
+		}
+		for _, ci := range certs {
+			left := ci.notAfter.Sub(s.Now)
+			if left <= 0 || left > certWarnDays*24*time.Hour {
+				continue
+			}
+			days := int(left.Hours() / 24)
+			out = append(out, policy.Finding{
+				Location: in.atDex(c.SAML.CAData),
+				Message:  fmt.Sprintf("the IdP certificate %q expires in %d days (%s)", ci.subject, days, ci.notAfter.UTC().Format("2006-01-02")),
+				Fix:      "rotate the certificate in the IdP and update caData before it expires",
+			})
+		}
+	}
+	return out
+}

@@ -1,0 +1,38 @@
+package rules
+
+// WF-002 pins sso.issuer to Argo CD's Dex issuer, byte for byte: go-oidc
+// refuses a provider whose discovery document names another issuer, and
+// Argo CD's Dex announces exactly <argocd url>/api/dex.
+
+import (
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/sso"
+)
+
+func init() {
+	register(policy.Rule{
+		ID: "WF-002", Title: "issuer not Argo CD's Dex issuer", Severity: policy.SeverityCritical,
+		Category: "workflows", Action: policy.ActionDeny,
+		Doc: "When Argo Workflows logs in through Argo CD's Dex, issuer must be exactly argocd-cm url + " +
+			"\"/api/dex\" (no trailing slash, same scheme and host); otherwise argo-server fails \"issuer did not " +
+			"match the issuer returned by provider\".",
+		Check: checkWFIssuer,
+	})
+}
+
+func checkWFIssuer(s *policy.Snapshot) []policy.Finding {
+	in, ok := loadWorkflows(s)
+	if !ok || !in.usesArgoCDDex(s) {
+		return nil
+	}
+	want := sso.IssuerURL(argoCDURL(s))
+	if in.cfg.Issuer.Value == want {
+		return nil
+	}
+	return []policy.Finding{{
+		Location: in.at(in.cfg.Issuer),
+		Message:  "issuer " + in.cfg.Issuer.Value + " is not Argo CD's Dex issuer " + want,
+		Detail:   "argo-server fails OIDC discovery (\"issuer did not match\") and SSO login is unavailable",
+		Fix:      "set issuer: " + want,
+	}}
+}

@@ -1,0 +1,108 @@
+package rules
+
+// Shared by the Workflows rules (wf_*.go): the sso config of
+// workflow-controller-configmap, parsed once per object, and the links to
+// Argo CD's Dex that the cross-object rules need.
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/sso"
+	"github.com/argoguard/argoguard/settings"
+)
+
+type wfInput struct {
+	obj *policy.Object
+	cfg *sso.Workflows
+	set *settings.Settings
+}
+
+// loadWorkflows returns the snapshot's Workflows sso config, or false when
+// the ConfigMap is absent or has no sso.
+func loadWorkflows(s *policy.Snapshot) (*wfInput, bool) {
+	obj := s.WorkflowsCM
+	if obj == nil {
+		return nil, false
+	}
+	ssoCache.Lock()
+	if ssoCache.wf == nil || ssoCache.wfObj != obj || !sameData(ssoCache.wfData, obj.Data) {
+		ssoCache.wfObj, ssoCache.wfData, ssoCache.wf = obj, fingerprint(obj.Data), sso.ParseWorkflows(obj.Data)
+	}
+	cfg := ssoCache.wf
+	ssoCache.Unlock()
+	if !cfg.Present && len(cfg.Problems) == 0 {
+		return nil, false
+	}
+	return &wfInput{obj: obj, cfg: cfg, set: settingsOf(s)}, true
+}
+
+// at locates a finding at a value of the sso config.
+func (in *wfInput) at(v sso.Str) policy.Location {
+	line := v.Line
+	if line == 0 {
+		line = v.KeyLine
+	}
+	return in.atPath(line, v.Path)
+}
+
+func (in *wfInput) atPath(line int, path string) policy.Location {
+	key := in.cfg.Key
+	if key == "" {
+		key = "sso"
+	}
+	return locate(in.obj, key, line, path)
+}
+
+// namespace is where Argo Workflows reads the Secrets sso refers to: its
+// own namespace.
+func (in *wfInput) namespace() string { return in.obj.Ref.Namespace }
+
+// usesArgoCDDex reports whether issuer points at Argo CD's Dex: on Argo
+// CD's host with a path under /api/dex.
+func (in *wfInput) usesArgoCDDex(s *policy.Snapshot) bool {
+	acd := argoCDURL(s)
+	issuer := in.cfg.Issuer.Value
+	if acd == "" || issuer == "" {
+		return false
+	}
+	u, err := url.Parse(issuer)
+	if err != nil || hostOf(issuer) != hostOf(acd) {
+		return false
+	}
+	return strings.Contains(u.Path, "/api/dex")
+}
+
+// argoDex returns Argo CD's parsed dex.config, or nil.
+func argoDex(s *policy.Snapshot) *sso.Dex {
+	in, ok := loadArgoCD(s)
+	if !ok || in.cm.Dex == nil || len(in.cm.Dex.Problems) > 0 {
+		return nil
+	}
+	return in.cm.Dex
+}
+
+// clientIDValue reads the Workflows client id from its Secret; known is
+// false unless the Secrets are known and the key exists. The value is
+// compared, never shown.
+func (in *wfInput) clientIDValue(s *policy.Snapshot) (string, bool) {
+	ref := in.cfg.ClientID
+	if !s.SecretsKnown || ref.Name.Value == "" || ref.Key.Value == "" {
+		return "", false
+	}
+	sec := s.Secret(in.namespace(), ref.Name.Value)
+	if sec == nil {
+		return "", false
+	}
+	v, ok := sec.Data[ref.Key.Value]
+	return strings.TrimSpace(v), ok
+}
+
+// workflowsCallback is the redirectUrl the settings' Workflows URL implies.
+func (in *wfInput) workflowsCallback() string {
+	if in.set.Workflows.URL == "" {
+		return ""
+	}
+	return strings.TrimRight(in.set.Workflows.URL, "/") + "/oauth2/callback"
+}
