@@ -80,6 +80,7 @@ func rbacCanCmd() *cobra.Command {
 		strict bool
 		quiet  bool
 		batch  string
+		groups []string
 	)
 	c := &cobra.Command{
 		Use:   "can SUBJECT ACTION RESOURCE [OBJECT]",
@@ -113,7 +114,11 @@ func rbacCanCmd() *cobra.Command {
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			if e.Enforce(args[0], res, act, obj) {
+			allowed := e.Enforce(args[0], res, act, obj)
+			if cmd.Flags().Changed("groups") {
+				allowed = e.EnforceClaims(args[0], groups, res, act, obj)
+			}
+			if allowed {
 				if !quiet {
 					fmt.Fprintln(out, "Yes")
 				}
@@ -129,6 +134,8 @@ func rbacCanCmd() *cobra.Command {
 	c.Flags().BoolVar(&strict, "strict", true, "refuse unknown resource and action names (as Argo CD)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing; answer with the exit status")
 	c.Flags().StringVar(&batch, "batch", "", "CSV file of subject,action,resource,object queries (- for stdin)")
+	c.Flags().StringSliceVar(&groups, "groups", nil, "answer as argocd-server for a logged-in user SUBJECT with these group claims "+
+		"(a group counts only if some g line names it)")
 	return c
 }
 

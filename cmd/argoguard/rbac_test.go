@@ -92,6 +92,9 @@ func TestRBACCan(t *testing.T) {
 		{"refused policy names key and line", []string{"can", "bob", "get", "app", "--policy-file", "testdata/rbac/bad-cm.yaml"}, "", `data["policy.team-b.csv"] line 2 (file line 11): a p line needs exactly 6 fields`, 2},
 		{"regex mode: built-in admin grants nothing", []string{"can", "ops", "get", "app", "x/y", "--policy-file", "testdata/rbac/regex-cm.yaml"}, "No\n", "", 1},
 		{"regex mode: anchored pattern", []string{"can", "dev-group", "sync", "app", "team-a/x", "--policy-file", "testdata/rbac/regex-cm.yaml"}, "Yes\n", "", 0},
+		{"--groups: as the server, a group needs a g line", []string{"can", "alice", "sync", "app", "x/y", "--groups", "lonely", "--policy-file", "testdata/rbac/claims.csv"}, "No\n", "", 1},
+		{"without --groups the group subject is answered directly", []string{"can", "lonely", "sync", "app", "x/y", "--policy-file", "testdata/rbac/claims.csv"}, "Yes\n", "", 0},
+		{"--groups: a bound group", []string{"can", "alice", "sync", "app", "x/y", "--groups", "lonely,bound", "--policy-file", "testdata/rbac/claims.csv"}, "Yes\n", "", 0},
 		{"missing policy file", []string{"can", "bob", "get", "app", "--policy-file", "nope.csv"}, "", "no such file", 2},
 		{"too few arguments", []string{"can", "bob", "get", "--policy-file", csvPolicy}, "", "need SUBJECT ACTION RESOURCE", 2},
 	}
