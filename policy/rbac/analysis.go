@@ -296,3 +296,85 @@ func diffSubject(sub string, old, new map[PermissionKey]*Line, regex bool) []Cha
 	})
 	return out
 }
+
+// Cycles returns the groups of names that inherit each other through g
+// lines (strongly connected components with more than one name, or a name
+// given itself as a role), each sorted, in a stable order. Casbin's role
+// manager terminates on them, but every member holds every other's
+// permissions.
+func (e *Enforcer) Cycles() [][]string {
+	index := map[string]int{}
+	low := map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	var out [][]string
+	next := 0
+	type frame struct {
+		name string
+		edge int
+	}
+	for _, root := range e.Names() {
+		if _, seen := index[root]; seen {
+			continue
+		}
+		// Iterative Tarjan: frames hold the node and the next edge to follow.
+		work := []frame{{name: root}}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(work) > 0 {
+			f := &work[len(work)-1]
+			roles := e.links[f.name]
+			if f.edge < len(roles) {
+				r := roles[f.edge]
+				f.edge++
+				if _, seen := index[r]; !seen {
+					index[r], low[r] = next, next
+					next++
+					stack = append(stack, r)
+					onStack[r] = true
+					work = append(work, frame{name: r})
+				} else if onStack[r] && index[r] < low[f.name] {
+					low[f.name] = index[r]
+				}
+				continue
+			}
+			n := f.name
+			work = work[:len(work)-1]
+			if len(work) > 0 {
+				if p := work[len(work)-1].name; low[n] < low[p] {
+					low[p] = low[n]
+				}
+			}
+			if low[n] != index[n] {
+				continue
+			}
+			var comp []string
+			for {
+				m := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				onStack[m] = false
+				comp = append(comp, m)
+				if m == n {
+					break
+				}
+			}
+			if len(comp) > 1 || selfLoop(e.links[n], n) {
+				sort.Strings(comp)
+				out = append(out, comp)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
+}
+
+func selfLoop(roles []string, n string) bool {
+	for _, r := range roles {
+		if r == n {
+			return true
+		}
+	}
+	return false
+}

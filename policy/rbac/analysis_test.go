@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -110,5 +111,16 @@ func TestDiff(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestCycles(t *testing.T) {
+	e := mustEnforcer(t, map[string]string{KeyPolicyCSV: "g, a, b\ng, b, c\ng, c, a\ng, d, d\ng, e, f\ng, x, a"})
+	got := fmt.Sprint(e.Cycles())
+	if want := "[[a b c] [d]]"; got != want {
+		t.Fatalf("Cycles() = %s, want %s", got, want)
+	}
+	if c := mustEnforcer(t, map[string]string{}).Cycles(); len(c) != 0 {
+		t.Fatalf("built-in policy has no cycle, got %v", c)
 	}
 }

@@ -64,22 +64,22 @@ func checkRBACRedundant(s *policy.Snapshot) []policy.Finding {
 	}
 	out = append(out, shadowed(in, first)...)
 	if in.enf != nil {
-		reported := map[string]bool{}
-		for _, l := range in.gLines() {
-			back := in.enf.Path(l.Role(), l.Subject())
-			if back == nil || reported[l.Subject()] {
-				continue
+		for _, cycle := range in.enf.Cycles() {
+			members := map[string]bool{}
+			for _, n := range cycle {
+				members[n] = true
 			}
-			for _, b := range back {
-				reported[b.Subject()] = true
+			for _, l := range in.gLines() {
+				if members[l.Subject()] && members[l.Role()] {
+					out = append(out, policy.Finding{
+						Location: in.atLine(l),
+						Message:  "role cycle: " + strings.Join(cycle, ", ") + " inherit each other",
+						Detail:   "cycles load and terminate, but every member of the cycle holds every other's permissions",
+						Fix:      "remove one g line of the cycle",
+					})
+					break
+				}
 			}
-			reported[l.Subject()] = true
-			out = append(out, policy.Finding{
-				Location: in.atLine(l),
-				Message:  fmt.Sprintf("role cycle: %s and %s inherit each other", l.Subject(), l.Role()),
-				Detail:   "cycles load and terminate, but every member of the cycle holds every other's permissions",
-				Fix:      "remove one g line of the cycle",
-			})
 		}
 	}
 	return out
