@@ -136,7 +136,7 @@ func (r *Registry) Evaluate(s *Snapshot, actions map[string]Action) ([]Finding, 
 				f.Action = action
 			}
 			f.RuleID, f.Severity = rule.ID, rule.Severity
-			out = append(out, f)
+			out = append(out, f.bounded())
 		}
 	}
 	return out, nil
