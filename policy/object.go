@@ -25,6 +25,9 @@ type Source struct {
 	// KeyLines maps a data key to the file line of that key's first value
 	// line (for a block scalar "policy.csv: |", the line after the key).
 	KeyLines map[string]int
+	// Line is the file line where the object's document starts (0 when
+	// unknown): where a finding about a missing key points.
+	Line int
 }
 
 // Snapshot is everything one evaluation sees: the three guarded ConfigMaps

@@ -154,7 +154,7 @@ func parseManifests(file string, raw []byte) ([]*policy.Object, error) {
 			Labels:      m.Metadata.Labels,
 			Annotations: m.Metadata.Annotations,
 			Data:        data,
-			Source:      &policy.Source{File: file, KeyLines: nodeKeyLines(root)},
+			Source:      &policy.Source{File: file, KeyLines: nodeKeyLines(root), Line: root.Line},
 		})
 	}
 }

@@ -60,7 +60,7 @@ func loadObject(t *testing.T, rel string) *policy.Object {
 		Ref:    policy.ObjectRef{Kind: m.Kind, Namespace: m.Metadata.Namespace, Name: m.Metadata.Name},
 		Labels: m.Metadata.Labels,
 		Data:   data,
-		Source: &policy.Source{File: rel, KeyLines: keyLines(raw)},
+		Source: &policy.Source{File: rel, KeyLines: keyLines(raw), Line: 1},
 	}
 }
 

@@ -281,6 +281,9 @@ func withFileLine(snap *policy.Snapshot, l policy.Location) policy.Location {
 			if l.Line > 0 {
 				l.FileLine = start + l.Line - 1
 			}
+		} else if o.Source.Line > 0 {
+			// A missing key: point at the object.
+			l.FileLine = o.Source.Line
 		}
 	}
 	return l
