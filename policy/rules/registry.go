@@ -37,11 +37,17 @@ func Actions(s *policy.Snapshot) map[string]policy.Action {
 	return out
 }
 
-// Default returns the patches every defaulter proposes for obj.
+// Default returns the patches every defaulter proposes for obj. Each
+// defaulter sees obj with the earlier defaulters' patches applied, so
+// several patches of one key build on each other and applying them in
+// order gives the final value.
 func Default(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 	var out []policy.Patch
+	cur := obj
 	for _, d := range defaulters {
-		out = append(out, d.Default(s, obj)...)
+		patches := d.Default(s, cur)
+		out = append(out, patches...)
+		cur = withData(cur, patches)
 	}
 	return out
 }
