@@ -304,3 +304,16 @@ func (d *Dex) StaticClientByID(id string) *StaticClient {
 	}
 	return out
 }
+
+// CollectRefs returns every `$` secret reference in a YAML value (used for
+// oidc.config, which Argo CD resolves the same way).
+func CollectRefs(text string) ([]SecretRef, error) {
+	root, err := parseValue(text)
+	if err != nil || root == nil {
+		return nil, err
+	}
+	w := newWalker()
+	d := &Dex{}
+	d.collectRefs(w, root, "", 0)
+	return d.Refs, w.err
+}
