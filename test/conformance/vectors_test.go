@@ -32,6 +32,10 @@ func TestVectors(t *testing.T) {
 		wantValid bool
 		wantAllow bool
 	}{
+		{"no data: the built-in admin user", map[string]string{}, Query{"admin", "applications", "sync", "proj-a/app1"}, true, true},
+		{"no data: nobody else", map[string]string{}, get, true, false},
+		{"empty policy.csv with a default role", map[string]string{"policy.csv": "", "policy.default": "role:readonly"}, get, true, true},
+		{"readonly cannot sync", map[string]string{"policy.default": "role:readonly"}, Query{"bob", "applications", "sync", "proj-a/app1"}, true, false},
 		{"10 g hops reach the role", map[string]string{"policy.csv": chainPolicy(10)}, get, true, true},
 		{"11 g hops do not", map[string]string{"policy.csv": chainPolicy(11)}, get, true, false},
 		{"role cycle terminates and grants", map[string]string{"policy.csv": "g, bob, role:x\ng, role:x, role:y\ng, role:y, role:x\np, role:y, applications, get, */*, allow"}, get, true, true},
