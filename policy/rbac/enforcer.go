@@ -323,6 +323,9 @@ func (e *Enforcer) Path(sub, role string) []*Line {
 // through the roles it reaches (what Argo CD's referential-integrity
 // warning checks).
 func (e *Enforcer) HasPermissions(name string) bool {
+	if len(e.bySubject[name]) > 0 {
+		return true
+	}
 	for _, r := range e.Roles(name) {
 		if len(e.bySubject[r]) > 0 {
 			return true

@@ -1,11 +1,13 @@
 package rules
 
 // RBAC-014 reports (audit only) lines that do not do what they seem or
-// make the policy harder to review: duplicates, lines that change the
-// built-in roles for everyone who holds them, and role cycles.
+// make the policy harder to review: duplicates, allow lines another line
+// of the same subject shadows, lines that change the built-in roles for
+// everyone who holds them, and role cycles.
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/argoguard/argoguard/policy"
@@ -14,39 +16,54 @@ import (
 
 func init() {
 	register(policy.Rule{
-		ID: "RBAC-014", Title: "Duplicate lines, extended built-in roles, role cycles",
+		ID: "RBAC-014", Title: "Duplicate or shadowed lines, extended built-in roles, role cycles",
 		Severity: policy.SeverityLow, Category: "rbac", Action: policy.ActionAudit,
 		Doc: "The built-in role:readonly and role:admin are always loaded; p lines for them repeat or widen what " +
 			"they grant to everyone holding them (often the default role), which reviewers rarely expect. Define a " +
-			"role of your own instead. Duplicate lines and role cycles (g, a, b and g, b, a) load fine but hide " +
-			"what the policy means.",
+			"role of your own instead. Duplicate lines, allow lines inside a wider allow or a deny of the same " +
+			"subject, and role cycles (g, a, b and g, b, a) load fine but hide what the policy means.",
 		Check: checkRBACRedundant,
 	})
 }
+
+// maxPairLines bounds the pairwise comparisons per subject.
+const maxPairLines = 200
 
 func checkRBACRedundant(s *policy.Snapshot) []policy.Finding {
 	in, ok := loadRBAC(s)
 	if !ok {
 		return nil
 	}
-	var out []policy.Finding
-	first := make(map[lineKey]*rbac.Line, len(in.pol.Lines)+64)
+	// Lines of one type and subject, in load order; built-in lines first.
+	type group struct{ typ, sub string }
+	groups := map[group][]*rbac.Line{}
 	for _, b := range rbac.Builtin() {
-		first[keyOf(b)] = b
+		k := group{b.Type, b.Subject()}
+		groups[k] = append(groups[k], b)
 	}
+	for _, l := range in.userLines() {
+		if !l.Ignored() {
+			k := group{l.Type, l.Subject()}
+			groups[k] = append(groups[k], l)
+		}
+	}
+	var out []policy.Finding
+	reported := map[*rbac.Line]bool{} // one finding per line
 	for _, l := range in.userLines() {
 		if l.Ignored() {
 			continue
 		}
-		key := keyOf(l)
-		switch {
-		case first[key] != nil:
+		if first := firstEqual(groups[group{l.Type, l.Subject()}], l); first != nil {
+			reported[l] = true
 			out = append(out, policy.Finding{
 				Location: in.atLine(l),
-				Message:  "repeats " + first[key].Where(),
+				Message:  "repeats " + first.Where(),
 				Fix:      "remove the duplicate line",
 			})
-		case rbac.IsBuiltinRole(l.Subject()):
+			continue
+		}
+		if rbac.IsBuiltinRole(l.Subject()) {
+			reported[l] = true
 			what := "extends"
 			if l.Type == "g" {
 				what = "adds role " + l.Role() + " to"
@@ -58,91 +75,65 @@ func checkRBACRedundant(s *policy.Snapshot) []policy.Finding {
 				Fix:      "define your own role (role:<team>) for extra permissions",
 			})
 		}
-		if first[key] == nil {
-			first[key] = l
-		}
 	}
-	out = append(out, shadowed(in, first)...)
-	if in.enf != nil {
-		for _, cycle := range in.enf.Cycles() {
-			members := map[string]bool{}
-			for _, n := range cycle {
-				members[n] = true
-			}
-			for _, l := range in.gLines() {
-				if members[l.Subject()] && members[l.Role()] {
-					out = append(out, policy.Finding{
-						Location: in.atLine(l),
-						Message:  "role cycle: " + strings.Join(cycle, ", ") + " inherit each other",
-						Detail:   "cycles load and terminate, but every member of the cycle holds every other's permissions",
-						Fix:      "remove one g line of the cycle",
-					})
-					break
-				}
-			}
-		}
-	}
-	return out
-}
-
-// lineKey identifies a p or g line by its fields (no allocation per line).
-type lineKey struct {
-	typ    string
-	fields [5]string
-}
-
-func keyOf(l *rbac.Line) lineKey {
-	k := lineKey{typ: l.Type}
-	copy(k.fields[:], l.Fields)
-	return k
-}
-
-// maxShadowLines bounds the pairwise comparison per subject.
-const maxShadowLines = 200
-
-// shadowed reports p lines that another line of the same subject makes
-// pointless (glob mode): an allow inside another allow grants nothing more;
-// an allow inside a deny never takes effect. "Inside" means the wider
-// line's patterns match the narrower line's patterns read as text
-// (*/* covers team-a/*). Exact duplicates are reported separately.
-func shadowed(in *rbacInput, dup map[lineKey]*rbac.Line) []policy.Finding {
-	if in.pol.Regex() {
-		return nil
-	}
-	bySubject := map[string][]*rbac.Line{}
-	for _, l := range in.pLines() {
-		if e := l.Effect(); e == "allow" || e == "deny" {
-			bySubject[l.Subject()] = append(bySubject[l.Subject()], l)
-		}
-	}
-	var out []policy.Finding
-	mt := rbac.NewMatcher(false)
-	for _, l := range in.pLines() {
-		lines := bySubject[l.Subject()]
-		if l.Effect() != "allow" || len(lines) < 2 || len(lines) > maxShadowLines {
-			continue
-		}
-		for _, m := range lines {
-			if m == l || !mayCover(m.Resource(), l.Resource()) || !mayCover(m.Action(), l.Action()) ||
-				!covers(mt, m, l) || keyOf(m) == keyOf(l) {
+	if !in.pol.Regex() {
+		mt := rbac.NewMatcher(false)
+		for _, l := range in.pLines() {
+			if reported[l] || l.Effect() != "allow" {
 				continue
 			}
-			if dup[keyOf(l)] != l {
-				break // a duplicate: reported above
+			if f, ok := shadowedBy(mt, groups[group{"p", l.Subject()}], l); ok {
+				f.Location = in.atLine(l)
+				out = append(out, f)
 			}
-			msg := fmt.Sprintf("shadowed by %s: it grants nothing more", m.Where())
-			if m.Effect() == "deny" {
-				msg = fmt.Sprintf("never takes effect: the deny at %s covers it", m.Where())
-			}
-			out = append(out, policy.Finding{
-				Location: in.atLine(l),
-				Message:  msg,
-				Fix:      "remove the line, or narrow the wider one",
-			})
-			break
 		}
 	}
+	if in.enf != nil {
+		out = append(out, cycleFindings(in)...)
+	}
 	return out
+}
+
+// firstEqual returns the first line of same (one type and subject) before
+// l with the same fields, or nil.
+func firstEqual(same []*rbac.Line, l *rbac.Line) *rbac.Line {
+	if len(same) > maxPairLines {
+		return nil
+	}
+	for _, m := range same {
+		if m == l {
+			return nil
+		}
+		if slices.Equal(m.Fields, l.Fields) {
+			return m
+		}
+	}
+	return nil
+}
+
+// shadowedBy reports an allow that another line of the same subject makes
+// pointless (glob mode): inside another allow it grants nothing more;
+// inside a deny it never takes effect. "Inside" means the wider line's
+// patterns match the narrower line's patterns read as text (*/* covers
+// team-a/*).
+func shadowedBy(mt *rbac.Matcher, same []*rbac.Line, l *rbac.Line) (policy.Finding, bool) {
+	if len(same) < 2 || len(same) > maxPairLines {
+		return policy.Finding{}, false
+	}
+	for _, m := range same {
+		if m == l || (m.Effect() != "allow" && m.Effect() != "deny") ||
+			!mayCover(m.Resource(), l.Resource()) || !mayCover(m.Action(), l.Action()) ||
+			slices.Equal(m.Fields, l.Fields) ||
+			!mt.Match(m.Resource(), l.Resource()) || !mt.Match(m.Action(), l.Action()) || !mt.Match(m.Object(), l.Object()) {
+			continue
+		}
+		msg := fmt.Sprintf("shadowed by %s: it grants nothing more", m.Where())
+		if m.Effect() == "deny" {
+			msg = fmt.Sprintf("never takes effect: the deny at %s covers it", m.Where())
+		}
+		return policy.Finding{Message: msg, Fix: "remove the line, or narrow the wider one"}, true
+	}
+	return policy.Finding{}, false
 }
 
 // mayCover is a cheap pre-check: a literal pattern covers only itself.
@@ -150,7 +141,21 @@ func mayCover(wide, narrow string) bool {
 	return wide == narrow || strings.ContainsAny(wide, "*?[{\\")
 }
 
-// covers reports whether m's patterns match l's patterns as text.
-func covers(mt *rbac.Matcher, m, l *rbac.Line) bool {
-	return mt.Match(m.Resource(), l.Resource()) && mt.Match(m.Action(), l.Action()) && mt.Match(m.Object(), l.Object())
+// cycleFindings reports one g line of every role cycle.
+func cycleFindings(in *rbacInput) []policy.Finding {
+	var out []policy.Finding
+	for _, cycle := range in.enf.Cycles() {
+		for _, l := range in.gLines() {
+			if slices.Contains(cycle, l.Subject()) && slices.Contains(cycle, l.Role()) {
+				out = append(out, policy.Finding{
+					Location: in.atLine(l),
+					Message:  "role cycle: " + strings.Join(cycle, ", ") + " inherit each other",
+					Detail:   "cycles load and terminate, but every member of the cycle holds every other's permissions",
+					Fix:      "remove one g line of the cycle",
+				})
+				break
+			}
+		}
+	}
+	return out
 }
