@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/argoguard/argoguard/policy/rbac"
+	"github.com/argoproj/argo-cd/v3/util/assets"
 )
 
 // chainPolicy links bob to role:h1 .. role:hN and grants get on the last.
@@ -106,5 +107,24 @@ func TestVectors(t *testing.T) {
 				t.Errorf("argoguard Enforce%v = %v, Argo CD %v", tt.q, got, tt.wantAllow)
 			}
 		})
+	}
+}
+
+// argoguard's copy of the built-in policy must hold exactly the lines of
+// the one compiled into Argo CD v3.5 (comments aside), in the same order.
+func TestBuiltinPolicyMatchesArgoCD(t *testing.T) {
+	want := rbac.ParseCSV(assets.BuiltinPolicyCSV)
+	if !want.Valid() {
+		t.Fatalf("argoguard cannot read Argo CD's built-in policy: %v", want.Err())
+	}
+	got := rbac.Builtin()
+	if len(got) != len(want.Lines) {
+		t.Fatalf("argoguard's built-in policy has %d lines, Argo CD's %d", len(got), len(want.Lines))
+	}
+	for i, w := range want.Lines {
+		g := got[i]
+		if g.Type != w.Type || strings.Join(g.Fields, "|") != strings.Join(w.Fields, "|") {
+			t.Errorf("built-in line %d: argoguard %s %q, Argo CD %s %q", i+1, g.Type, g.Fields, w.Type, w.Fields)
+		}
 	}
 }
