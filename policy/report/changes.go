@@ -77,3 +77,23 @@ func BuildChanges(old, new *rbac.Enforcer, oldObj, newObj *policy.Object, set *s
 	}
 	return out
 }
+
+// ChangeGroup is the changes of one subject, for readers.
+type ChangeGroup struct {
+	Subject string
+	Display string
+	Changes []PermissionChange
+}
+
+// BySubject groups changes (sorted by subject) per subject, in order.
+func BySubject(changes []PermissionChange) []ChangeGroup {
+	var out []ChangeGroup
+	for _, c := range changes {
+		if n := len(out); n > 0 && out[n-1].Subject == c.Subject {
+			out[n-1].Changes = append(out[n-1].Changes, c)
+			continue
+		}
+		out = append(out, ChangeGroup{Subject: c.Subject, Display: c.Display, Changes: []PermissionChange{c}})
+	}
+	return out
+}

@@ -26,11 +26,12 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		t = strings.TrimPrefix(strings.TrimPrefix(t, "allow"), "deny")
 		return strings.TrimSpace(t)
 	},
-	"orNone":  orNone,
-	"header":  subjectHeader,
-	"sevKey":  func(s policy.Severity) string { return string(s) },
-	"count":   func(r *Report, s policy.Severity) int { return r.Summary.BySeverity[string(s)] },
-	"viaText": viaText,
+	"orNone":    orNone,
+	"header":    subjectHeader,
+	"sevKey":    func(s policy.Severity) string { return string(s) },
+	"count":     func(r *Report, s policy.Severity) int { return r.Summary.BySeverity[string(s)] },
+	"viaText":   viaText,
+	"bySubject": BySubject,
 }).Parse(htmlSource))
 
 // viaText renders the g lines of a cell: "via policy.csv:6".

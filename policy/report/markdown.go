@@ -90,9 +90,13 @@ func writeChangesMarkdown(b *strings.Builder, c *RBACChanges) {
 		if len(part.list) == 0 {
 			continue
 		}
-		fmt.Fprintf(b, "\n### %s (%d)\n\n| Subject | Permission | Line |\n|---|---|---|\n", part.title, len(part.list))
-		for _, pc := range part.list {
-			fmt.Fprintf(b, "| %s | %s | %s |\n", mdText(pc.Display), mdCode(pc.Effect+" "+pc.Action+" "+pc.Resource+" "+pc.Object), changeLine(pc))
+		groups := BySubject(part.list)
+		fmt.Fprintf(b, "\n### %s: %d permission(s) for %d subject(s)\n", part.title, len(part.list), len(groups))
+		for _, g := range groups {
+			fmt.Fprintf(b, "\n#### %s (%d)\n\n| Permission | Line |\n|---|---|\n", mdText(g.Display), len(g.Changes))
+			for _, pc := range g.Changes {
+				fmt.Fprintf(b, "| %s | %s |\n", mdCode(pc.Effect+" "+pc.Action+" "+pc.Resource+" "+pc.Object), changeLine(pc))
+			}
 		}
 	}
 	b.WriteString("\n")
