@@ -26,7 +26,7 @@ type Case struct {
 // some random noise from the others.
 var themes = []string{
 	"quoting", "comments", "crlf", "overlays", "regex", "invalid", "effects",
-	"default-role", "chains", "cycles", "trailing-spaces", "globs", "star-subject", "mixed",
+	"default-role", "chains", "cycles", "trailing-spaces", "globs", "star-subject", "mixed", "graph",
 }
 
 // Generate returns n cases. Case i depends only on (seed, i).
@@ -95,6 +95,8 @@ func (g *gen) build(name string, nq int) Case {
 		}
 	case "cycles":
 		g.cycle(1 + g.r.IntN(4))
+	case "graph":
+		g.graph(8 + g.r.IntN(6))
 	case "star-subject":
 		g.pLine("*", g.pickAtom(0), g.pickAtom(1), g.pickAtom(2), "allow")
 		g.gLine("*", g.pick(roles))
@@ -231,6 +233,33 @@ func (g *gen) cycle(n int) {
 	if g.chance(2) {
 		g.gLine(fmt.Sprintf("role:k%d", g.r.IntN(n)), "role:admin")
 	}
+}
+
+// graph writes a path role:n0 -> ... -> role:nL (L around the 10-hop
+// limit) plus random extra links (shortcuts, back edges, self links), users
+// entering at random nodes, and allow/deny grants on random nodes: several
+// paths of different lengths lead to the same role.
+func (g *gen) graph(length int) {
+	node := func(i int) string { return fmt.Sprintf("role:n%d", i) }
+	start := len(g.lines)
+	for i := range length {
+		g.gLine(node(i), node(i+1))
+	}
+	for range 2 + g.r.IntN(length) {
+		g.gLine(node(g.r.IntN(length+1)), node(g.r.IntN(length+1)))
+	}
+	for _, u := range []string{"alice", "bob", "carol@example.com"} {
+		g.gLine(u, node(g.r.IntN(3)))
+	}
+	for range 2 + g.r.IntN(3) {
+		eft := "allow"
+		if g.chance(3) {
+			eft = "deny"
+		}
+		g.pLine(node(g.r.IntN(length+1)), g.pickAtom(0), g.pickAtom(1), g.pickAtom(2), eft)
+	}
+	tail := g.lines[start:]
+	g.r.Shuffle(len(tail), func(i, j int) { tail[i], tail[j] = tail[j], tail[i] })
 }
 
 // overlayKeys are keys Argo CD joins (after policy.csv, sorted);

@@ -19,7 +19,7 @@ func TestGeneratorDeterministic(t *testing.T) {
 
 func TestGeneratorCoversValidAndInvalid(t *testing.T) {
 	valid, invalid := map[string]int{}, map[string]int{}
-	for _, c := range Generate(*conformanceSeed, 14*40, 1) {
+	for _, c := range Generate(*conformanceSeed, len(themes)*40, 1) {
 		theme := c.Name[:len(c.Name)-5]
 		if ArgoValidate(c.Data) == nil {
 			valid[theme]++
