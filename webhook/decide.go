@@ -69,6 +69,35 @@ func findingKey(f policy.Finding) string {
 	return strings.Join([]string{f.RuleID, l.Object.String(), l.Key, l.Path, f.Message}, "\x00")
 }
 
+// preexisting marks which findings of after the state before already had.
+// Findings are counted, not just looked up, so that copying a bad line a
+// second time is a new problem; the same line is matched first, then any
+// line (the bad line may have moved).
+func preexisting(after, before []policy.Finding) []bool {
+	exact := map[string]int{}
+	loose := map[string]int{}
+	for _, f := range before {
+		exact[findingKey(f)+fmt.Sprint("\x00", f.Location.Line)]++
+		loose[findingKey(f)]++
+	}
+	out := make([]bool, len(after))
+	for i, f := range after {
+		k := findingKey(f) + fmt.Sprint("\x00", f.Location.Line)
+		if exact[k] > 0 {
+			exact[k]--
+			loose[findingKey(f)]--
+			out[i] = true
+		}
+	}
+	for i, f := range after {
+		if !out[i] && loose[findingKey(f)] > 0 {
+			loose[findingKey(f)]--
+			out[i] = true
+		}
+	}
+	return out
+}
+
 // Decide judges a change from the findings after it and the findings
 // before it (nil for a CREATE when nothing existed). It is pure.
 //
@@ -81,15 +110,12 @@ func findingKey(f policy.Finding) string {
 //     warnings and one warning saying so.
 func Decide(mode settings.Mode, after, before []policy.Finding, breakGlass bool) Decision {
 	d := Decision{Findings: after}
-	had := make(map[string]bool, len(before))
-	for _, f := range before {
-		had[findingKey(f)] = true
-	}
-	for _, f := range after {
+	had := preexisting(after, before)
+	for i, f := range after {
 		switch {
 		case mode == settings.ModeAudit:
 			d.Warnings = append(d.Warnings, ShortWarning(f, ""))
-		case f.Action == policy.ActionDeny && had[findingKey(f)]:
+		case f.Action == policy.ActionDeny && had[i]:
 			d.Preexisting = append(d.Preexisting, f)
 			d.Warnings = append(d.Warnings, ShortWarning(f, " (already live; not blocking)"))
 		case f.Action == policy.ActionDeny:

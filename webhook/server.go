@@ -62,13 +62,17 @@ type limitedHandler struct {
 
 func (l *limitedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Body == nil {
-		l.next.ServeHTTP(w, r)
+		writeReviewError(w, http.StatusBadRequest, fmt.Errorf("argoguard: admission request body is empty"))
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, l.max+1))
 	_ = r.Body.Close()
 	if err != nil {
 		writeReviewError(w, http.StatusBadRequest, fmt.Errorf("reading the admission request: %w", err))
+		return
+	}
+	if len(body) == 0 {
+		writeReviewError(w, http.StatusBadRequest, fmt.Errorf("argoguard: admission request body is empty"))
 		return
 	}
 	if int64(len(body)) > l.max {

@@ -48,6 +48,9 @@ type request struct {
 // decodeRequest checks the kind and decodes the objects. Anything that is
 // not a v1 ConfigMap, or lacks the object its operation needs, is an error.
 func decodeRequest(req admission.Request) (*request, error) {
+	if req.Kind.Kind == "" {
+		return nil, errors.New("admission request has no kind: not an AdmissionReview request")
+	}
 	if req.Kind.Group != "" || req.Kind.Version != "v1" || req.Kind.Kind != "ConfigMap" {
 		return nil, fmt.Errorf("argoguard judges v1 ConfigMaps; this request is for %s", req.Kind.String())
 	}
