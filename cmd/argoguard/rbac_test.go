@@ -89,7 +89,7 @@ func TestRBACCan(t *testing.T) {
 		{"strict refuses unknown resource", []string{"can", "bob", "get", "widgets", "x", "--policy-file", csvPolicy}, "", "'widgets' is not a valid resource name", 2},
 		{"--strict=false answers verbatim", []string{"can", "bob", "get", "widgets", "x", "--strict=false", "--policy-file", csvPolicy}, "No\n", "", 1},
 		{"quiet", []string{"can", "-q", "dev-group", "sync", "app", "team-a/x", "--policy-file", csvPolicy}, "", "", 0},
-		{"refused policy names key and line", []string{"can", "bob", "get", "app", "--policy-file", "testdata/rbac/bad-cm.yaml"}, "", `data["policy.team-b.csv"] line 2 (file line 11): a p line needs exactly 6 fields`, 2},
+		{"refused policy names key and line", []string{"can", "bob", "get", "app", "--policy-file", "testdata/rbac/bad-cm.yaml"}, "", `data["policy.team-b.csv"] line 2 (file line 11): p line has 5 fields, needs exactly 6 (p, sub, res, act, obj, effect)`, 2},
 		{"regex mode: built-in admin grants nothing", []string{"can", "ops", "get", "app", "x/y", "--policy-file", "testdata/rbac/regex-cm.yaml"}, "No\n", "", 1},
 		{"regex mode: anchored pattern", []string{"can", "dev-group", "sync", "app", "team-a/x", "--policy-file", "testdata/rbac/regex-cm.yaml"}, "Yes\n", "", 0},
 		{"--groups: as the server, a group needs a g line", []string{"can", "alice", "sync", "app", "x/y", "--groups", "lonely", "--policy-file", "testdata/rbac/claims.csv"}, "No\n", "", 1},
@@ -162,7 +162,7 @@ func TestRBACValidate(t *testing.T) {
 	}
 
 	out, _, code = argoguard(t, "", "rbac", "validate", "--policy-file", "testdata/rbac/bad-cm.yaml")
-	if code != 1 || !strings.Contains(out, `RBAC-001 (critical) testdata/rbac/bad-cm.yaml: data["policy.team-b.csv"] line 2 (file line 11): Argo CD cannot load this line`) {
+	if code != 1 || !strings.Contains(out, `RBAC-001 (critical) testdata/rbac/bad-cm.yaml: data["policy.team-b.csv"] line 2 (file line 11): Argo CD refuses this line`) {
 		t.Errorf("bad policy: exit %d\n%s", code, out)
 	}
 	_, errOut, code := argoguard(t, "", "rbac", "validate", "--policy-file", csvPolicy, "--settings", "nope.yaml")

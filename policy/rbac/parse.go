@@ -234,9 +234,9 @@ func ParseLine(text string) (*Line, error) {
 	case typ == "":
 		return nil, errors.New("the line type (first field) is empty; it must be p or g")
 	case typ == "p" && n != 6:
-		return nil, fmt.Errorf("a p line needs exactly 6 fields (p, subject, resource, action, object, effect), found %d", n)
+		return nil, fmt.Errorf("p line has %d fields, needs exactly 6 (p, sub, res, act, obj, effect)", n)
 	case typ == "g" && n != 3:
-		return nil, fmt.Errorf("a g line needs exactly 3 fields (g, subject, role), found %d", n)
+		return nil, fmt.Errorf("g line has %d fields, needs exactly 3: g, subject, role", n)
 	case typ != "p" && typ != "g" && typ != "r" && typ != "e" && typ != "m":
 		return nil, fmt.Errorf("unknown line type %q (first field must be p or g)", typ)
 	}

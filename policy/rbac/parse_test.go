@@ -41,13 +41,13 @@ func TestParseLine(t *testing.T) {
 		{"m", true, "m", []string{}, ""},
 		{"this, is, not, a, good, policy", false, "", nil, "unknown line type \"this\""},
 		{"\"this\ttoo\"", false, "", nil, "unknown line type"},
-		{"p", false, "", nil, "exactly 6 fields"},
+		{"p", false, "", nil, "needs exactly 6"},
 		{"Some comment", false, "", nil, "unknown line type"},
 		{"agh, foo, bar", false, "", nil, "unknown line type"},
-		{"p, role:Myrole, applications, *, myproj/* allow", false, "", nil, "found 5"},
+		{"p, role:Myrole, applications, *, myproj/* allow", false, "", nil, "has 5 fields"},
 		{", role:Myrole, applications, *, myproj/*, allow", false, "", nil, "type (first field) is empty"},
-		{"g, a, role:x,", false, "", nil, "exactly 3 fields"},
-		{"g, user@x role:admin", false, "", nil, "found 2"},
+		{"g, a, role:x,", false, "", nil, "needs exactly 3"},
+		{"g, user@x role:admin", false, "", nil, "has 2 fields"},
 		{"P, a, b, c, d, allow", false, "", nil, "unknown line type \"P\""},
 		{"p2, a, b, c, d, allow", false, "", nil, "unknown line type"},
 		{`g, a"b, role:x`, false, "", nil, "CSV quoting: column"},
@@ -92,10 +92,10 @@ func TestParseKeepsKeyAndLine(t *testing.T) {
 	if len(p.Errors) != 2 {
 		t.Fatalf("errors = %v, want 2", p.Errors)
 	}
-	if got := p.Errors[0].Error(); !strings.HasPrefix(got, `data["policy.csv"] line 4: a p line needs exactly 6 fields`) {
+	if got := p.Errors[0].Error(); !strings.HasPrefix(got, `data["policy.csv"] line 4: p line has 4 fields, needs exactly 6`) {
 		t.Errorf("error 0 = %q", got)
 	}
-	if got := p.Errors[1].Error(); !strings.HasPrefix(got, `data["policy.team-a.csv"] line 2: a g line needs exactly 3 fields`) {
+	if got := p.Errors[1].Error(); !strings.HasPrefix(got, `data["policy.team-a.csv"] line 2: g line has 2 fields, needs exactly 3`) {
 		t.Errorf("error 1 = %q", got)
 	}
 	if p.Default != "role:readonly" || p.Valid() {

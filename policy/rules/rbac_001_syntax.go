@@ -36,7 +36,7 @@ func checkRBACSyntax(s *policy.Snapshot) []policy.Finding {
 	for _, e := range in.pol.Errors {
 		out = append(out, policy.Finding{
 			Location: in.at(e.Key, e.Line),
-			Message:  "Argo CD cannot load this line: " + e.Reason,
+			Message:  "Argo CD refuses this line: " + e.Reason,
 			Detail:   "one unreadable line makes Argo CD reject the whole policy; argocd-server fails every RBAC request",
 			Fix:      lineFix(e.Reason),
 		})

@@ -5,8 +5,8 @@ import "testing"
 func TestRBAC001Syntax(t *testing.T) {
 	runTable(t, "RBAC-001", []ruleCase{
 		{name: "valid", data: csv("# note\np, role:dev, applications, get, */*, allow\ng, devs, role:dev")},
-		{name: "p line missing a comma", data: csv("p, role:dev, applications, get, */*, allow\np, role:dev, applications, *, myproj/* allow"), lines: []int{2}, contains: "found 5"},
-		{name: "g line missing a comma", data: csv("g, user@x role:admin"), lines: []int{1}, contains: "exactly 3 fields"},
+		{name: "p line missing a comma", data: csv("p, role:dev, applications, get, */*, allow\np, role:dev, applications, *, myproj/* allow"), lines: []int{2}, contains: "p line has 5 fields"},
+		{name: "g line missing a comma", data: csv("g, user@x role:admin"), lines: []int{1}, contains: "needs exactly 3"},
 		{name: "bad quoting", data: csv(`g, a"b, role:x`), lines: []int{1}, contains: "CSV quoting"},
 		{name: "r/e/m lines are ignored", data: csv("r, a, b, c, d\np, a, b, c, d, allow\nm, x"), lines: []int{1, 3}, contains: "ignored"},
 		{name: "inline comment", data: csv("p, a, applications, get, */*, allow # temporary"), lines: []int{1}, contains: "inline # note"},

@@ -51,8 +51,8 @@ func checkRBACAdminGrant(s *policy.Snapshot) []policy.Finding {
 			if r == rbac.RoleAdmin {
 				out = append(out, policy.Finding{
 					Location: in.atLine(l),
-					Message:  fmt.Sprintf("%s gets role:admin but is not an admin group in the settings", quoteField(in.set.DisplayName(sub))),
-					Detail:   "role:admin can change every application, cluster, repository and project",
+					Message:  fmt.Sprintf("%s gets role:admin but is not an admin group", quoteField(in.shortName(sub))),
+					Detail:   in.set.DisplayName(sub) + " is not in the settings' adminGroups; role:admin can change every application, cluster, repository and project",
 					Fix:      "give a narrower role, or list the group under adminGroups in the settings",
 				})
 				break

@@ -78,8 +78,8 @@ func (in *rbacInput) checkInvariant(inv settings.Invariant, s *policy.Snapshot) 
 			if ok, d := own(p); ok {
 				out = append(out, policy.Finding{
 					Location: in.grantLocation(p, d),
-					Message:  fmt.Sprintf("invariant %q: %s may %s", name, in.set.DisplayName(p), perm),
-					Detail:   fmt.Sprintf("only %s may; %s", strings.Join(inv.Only, ", "), in.grantStory(p, d)),
+					Message:  fmt.Sprintf("invariant %q: %s may %s", name, in.shortName(p), perm),
+					Detail:   fmt.Sprintf("%s: only %s may; %s", in.set.DisplayName(p), strings.Join(inv.Only, ", "), in.grantStory(p, d)),
 					Fix:      "remove the grant, or add the subject to the invariant's only list",
 				})
 			}

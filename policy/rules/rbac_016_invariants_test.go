@@ -31,7 +31,7 @@ func TestRBAC016Invariants(t *testing.T) {
 	runTable(t, "RBAC-016", []ruleCase{
 		{name: "kept", data: csv(base), settings: invariantSettings},
 		{name: "developers may sync prod", data: csv(base + "\np, role:dev, applications, sync, prod/*, allow"), settings: invariantSettings,
-			lines: []int{5}, contains: `invariant "prod-sync": argocd-developers (` + devsID + `) may sync applications prod/web`},
+			lines: []int{5}, contains: `invariant "prod-sync": argocd-developers may sync applications prod/web`},
 		{name: "granted through the role line", data: csv(base + "\ng, " + devsID + ", role:admin"), settings: invariantSettings, lines: []int{5, 5}},
 		{name: "default role grants it to everyone", data: with(csv(base+"\np, role:base, applications, sync, */*, allow"), "policy.default", "role:base"), settings: invariantSettings,
 			lines: []int{1}, contains: "every user may sync applications prod/web through policy.default"},

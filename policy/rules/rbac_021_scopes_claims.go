@@ -58,16 +58,16 @@ func checkRBACScopeClaims(s *policy.Snapshot) []policy.Finding {
 	if groupLine != nil && !has["groups"] {
 		out = append(out, policy.Finding{
 			Location: in.atKey(rbac.KeyScopes),
-			Message:  fmt.Sprintf("scopes lack groups, so group %s (%s) is never tried", quoteField(groupLine.Subject()), groupLine.Where()),
-			Detail:   "Dex puts the SAML groups attribute (groupsAttr) in the groups claim; argocd-server only reads claims listed in scopes",
+			Message:  fmt.Sprintf("scopes lack groups, so group %s is never tried", quoteField(in.shortName(groupLine.Subject()))),
+			Detail:   fmt.Sprintf("the g line at %s (and any other group line) never matches: Dex puts the SAML groups attribute (groupsAttr) in the groups claim, and argocd-server only reads claims listed in scopes", groupLine.Where()),
 			Fix:      "add groups: scopes: '[groups, email]'",
 		})
 	}
 	if emailLine != nil && !has["email"] && !nameIDIsEmail(s) {
 		out = append(out, policy.Finding{
 			Location: in.atKey(rbac.KeyScopes),
-			Message:  fmt.Sprintf("scopes lack email, so e-mail subject %s (%s) may never match", quoteField(emailLine.Subject()), emailLine.Where()),
-			Detail:   "the user id is the SAML NameID, which is an e-mail address only with nameIDPolicyFormat emailAddress",
+			Message:  fmt.Sprintf("scopes lack email, so e-mail subject %s may never match", quoteField(emailLine.Subject())),
+			Detail:   fmt.Sprintf("%s names it; the user id is the SAML NameID, an e-mail address only with nameIDPolicyFormat emailAddress", emailLine.Where()),
 			Fix:      "add email: scopes: '[groups, email]'",
 		})
 	}

@@ -190,3 +190,11 @@ func (in *rbacInput) pLines() []*rbac.Line { return in.p }
 
 // quoteField shows a field value with its spaces visible.
 func quoteField(s string) string { return `"` + s + `"` }
+
+// shortName is a known group's display name, else the subject itself.
+func (in *rbacInput) shortName(sub string) string {
+	if g, ok := in.set.GroupByID(sub); ok && g.Name != "" {
+		return g.Name
+	}
+	return sub
+}

@@ -96,7 +96,7 @@ func checkRBACGroupNames(s *policy.Snapshot) []policy.Finding {
 		}
 		msg := fmt.Sprintf("%s cannot be an IAM Identity Center group ID", quoteField(sub))
 		if isGroupIDShape(sub) {
-			msg = fmt.Sprintf("group ID %s is upper case; the provider sends it in lower case", quoteField(sub))
+			msg = fmt.Sprintf("group ID %s is upper case; the provider sends lower case", quoteField(sub))
 		}
 		out = append(out, policy.Finding{
 			Action:   policy.ActionWarn, // a guess without the group list
@@ -124,7 +124,7 @@ func checkRBACUnboundGroup(s *policy.Snapshot) []policy.Finding {
 		reported[sub] = true
 		out = append(out, policy.Finding{
 			Location: in.atLine(l),
-			Message:  fmt.Sprintf("group %s has p lines but no g line: the server never evaluates them", quoteField(sub)),
+			Message:  fmt.Sprintf("group %s has p lines but no g line: the server ignores them", quoteField(sub)),
 			Detail:   "Argo CD only considers a group from the token when it is the first field of some g line; `rbac can` still says yes",
 			Fix:      fmt.Sprintf("move the permissions to a role and add g, %s, <role>", sub),
 		})

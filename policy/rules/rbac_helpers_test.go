@@ -44,8 +44,10 @@ func run(t *testing.T, id string, s *policy.Snapshot) []policy.Finding {
 		if found[i].Message == "" || found[i].Location.Object != s.RBACCM.Ref {
 			t.Errorf("%s finding without message or object: %+v", id, found[i])
 		}
-		if n := len(found[i].Short()); n > 200 {
-			t.Errorf("%s message too long for a warning (%d): %s", id, n, found[i].Short())
+		f := found[i]
+		f.RuleID = id
+		if n := len(f.Short()); n > 140 {
+			t.Errorf("%s message too long for a warning (%d): %s", id, n, f.Short())
 		}
 	}
 	return found
