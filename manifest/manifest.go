@@ -210,7 +210,7 @@ func yamlError(name string, err error) error {
 // header is the part of a manifest used to recognise it.
 type header struct {
 	kind, name, namespace string
-	labels                map[string]string
+	labels, annotations   map[string]string
 }
 
 func (l *Loader) addNode(file string, n *yaml.Node, depth int) error {
@@ -218,7 +218,8 @@ func (l *Loader) addNode(file string, n *yaml.Node, depth int) error {
 		return &Error{File: file, Line: n.Line, Msg: "List nested in List nested in List"}
 	}
 	if err := checkDepth(n, 0); err != nil {
-		return &Error{File: file, Line: n.Line, Msg: err.Error()}
+		err.File = file
+		return err
 	}
 	if n.Kind != yaml.MappingNode {
 		l.set.Ignored++
@@ -244,9 +245,25 @@ func (l *Loader) addNode(file string, n *yaml.Node, depth int) error {
 	return nil
 }
 
-func checkDepth(n *yaml.Node, d int) error {
+// checkDepth refuses too deep documents and duplicate keys: two
+// `metadata:` or `data:` in one document (often two files concatenated
+// without ---) would otherwise hide an object.
+func checkDepth(n *yaml.Node, d int) *Error {
 	if d > maxDocDepth {
-		return fmt.Errorf("nested more than %d levels deep", maxDocDepth)
+		return &Error{Line: n.Line, Msg: fmt.Sprintf("nested more than %d levels deep", maxDocDepth)}
+	}
+	if n.Kind == yaml.MappingNode {
+		seen := make(map[string]bool, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+				continue
+			}
+			if seen[k.Value] {
+				return &Error{Line: k.Line, Msg: fmt.Sprintf("key %q appears twice in one mapping (two documents without --- between them?)", k.Value)}
+			}
+			seen[k.Value] = true
+		}
 	}
 	for _, c := range n.Content {
 		if err := checkDepth(c, d+1); err != nil {
@@ -261,12 +278,8 @@ func readHeader(n *yaml.Node) header {
 	if md := field(n, "metadata"); md != nil {
 		h.name = scalar(field(md, "name"))
 		h.namespace = scalar(field(md, "namespace"))
-		if lb := field(md, "labels"); lb != nil && lb.Kind == yaml.MappingNode {
-			h.labels = map[string]string{}
-			for i := 0; i+1 < len(lb.Content); i += 2 {
-				h.labels[lb.Content[i].Value] = scalar(lb.Content[i+1])
-			}
-		}
+		h.labels = scalarMap(field(md, "labels"))
+		h.annotations = scalarMap(field(md, "annotations"))
 	}
 	return h
 }
@@ -286,6 +299,18 @@ func field(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// scalarMap reads labels or annotations (nil when absent).
+func scalarMap(m *yaml.Node) map[string]string {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := map[string]string{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		out[m.Content[i].Value] = scalar(m.Content[i+1])
+	}
+	return out
 }
 
 func scalar(n *yaml.Node) string {
@@ -378,9 +403,10 @@ func (l *Loader) object(file string, n *yaml.Node, h header, ns string) (*policy
 		return nil, &Error{File: file, Line: n.Line, Msg: h.kind + " without metadata.name"}
 	}
 	return &policy.Object{
-		Ref:    policy.ObjectRef{Kind: h.kind, Namespace: ns, Name: h.name},
-		Labels: h.labels,
-		Source: &policy.Source{File: file},
+		Ref:         policy.ObjectRef{Kind: h.kind, Namespace: ns, Name: h.name},
+		Labels:      h.labels,
+		Annotations: h.annotations,
+		Source:      &policy.Source{File: file, Line: n.Line},
 	}, nil
 }
 

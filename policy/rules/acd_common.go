@@ -94,6 +94,8 @@ func locate(obj *policy.Object, key string, line int, path string) policy.Locati
 				line = 1
 			}
 			loc.FileLine = start + line - 1
+		} else {
+			loc.FileLine = src.Line // the key is missing: point at the object
 		}
 	}
 	return loc

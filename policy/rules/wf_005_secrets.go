@@ -40,7 +40,7 @@ func checkWFSecretRefs(s *policy.Snapshot) []policy.Finding {
 		if ref.Name.Value == "" || ref.Key.Value == "" {
 			loc := in.atPath(ref.Line, in.cfg.Prefix+f.field)
 			if !ref.Set {
-				loc = in.atPath(1, in.cfg.Prefix+f.field)
+				loc = in.atPath(0, in.cfg.Prefix+f.field)
 			}
 			out = append(out, policy.Finding{
 				Location: loc,

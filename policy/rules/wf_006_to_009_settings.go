@@ -26,7 +26,7 @@ func init() {
 			if !ok || !in.cfg.Present || in.cfg.RBAC() {
 				return nil
 			}
-			loc := in.atPath(1, in.cfg.Prefix+"rbac")
+			loc := in.atPath(0, in.cfg.Prefix+"rbac")
 			if in.cfg.RBACSet {
 				loc = in.at(in.cfg.RBACEnabled)
 			}
