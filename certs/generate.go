@@ -211,10 +211,15 @@ func (b *Bundle) Check(dnsNames []string, now time.Time) Status {
 	if _, err := parseKey(b.CAKey); err != nil {
 		return Status{Reason: "CA key unreadable: " + err.Error(), RenewCA: true, RenewServing: true}
 	}
+	st := b.checkServing(ca, dnsNames, now)
 	if nearExpiry(ca, now) {
-		return Status{Reason: fmt.Sprintf("CA expires %s", ca.NotAfter.Format(time.RFC3339)), RenewCA: true, RenewServing: true,
-			Valid: now.Before(ca.NotAfter)}
+		st.Reason = fmt.Sprintf("CA expires %s", ca.NotAfter.Format(time.RFC3339))
+		st.RenewCA, st.RenewServing = true, true
 	}
+	return st
+}
+
+func (b *Bundle) checkServing(ca *x509.Certificate, dnsNames []string, now time.Time) Status {
 	cert, err := firstCert(b.Cert)
 	if err != nil {
 		return Status{Reason: "serving certificate unreadable: " + err.Error(), RenewServing: true}
