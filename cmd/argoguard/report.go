@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
@@ -103,13 +104,16 @@ func runReport(cmd *cobra.Command, args []string, o reportFlags) error {
 			return usageErr("%v", err)
 		}
 	} else {
-		objs, err := loadManifests(args, cmd.InOrStdin())
+		ms, err := manifest.Load(set, cmd.InOrStdin(), args...)
 		if err != nil {
 			return usageErr("%v", err)
 		}
-		if snap, err = snapshotOf(objs, set); err != nil {
-			return usageErr("%v", err)
+		if len(ms.Objects()) == 0 {
+			return usageErr("none of the guarded ConfigMaps (%s/%s, %s/%s, %s/%s) is in the input; set other names in --settings",
+				set.ArgoCD.Namespace, set.ArgoCD.ConfigMap, set.ArgoCD.Namespace, set.ArgoCD.RBACConfigMap,
+				set.Workflows.Namespace, set.Workflows.ConfigMap)
 		}
+		snap = ms.Snapshot(set, time.Time{})
 	}
 	if !now.IsZero() {
 		snap.Now = now
@@ -119,12 +123,11 @@ func runReport(cmd *cobra.Command, args []string, o reportFlags) error {
 
 	var baseline *policy.Object
 	if o.baseline != "" {
-		objs, err := loadManifests([]string{o.baseline}, cmd.InOrStdin())
+		old, err := manifest.Load(set, cmd.InOrStdin(), o.baseline)
 		if err != nil {
 			return usageErr("--baseline: %v", err)
 		}
-		old, err := snapshotOf(objs, set)
-		if err != nil || old.RBACCM == nil {
+		if old.RBACCM == nil {
 			return usageErr("--baseline %s: no ConfigMap %s/%s in it", o.baseline, set.ArgoCD.Namespace, set.ArgoCD.RBACConfigMap)
 		}
 		baseline = old.RBACCM

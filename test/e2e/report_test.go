@@ -1,8 +1,13 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -156,6 +161,8 @@ func TestPolicyReportsForTheGuideInAuditMode(t *testing.T) {
 			t.Errorf("%s: summary %+v; expected-findings.md says it is denied, so it fails", obj.name, pr.Summary)
 		}
 	}
+	checkCLIReportFromCluster(t, c.Kubeconfig, first)
+
 	ev := kubectl(t, "get", "events", "-n", "argocd", "--field-selector", "involvedObject.name=argocd-rbac-cm", "-o", "json")
 	if ev.Err != nil || !strings.Contains(ev.Stdout, `"reason": "FindingsChanged"`) {
 		t.Errorf("no FindingsChanged Event on argocd-rbac-cm: %s", ev)
@@ -224,5 +231,55 @@ func checkReport(t *testing.T, name string, pr policyReport, uid string) {
 	}
 	if sum != pr.Summary {
 		t.Errorf("%s: summary %+v, results count %+v", name, pr.Summary, sum)
+	}
+}
+
+// checkCLIReportFromCluster runs `argoguard report --kubeconfig` (the CLI
+// built next to the webhook) against the cluster: it reads the same live
+// objects, so its failing rules are the PolicyReports' failing rules.
+func checkCLIReportFromCluster(t *testing.T, kubeconfig string, reports map[string]policyReport) {
+	t.Helper()
+	bin := filepath.Join(os.Getenv("ARGOGUARD_BIN"), "argoguard")
+	if !filepath.IsAbs(bin) {
+		bin = filepath.Join(repoRoot, bin)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Logf("no argoguard CLI in ARGOGUARD_BIN (make build): not checking report --kubeconfig")
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "report", "--kubeconfig", kubeconfig, "--settings", auditSettings, "--output", "json")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("argoguard report --kubeconfig: %v\n%s", err, stderr.String())
+	}
+	var r report.Report
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		t.Fatalf("argoguard report --kubeconfig printed no JSON report: %v", err)
+	}
+	if len(r.Objects) != 3 {
+		t.Fatalf("report --kubeconfig saw %d objects, want the three guarded ConfigMaps", len(r.Objects))
+	}
+	for _, o := range r.Objects {
+		var cli, cluster []string
+		for _, res := range o.Results {
+			if res.Result == "fail" {
+				cli = append(cli, res.Rule)
+			}
+		}
+		seen := map[string]bool{}
+		for _, res := range reports[o.Object.Name].Results {
+			if res.Result == "fail" && !seen[res.Rule] {
+				seen[res.Rule] = true
+				cluster = append(cluster, res.Rule)
+			}
+		}
+		sort.Strings(cli)
+		sort.Strings(cluster)
+		if strings.Join(cli, ",") != strings.Join(cluster, ",") {
+			t.Errorf("%s: report --kubeconfig fails %v, the PolicyReport %v", o.Object.Name, cli, cluster)
+		}
 	}
 }
