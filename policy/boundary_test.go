@@ -1,0 +1,40 @@
+package policy_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestPolicyImportsNoIO keeps policy/ pure: no HTTP, no Kubernetes client,
+// no controller-runtime, no logger anywhere in its dependency graph.
+// (Rule code never calls the network: the lesson of ingress-nginx's
+// CVE-2025-1974, where configuration checks ran what they checked.)
+func TestPolicyImportsNoIO(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/argoguard/argoguard/policy/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	forbidden := []string{
+		"net/http",
+		"k8s.io/client-go",
+		"sigs.k8s.io/controller-runtime",
+		"github.com/go-logr/logr",
+		"go.uber.org/zap",
+		"k8s.io/klog",
+		"log/slog",
+		"github.com/sirupsen/logrus",
+		"os/exec",
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 10 {
+		t.Fatalf("go list returned too little to judge: %q", deps)
+	}
+	for _, dep := range deps {
+		for _, f := range forbidden {
+			if dep == f || strings.HasPrefix(dep, f+"/") {
+				t.Errorf("policy/... depends on %s", dep)
+			}
+		}
+	}
+}
