@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -243,11 +245,85 @@ func errorFor(res cluster.KubectlResult, name string) string {
 	}
 	for _, ch := range chunks {
 		first, _, _ := strings.Cut(ch, "\n")
-		if strings.Contains(first, `"`+name+`"`) {
+		// `The ConfigMap "name" is invalid`, `error when creating ".../name.yaml"`
+		// or `ConfigMap ns/name is refused`.
+		if strings.Contains(first, `"`+name+`"`) || strings.Contains(first, "/"+name+`.yaml"`) ||
+			strings.Contains(first, "/"+name+" ") {
 			return ch
 		}
 	}
 	return ""
+}
+
+// findingLine reports whether one line of text names the rule, the key
+// and the line number (`data["policy.csv"] line 6: RBAC-004` or
+// `RBAC-004 ... data["policy.csv"] line 6`).
+func findingLine(text, id, key string, line int) bool {
+	at := regexp.MustCompile(`\bline ` + strconv.Itoa(line) + `\b`)
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, id) && strings.Contains(l, key) && at.MatchString(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// requireStoredAsWritten checks that everything the file says is stored:
+// a key equal as text, or, for YAML values the mutating webhook filled in
+// (dex.config, sso), every field of the file present with its value; and
+// that any such change is recorded in the argoguard.io/defaulted annotation.
+func requireStoredAsWritten(t *testing.T, file, stored *corev1.ConfigMap) {
+	t.Helper()
+	changed := false
+	for k, v := range file.Data {
+		got, ok := stored.Data[k]
+		if !ok {
+			t.Errorf("%s: data[%q] not stored", file.Name, k)
+			continue
+		}
+		if got == v {
+			continue
+		}
+		changed = true
+		var want, have any
+		if yaml.Unmarshal([]byte(v), &want) != nil || yaml.Unmarshal([]byte(got), &have) != nil || !contains(have, want) {
+			t.Errorf("%s: stored data[%q] lost what the file says:\nfile:\n%s\nstored:\n%s", file.Name, k, v, got)
+		}
+	}
+	if changed && stored.Annotations["argoguard.io/defaulted"] == "" {
+		t.Errorf("%s: stored data differs from the file but no argoguard.io/defaulted annotation says why", file.Name)
+	}
+}
+
+// contains reports whether have holds everything of want (maps: every key
+// of want with a contained value; lists: element by element).
+func contains(have, want any) bool {
+	switch w := want.(type) {
+	case map[string]any:
+		h, ok := have.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, v := range w {
+			if !contains(h[k], v) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		h, ok := have.([]any)
+		if !ok || len(h) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !contains(h[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	default:
+		return reflect.DeepEqual(have, want)
+	}
 }
 
 // warnings returns the "Warning: ..." lines kubectl printed.

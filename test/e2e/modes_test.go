@@ -28,6 +28,8 @@ func TestAuditModeAcceptsWithWarnings(t *testing.T) {
 		if stored == nil {
 			t.Fatalf("%s not stored in audit mode", obj.name)
 		}
+		// Audit mode applies no defaults (the guide's settings do not ask
+		// for defaults.inAudit): stored exactly as written.
 		file := readConfigMapFile(t, guide("as-written", obj.file))
 		for k, v := range file.Data {
 			if stored.Data[k] != v {
