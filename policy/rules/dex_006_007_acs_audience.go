@@ -76,7 +76,11 @@ func checkEntityIssuer(s *policy.Snapshot) []policy.Finding {
 			})
 			continue
 		}
-		if sc.EntityIssuer.Value != "" && in.cm.URL != "" && hostOf(sc.EntityIssuer.Value) != hostOf(in.cm.URL) {
+		// Without an expected audience, an entityIssuer URL on another host
+		// than Argo CD is most likely copied from another setup; a URN is
+		// a deliberate name and not judged.
+		h := hostOf(sc.EntityIssuer.Value)
+		if in.set.ArgoCD.SAMLAudience == "" && h != "" && in.cm.URL != "" && h != hostOf(in.cm.URL) {
 			out = append(out, policy.Finding{
 				Location: in.atDex(sc.EntityIssuer),
 				Message:  "entityIssuer " + sc.EntityIssuer.Value + " is not on Argo CD's host " + hostOf(in.cm.URL),

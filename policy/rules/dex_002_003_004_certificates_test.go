@@ -1,0 +1,53 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// removeLine drops the first line containing s; replaceLine replaces it.
+func removeLine(text, s string) string { return replaceLine(text, s, "") }
+
+func replaceLine(text, s, with string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, s) {
+			if with == "" {
+				return strings.Join(append(lines[:i:i], lines[i+1:]...), "\n")
+			}
+			lines[i] = with
+			return strings.Join(lines, "\n")
+		}
+	}
+	panic("no line with " + s)
+}
+
+func TestDEX002(t *testing.T) {
+	runSSOTable(t, "DEX-002", []ssoCase{
+		{name: "skip", tweak: replaceDex("    groupsAttr: groups\n", "    groupsAttr: groups\n    insecureSkipSignatureValidation: true\n"),
+			want: 1, contains: "forged", path: "connectors[0].config.insecureSkipSignatureValidation", line: 15},
+		{name: "false", tweak: replaceDex("    groupsAttr: groups\n", "    groupsAttr: groups\n    insecureSkipSignatureValidation: false\n"), want: 0},
+	})
+}
+
+func TestDEX003(t *testing.T) {
+	runSSOTable(t, "DEX-003", []ssoCase{
+		{name: "raw PEM", tweak: func(f *ssoFixture) {
+			f.dex = replaceLine(f.dex, "caData:", "    caData: \"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\"")
+		}, want: 1, contains: "base64 of the whole PEM", path: "connectors[0].config.caData", line: 9},
+		{name: "not PEM", tweak: func(f *ssoFixture) { f.dex = replaceLine(f.dex, "caData:", "    caData: Zm9vYmFy") }, want: 1, contains: "no PEM certificate"},
+		{name: "ca and caData", tweak: replaceDex("    groupsAttr: groups\n", "    groupsAttr: groups\n    ca: /etc/dex/ca.pem\n"), want: 1, contains: "both ca and caData"},
+		{name: "expired", tweak: func(f *ssoFixture) { f.now = time.Date(2032, 1, 1, 0, 0, 0, 0, time.UTC) }, want: 1, contains: "expired on 2031-11-29"},
+		{name: "reference not read", tweak: func(f *ssoFixture) { f.dex = replaceLine(f.dex, "caData:", "    caData: $dex:ca") }, want: 0},
+		{name: "no clock, no expiry check", tweak: func(f *ssoFixture) { f.now = time.Time{} }, want: 0},
+	})
+}
+
+func TestDEX004(t *testing.T) {
+	runSSOTable(t, "DEX-004", []ssoCase{
+		{name: "expires in 9 days", tweak: func(f *ssoFixture) { f.now = time.Date(2031, 11, 20, 0, 0, 0, 0, time.UTC) }, want: 1, contains: "expires in 9 days"},
+		{name: "expired is DEX-003's", tweak: func(f *ssoFixture) { f.now = time.Date(2032, 1, 1, 0, 0, 0, 0, time.UTC) }, want: 0},
+		{name: "31 days left", tweak: func(f *ssoFixture) { f.now = time.Date(2031, 10, 29, 0, 0, 0, 0, time.UTC) }, want: 0},
+	})
+}
