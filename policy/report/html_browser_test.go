@@ -160,6 +160,17 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	t.Logf("screenshot: %s", shot)
 
+	// A second picture of the matrix alone (the other sections hidden), for
+	// a person to check the table layout.
+	matrixPage := bytes.Replace(page.Bytes(), []byte("</style>"), []byte("section#summary, section#findings { display: none; }\n</style>"), 1)
+	matrixHTML := filepath.Join(outDir, "guide-as-written-matrix.html")
+	if err := os.WriteFile(matrixHTML, matrixPage, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	matrixShot := filepath.Join(outDir, "guide-as-written-matrix.png")
+	runChromium(t, bin, "--hide-scrollbars", "--window-size=1280,1600", "--screenshot="+matrixShot, "file://"+matrixHTML)
+	t.Logf("matrix screenshot: %s", matrixShot)
+
 	pdf := filepath.Join(outDir, "guide-as-written.pdf")
 	_ = os.Remove(pdf)
 	runChromium(t, bin, "--no-pdf-header-footer", "--print-to-pdf="+pdf, url)

@@ -176,6 +176,9 @@ func subjectHeader(s Subject) string {
 	if s.Kind == SubjectEveryone {
 		return "every user (" + s.Name + ")"
 	}
+	if s.Note != "" {
+		return s.Display + " ⚠ see note"
+	}
 	return s.Display
 }
 
