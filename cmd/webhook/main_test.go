@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	admissionv1 "k8s.io/api/admission/v1"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/yaml"
+)
+
+func TestParseOptions(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "--settings is required"},
+		{[]string{"--settings", "s.yaml", "--cert-management", "manual"}, "--cert-management"},
+		{[]string{"--settings", "s.yaml", "--port", "0"}, "--port"},
+		{[]string{"--settings", "s.yaml", "stray"}, "unexpected arguments"},
+	} {
+		if _, err := parseOptions(tc.args); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want one mentioning %q", tc.args, err, tc.want)
+		}
+	}
+	o, err := parseOptions([]string{"--settings", "s.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.port != 9443 || o.certManagement != "self" || o.metricsAddr != ":8080" || o.probeAddr != ":8081" ||
+		o.certDir != "/tmp/k8s-webhook-server/serving-certs" || o.validatingWebhook != "argoguard" || o.enableHTTP2 {
+		t.Errorf("defaults differ from the deploy contract: %+v", o)
+	}
+}
+
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func readYAML(t *testing.T, path string, into any) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, into); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWebhookAgainstAPIServer runs the real wiring (run) against a real
+// kube-apiserver: self-managed certificates, caBundle injection, caches on
+// the guarded objects, readiness, a denial over HTTPS, and metrics.
+func TestWebhookAgainstAPIServer(t *testing.T) {
+	assets := os.Getenv("KUBEBUILDER_ASSETS")
+	if assets == "" {
+		assets, _ = filepath.Abs("../../bin/k8s/v1.37.2")
+	}
+	if _, err := os.Stat(filepath.Join(assets, "kube-apiserver")); err != nil {
+		t.Skipf("no kube-apiserver in %s (run `make controlplane`)", assets)
+	}
+	env := &envtest.Environment{BinaryAssetsDirectory: assets}
+	cfg, err := env.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = env.Stop() })
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	for _, ns := range []string{"argoguard", "argocd", "argo"} {
+		if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	guide := "../../test/testdata/guide"
+	for _, f := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
+		var cm corev1.ConfigMap
+		readYAML(t, filepath.Join(guide, "fixed", f), &cm)
+		if err := c.Create(ctx, &cm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	none := admissionregistrationv1.SideEffectClassNone
+	url := "https://127.0.0.1/validate"
+	if err := c.Create(ctx, &admissionregistrationv1.ValidatingWebhookConfiguration{
+		ObjectMeta: metav1.ObjectMeta{Name: "argoguard"},
+		Webhooks: []admissionregistrationv1.ValidatingWebhook{{Name: "validate.argoguard.io", SideEffects: &none,
+			AdmissionReviewVersions: []string{"v1"}, ClientConfig: admissionregistrationv1.WebhookClientConfig{URL: &url},
+			Rules: []admissionregistrationv1.RuleWithOperations{}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// kubeconfig for --kubeconfig, as a user would pass it.
+	dir := t.TempDir()
+	kc := clientcmdapi.NewConfig()
+	kc.Clusters["envtest"] = &clientcmdapi.Cluster{Server: cfg.Host, CertificateAuthorityData: cfg.CAData}
+	kc.AuthInfos["envtest"] = &clientcmdapi.AuthInfo{ClientCertificateData: cfg.CertData, ClientKeyData: cfg.KeyData}
+	kc.Contexts["envtest"] = &clientcmdapi.Context{Cluster: "envtest", AuthInfo: "envtest"}
+	kc.CurrentContext = "envtest"
+	kcPath := filepath.Join(dir, "kubeconfig")
+	if err := clientcmd.WriteToFile(*kc, kcPath); err != nil {
+		t.Fatal(err)
+	}
+	settingsPath := filepath.Join(dir, "settings.yaml")
+	data, _ := os.ReadFile(filepath.Join(guide, "argoguard-settings.yaml"))
+	_ = os.WriteFile(settingsPath, data, 0o644)
+	groups, _ := os.ReadFile(filepath.Join(guide, "aws-groups.json"))
+	_ = os.WriteFile(filepath.Join(dir, "aws-groups.json"), groups, 0o644)
+
+	port, probe, metrics := freePort(t), freePort(t), freePort(t)
+	o, err := parseOptions([]string{"--settings", settingsPath, "--kubeconfig", kcPath, "--cert-dir", filepath.Join(dir, "certs"),
+		"--host", "127.0.0.1", "--port", fmt.Sprint(port), "--namespace", "argoguard",
+		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", probe),
+		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", metrics)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, o, logr.Discard()) }()
+
+	// Ready means: certificate loaded, server started, caches synced.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", probe))
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("webhook stopped: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("webhook never became ready")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	var sec corev1.Secret
+	if err := c.Get(ctx, client.ObjectKey{Namespace: "argoguard", Name: o.certSecret}, &sec); err != nil {
+		t.Fatalf("certificate Secret: %v", err)
+	}
+	var vwc admissionregistrationv1.ValidatingWebhookConfiguration
+	_ = c.Get(ctx, client.ObjectKey{Name: "argoguard"}, &vwc)
+	if !bytes.Equal(vwc.Webhooks[0].ClientConfig.CABundle, sec.Data["ca.crt"]) {
+		t.Error("caBundle not injected")
+	}
+
+	// An UPDATE of the live (fixed) argocd-rbac-cm to the guide's broken
+	// version, over HTTPS with the injected CA, as the API server sends it.
+	var bad, live corev1.ConfigMap
+	readYAML(t, filepath.Join(guide, "as-written", "argocd-rbac-cm.yaml"), &bad)
+	readYAML(t, filepath.Join(guide, "fixed", "argocd-rbac-cm.yaml"), &live)
+	rawBad, _ := json.Marshal(bad)
+	rawLive, _ := json.Marshal(live)
+	review, _ := json.Marshal(admissionv1.AdmissionReview{
+		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
+		Request: &admissionv1.AdmissionRequest{UID: "e2e-1", Kind: metav1.GroupVersionKind{Version: "v1", Kind: "ConfigMap"},
+			Resource: metav1.GroupVersionResource{Version: "v1", Resource: "configmaps"},
+			Name:     "argocd-rbac-cm", Namespace: "argocd", Operation: admissionv1.Update,
+			Object: runtime.RawExtension{Raw: rawBad}, OldObject: runtime.RawExtension{Raw: rawLive}},
+	})
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(sec.Data["ca.crt"])
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "argoguard.argoguard.svc"}}}
+	resp, err := hc.Post(fmt.Sprintf("https://127.0.0.1:%d/validate", port), "application/json", bytes.NewReader(review))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.Proto != "HTTP/1.1" {
+		t.Errorf("served %s; HTTP/2 should be off by default", resp.Proto)
+	}
+	var ar admissionv1.AdmissionReview
+	if err := json.Unmarshal(body, &ar); err != nil || ar.Response == nil {
+		t.Fatalf("bad answer: %v %s", err, body)
+	}
+	if ar.Response.Allowed || !strings.Contains(ar.Response.Result.Message, "RBAC-007") {
+		t.Fatalf("broken RBAC allowed or denial without RBAC-007: %+v", ar.Response.Result)
+	}
+
+	m, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", metrics))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb, _ := io.ReadAll(m.Body)
+	_ = m.Body.Close()
+	for _, want := range []string{
+		`argoguard_admission_decisions_total{object="argocd/argocd-rbac-cm",verdict="denied"} 1`,
+		`argoguard_findings_total{action="deny",mode="enforce",rule="RBAC-007"}`,
+		`controller_runtime_webhook_requests_total{code="200",webhook="/validate"} 1`,
+	} {
+		if !strings.Contains(string(mb), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run returned %v on shutdown", err)
+	}
+}
