@@ -31,6 +31,11 @@ func loadPolicyFile(path string) (*policyFile, error) {
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
+	return parsePolicyFile(path, raw), nil
+}
+
+// parsePolicyFile reads raw as a ConfigMap if it is one, else as CSV.
+func parsePolicyFile(path string, raw []byte) *policyFile {
 	var cm struct {
 		Kind     string `json:"kind"`
 		Metadata struct {
@@ -49,13 +54,13 @@ func loadPolicyFile(path string) (*policyFile, error) {
 		}
 		return &policyFile{path: path, obj: &policy.Object{
 			Ref: ref, Data: cm.Data, Source: &policy.Source{File: path, KeyLines: dataKeyLines(raw)},
-		}}, nil
+		}}
 	}
 	return &policyFile{path: path, isCSV: true, obj: &policy.Object{
 		Ref:    policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-rbac-cm"},
 		Data:   map[string]string{rbac.KeyPolicyCSV: string(raw)},
 		Source: &policy.Source{File: path, KeyLines: map[string]int{rbac.KeyPolicyCSV: 1}},
-	}}, nil
+	}}
 }
 
 // dataKeyLines maps each data key to the file line of its value's first
