@@ -1,0 +1,135 @@
+package webhook
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+)
+
+// TestClusterReaderNeedsOnlyTheGuardedNames runs ClusterReader against a
+// real API server as a user whose RBAC allows get/list/watch on the three
+// guarded ConfigMaps by resourceNames and nothing else: the caches sync,
+// which they could not if argoguard listed or watched any other ConfigMap.
+func TestClusterReaderNeedsOnlyTheGuardedNames(t *testing.T) {
+	assets := os.Getenv("KUBEBUILDER_ASSETS")
+	if assets == "" {
+		assets, _ = filepath.Abs("../bin/k8s/v1.37.2")
+	}
+	if _, err := os.Stat(filepath.Join(assets, "kube-apiserver")); err != nil {
+		t.Skipf("no kube-apiserver in %s (run `make controlplane`)", assets)
+	}
+	env := &envtest.Environment{BinaryAssetsDirectory: assets}
+	cfg, err := env.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = env.Stop() })
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	admin, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+
+	set := guideSettings(t)
+	for _, ns := range []string{"argocd", "argo"} {
+		if err := admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+			t.Fatal(err)
+		}
+		names := []string{set.Workflows.ConfigMap}
+		if ns == "argocd" {
+			names = []string{set.ArgoCD.ConfigMap, set.ArgoCD.RBACConfigMap}
+		}
+		role := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "argoguard"}, Rules: []rbacv1.PolicyRule{{
+			APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: names, Verbs: []string{"get", "list", "watch"}}}}
+		binding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "argoguard"},
+			RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "argoguard"},
+			Subjects: []rbacv1.Subject{{Kind: "User", Name: "argoguard"}}}
+		if err := admin.Create(ctx, role); err != nil {
+			t.Fatal(err)
+		}
+		if err := admin.Create(ctx, binding); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, cm := range []*corev1.ConfigMap{
+		guideConfigMap(t, "as-written", "argocd-cm.yaml"),
+		guideConfigMap(t, "as-written", "argocd-rbac-cm.yaml"),
+		{ObjectMeta: metav1.ObjectMeta{Namespace: "argocd", Name: "unrelated"}, Data: map[string]string{"k": "v"}},
+	} {
+		if err := admin.Create(ctx, cm); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	user, err := env.AddUser(envtest.User{Name: "argoguard"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restricted, _ := client.New(user.Config(), client.Options{Scheme: scheme})
+	var all corev1.ConfigMapList
+	if err := restricted.List(ctx, &all, client.InNamespace("argocd")); err == nil || !strings.Contains(err.Error(), "forbidden") {
+		t.Fatalf("the test user may list all ConfigMaps (err %v); the test would prove nothing", err)
+	}
+
+	reader := NewClusterReader(user.Config(), scheme, restricted)
+	if err := reader.Watch(set); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = reader.Start(ctx) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for reader.Synced(set) != nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("caches never synced with name-scoped RBAC: %v", reader.Synced(set))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	snap, err := (&SnapshotSource{Reader: reader}).Build(ctx, set, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.ArgoCDCM == nil || snap.RBACCM == nil || snap.WorkflowsCM != nil {
+		t.Fatalf("snapshot: argocd-cm %v, rbac %v, workflows %v (absent in the cluster)", snap.ArgoCDCM != nil, snap.RBACCM != nil, snap.WorkflowsCM != nil)
+	}
+	if !strings.Contains(snap.RBACCM.Data["policy.csv"], "/*") {
+		t.Error("RBAC ConfigMap read without its data")
+	}
+
+	// Changes reach the cache: the Workflows ConfigMap appears.
+	if err := admin.Create(ctx, guideConfigMap(t, "as-written", "workflow-controller-configmap.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		obj, err := reader.ConfigMap(ctx, "argo", set.Workflows.ConfigMap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if obj != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("new guarded ConfigMap never reached the cache")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	reader.mu.Lock()
+	n := len(reader.caches)
+	reader.mu.Unlock()
+	if n != 3 {
+		t.Errorf("%d caches, want one per guarded object", n)
+	}
+}
