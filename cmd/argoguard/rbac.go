@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -339,6 +340,9 @@ func rbacDiffCmd() *cobra.Command {
 				if d.Changes == nil {
 					d.Changes = []rbac.Change{}
 				}
+				if d.Roles == nil {
+					d.Roles = []rbac.RoleChange{}
+				}
 				return writeJSON(out, d)
 			}
 			if output != "text" && output != "" {
@@ -350,7 +354,21 @@ func rbacDiffCmd() *cobra.Command {
 			if d.OldDefault != d.NewDefault {
 				fmt.Fprintf(out, "! policy.default: %q -> %q\n", d.OldDefault, d.NewDefault)
 			}
+			for _, rc := range d.Roles {
+				sign, f, verb := "-", files[0], "loses"
+				if rc.Gained {
+					sign, f, verb = "+", files[1], "gains"
+				}
+				fmt.Fprintf(out, "%s %s %s role %s  (%s)\n", sign, rc.Subject, verb, rc.Role, f.lineRef(rc.Line))
+			}
+			// Permission changes, at most maxDiffLines per subject (JSON has all).
+			const maxDiffLines = 8
+			shown := map[string]int{}
 			for _, ch := range d.Changes {
+				shown[ch.Subject]++
+				if n := shown[ch.Subject]; n > maxDiffLines {
+					continue
+				}
 				sign := "-"
 				if ch.Gained {
 					sign = "+"
@@ -362,6 +380,11 @@ func rbacDiffCmd() *cobra.Command {
 					f = files[1]
 				}
 				fmt.Fprintf(out, "%s %s  (%s)\n", sign, ch.Describe(), f.lineRef(ch.Line))
+			}
+			for _, sub := range sortedKeys(shown) {
+				if n := shown[sub]; n > maxDiffLines {
+					fmt.Fprintf(out, "  ... %s: %d more permission changes (--output json lists all)\n", sub, n-maxDiffLines)
+				}
 			}
 			if len(d.Changes) == 0 && !d.MatchModeChanged {
 				fmt.Fprintln(out, "No change in permissions.")
@@ -377,4 +400,13 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+func sortedKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

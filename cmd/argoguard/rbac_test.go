@@ -212,7 +212,11 @@ func TestRBACDiff(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	want := "+ devs gains sync applications dev/*  (" + newF + ":4)\n"
+	// Role membership changes are listed; the permissions role:team
+	// re-grants are not (only the sync is new).
+	want := "+ devs gains role role:team  (" + newF + ":1)\n" +
+		"- devs loses role role:dev  (" + oldF + ":2)\n" +
+		"+ devs gains sync applications dev/*  (" + newF + ":4)\n"
 	if out != want {
 		t.Fatalf("diff:\n%s\nwant:\n%s", out, want)
 	}

@@ -198,6 +198,20 @@ type DiffResult struct {
 	MatchModeChanged bool   `json:"matchModeChanged,omitempty"`
 	OldDefault       string `json:"oldDefault"`
 	NewDefault       string `json:"newDefault"`
+	// Roles lists who starts or stops holding a role (through g lines,
+	// within MaxRoleHops), sorted by subject: the short story behind many
+	// permission changes.
+	Roles []RoleChange `json:"roles"`
+}
+
+// RoleChange says that Subject gains or loses Role.
+type RoleChange struct {
+	Subject string `json:"subject"`
+	Role    string `json:"role"`
+	Gained  bool   `json:"gained"`
+	// Line is the g line in the new policy (gained) or the old one (lost)
+	// that starts the chain.
+	Line *Line `json:"line,omitempty"`
 }
 
 // Gains returns only the gained changes.
@@ -240,8 +254,39 @@ func Diff(old, new *Enforcer) DiffResult {
 	res.Changes = append(res.Changes, diffSubject(EveryoneSubject, permsOf(old, old.defaultRole), permsOf(new, new.defaultRole), regex)...)
 	for _, n := range names {
 		res.Changes = append(res.Changes, diffSubject(n, permsOf(old, n), permsOf(new, n), regex)...)
+		res.Roles = append(res.Roles, diffRoles(n, old, new)...)
 	}
 	return res
+}
+
+func diffRoles(sub string, old, new *Enforcer) []RoleChange {
+	held := func(e *Enforcer) map[string]bool {
+		out := map[string]bool{}
+		for _, r := range e.Roles(sub)[1:] {
+			out[r] = true
+		}
+		return out
+	}
+	was, is := held(old), held(new)
+	var out []RoleChange
+	for _, r := range new.Roles(sub)[1:] {
+		if !was[r] {
+			out = append(out, RoleChange{Subject: sub, Role: r, Gained: true, Line: first(new.Path(sub, r))})
+		}
+	}
+	for _, r := range old.Roles(sub)[1:] {
+		if !is[r] {
+			out = append(out, RoleChange{Subject: sub, Role: r, Line: first(old.Path(sub, r))})
+		}
+	}
+	return out
+}
+
+func first(ls []*Line) *Line {
+	if len(ls) == 0 {
+		return nil
+	}
+	return ls[0]
 }
 
 // covered reports whether an allow in set covers k in every field (glob

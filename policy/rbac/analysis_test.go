@@ -124,3 +124,16 @@ func TestCycles(t *testing.T) {
 		t.Fatalf("built-in policy has no cycle, got %v", c)
 	}
 }
+
+func TestDiffRoles(t *testing.T) {
+	old := mustEnforcer(t, map[string]string{KeyPolicyCSV: "g, devs, role:readonly\ng, ops, role:readonly"})
+	new := mustEnforcer(t, map[string]string{KeyPolicyCSV: "g, devs, role:readonly\ng, ops, role:admin"})
+	var got []string
+	for _, r := range Diff(old, new).Roles {
+		got = append(got, fmt.Sprintf("%s %v %s line %d", r.Subject, r.Gained, r.Role, r.Line.Line))
+	}
+	// ops gains role:admin directly; role:readonly still comes through it.
+	if want := "[ops true role:admin line 2]"; fmt.Sprint(got) != want {
+		t.Fatalf("roles = %v, want %s", got, want)
+	}
+}
