@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,10 +28,12 @@ func TestGuideAsWrittenIsDeniedWithTheExpectedRules(t *testing.T) {
 	fresh(t)
 	expected, denied := expectedFindings(t)
 
+	before := metrics(t)
 	res := kubectl(t, "apply", "-f", guide("as-written"))
 	if res.ExitCode != 1 {
 		t.Fatalf("kubectl apply of as-written/ exited %d, want 1 (denied objects)", res.ExitCode)
 	}
+	after := metrics(t)
 	var all []string
 	for _, obj := range guideObjects {
 		want := visible(t, expected[obj.name], false, false)
@@ -44,6 +49,11 @@ func TestGuideAsWrittenIsDeniedWithTheExpectedRules(t *testing.T) {
 				t.Errorf("%s: kubectl printed no denial by argoguard for it; error: %q", obj.name, shown)
 			}
 			requireContainsIDs(t, obj.name+" denial", ruleIDs(shown), denyIDs(t, want)...)
+			// One create, one denial, counted on /metrics.
+			key := `argoguard_admission_decisions_total{object="` + obj.ns + "/" + obj.name + `",verdict="denied"}`
+			if d := after[key] - before[key]; d != 1 {
+				t.Errorf("/metrics: %s grew by %v, want 1", key, d)
+			}
 			// Each finding with its key and line, as expected-findings.md says.
 			for _, f := range expected[obj.name] {
 				for _, line := range f.Lines {
@@ -174,4 +184,32 @@ func TestServerSideApplyByAnotherFieldManagerIsJudgedTheSame(t *testing.T) {
 			t.Errorf("%s: no Apply entry of field manager argocd-controller in managedFields", obj.name)
 		}
 	}
+}
+
+// metrics reads the webhook's /metrics: every sample line, by its name and
+// labels as printed.
+func metrics(t *testing.T) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get("http://" + needCluster(t).Webhook().MetricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, line := range strings.Split(string(body), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("/metrics: bad sample %q", line)
+		}
+		out[line[:i]] = v
+	}
+	return out
 }

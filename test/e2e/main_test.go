@@ -35,7 +35,9 @@ var (
 	workDir     string
 	// The guide's settings (enforce), and the same in audit mode.
 	enforceSettings, auditSettings string
-	currentSettings                string
+	// The guide's settings with secrets.read: true.
+	secretsSettings string
+	currentSettings string
 )
 
 func TestMain(m *testing.M) { os.Exit(runMain(m)) }
@@ -63,6 +65,13 @@ func runMain(m *testing.M) int {
 	}
 	enforceSettings = filepath.Join(repoRoot, "test/testdata/guide/argoguard-settings.yaml")
 	if auditSettings, err = writeAuditSettings(enforceSettings, filepath.Join(workDir, "audit-settings")); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+
+	if secretsSettings, err = writeSettingsVariant(enforceSettings, filepath.Join(workDir, "secrets-settings"), func(s string) (string, error) {
+		return s + "\nsecrets:\n  read: true\n", nil
+	}); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
@@ -105,13 +114,25 @@ func runMain(m *testing.M) int {
 // writeAuditSettings copies the guide's settings with mode audit (and the
 // groups file beside it).
 func writeAuditSettings(enforce, dir string) (string, error) {
+	return writeSettingsVariant(enforce, dir, func(s string) (string, error) {
+		audit := strings.Replace(s, "\nmode: enforce\n", "\nmode: audit\n", 1)
+		if audit == s {
+			return "", fmt.Errorf("%s has no line `mode: enforce` to switch", enforce)
+		}
+		return audit, nil
+	})
+}
+
+// writeSettingsVariant copies the guide's settings, edited, and the groups
+// file beside them into dir.
+func writeSettingsVariant(enforce, dir string, edit func(string) (string, error)) (string, error) {
 	data, err := os.ReadFile(enforce)
 	if err != nil {
 		return "", err
 	}
-	audit := strings.Replace(string(data), "\nmode: enforce\n", "\nmode: audit\n", 1)
-	if audit == string(data) {
-		return "", fmt.Errorf("%s has no line `mode: enforce` to switch", enforce)
+	audit, err := edit(string(data))
+	if err != nil {
+		return "", err
 	}
 	groups, err := os.ReadFile(filepath.Join(filepath.Dir(enforce), "aws-groups.json"))
 	if err != nil {
