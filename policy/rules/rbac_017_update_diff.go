@@ -63,9 +63,16 @@ func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
 		if l := cs[0].Line; l != nil && !l.Builtin() && cs[0].Perm.Effect == "allow" {
 			loc = in.atLine(l)
 		}
-		msg := fmt.Sprintf("%s %s", in.set.DisplayName(sub), perms[0])
+		msg := fmt.Sprintf("%s %s", in.shortName(sub), perms[0])
 		if len(perms) > 1 {
 			msg += fmt.Sprintf(" and %d more", len(perms)-1)
+		}
+		// A new role explains the gains better than its first permission.
+		if rc, ok := gainedRole(diff.Roles, sub); ok {
+			msg = fmt.Sprintf("%s gains role %s (%d new permissions)", in.shortName(sub), rc.Role, len(perms))
+			if rc.Line != nil {
+				loc = in.atLine(rc.Line)
+			}
 		}
 		out = append(out, policy.Finding{
 			Location: loc,
@@ -75,4 +82,21 @@ func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
 		})
 	}
 	return out
+}
+
+// gainedRole returns the first role sub gains, preferring role:admin.
+func gainedRole(rcs []rbac.RoleChange, sub string) (rbac.RoleChange, bool) {
+	var found *rbac.RoleChange
+	for i, rc := range rcs {
+		if rc.Subject != sub || !rc.Gained {
+			continue
+		}
+		if found == nil || rc.Role == rbac.RoleAdmin {
+			found = &rcs[i]
+		}
+	}
+	if found == nil {
+		return rbac.RoleChange{}, false
+	}
+	return *found, true
 }

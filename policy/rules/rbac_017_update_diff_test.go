@@ -18,7 +18,7 @@ func TestRBAC017UpdateDiff(t *testing.T) {
 	}{
 		{"no change in effect (moved to an overlay, reordered)", with(csv("g, devs, role:dev"), "policy.dev.csv", "p, role:dev, applications, get, */*, allow"), "UPDATE", nil, ""},
 		{"new grant", csv("p, role:dev, applications, get, */*, allow\ng, devs, role:dev\np, role:dev, applications, sync, prod/*, allow"), "UPDATE", []int{3}, "devs gains sync applications prod/*"},
-		{"new admin", csv("p, role:dev, applications, get, */*, allow\ng, devs, role:dev\ng, devs, role:admin"), "UPDATE", []int{0}, "devs gains"},
+		{"new admin", csv("p, role:dev, applications, get, */*, allow\ng, devs, role:dev\ng, devs, role:admin"), "UPDATE", []int{3}, "devs gains role role:admin ("},
 		{"removing a grant is not reported", csv("g, devs, role:dev\np, role:dev, applications, get, prod/*, allow"), "UPDATE", nil, ""},
 		{"create is not an update", csv("g, devs, role:admin"), "CREATE", nil, ""},
 	}
