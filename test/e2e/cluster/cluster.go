@@ -275,3 +275,13 @@ func RepoRoot(dir string) (string, error) {
 		dir = parent
 	}
 }
+
+// AddUser provisions a client-certificate user of the control plane and
+// writes its kubeconfig into WorkDir; it returns the file's path.
+func (c *Cluster) AddUser(name string, groups ...string) (string, error) {
+	u, err := c.env.AddUser(envtest.User{Name: name, Groups: groups}, nil)
+	if err != nil {
+		return "", err
+	}
+	return writeKubeconfig(u, filepath.Join(c.opts.WorkDir, "user-"+strings.NewReplacer(":", "_", "/", "_").Replace(name)+".kubeconfig"))
+}
