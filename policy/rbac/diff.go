@@ -1,0 +1,189 @@
+package rbac
+
+// The semantic diff of two policies: who gains or loses which permission
+// or role.
+
+import "sort"
+
+// EveryoneSubject stands for "every authenticated user" (policy.default) in
+// diffs.
+const EveryoneSubject = "<every user (policy.default)>"
+
+// Change is one permission a subject gains or loses between two policies.
+type Change struct {
+	Subject string        `json:"subject"`
+	Gained  bool          `json:"gained"`
+	Perm    PermissionKey `json:"permission"`
+	// Line is the line responsible: in the new policy for a gained allow or
+	// a removed deny's replacement; in the old policy for a loss.
+	Line *Line `json:"line,omitempty"`
+}
+
+// Describe renders "devs gains sync applications prod/*", or for a deny
+// line "devs is no longer denied sync applications prod/*".
+func (c Change) Describe() string {
+	what := c.Perm.Action + " " + c.Perm.Resource + " " + c.Perm.Object
+	switch {
+	case c.Perm.Effect == "deny" && c.Gained:
+		return c.Subject + " is no longer denied " + what
+	case c.Perm.Effect == "deny":
+		return c.Subject + " is now denied " + what
+	case c.Gained:
+		return c.Subject + " gains " + what
+	}
+	return c.Subject + " loses " + what
+}
+
+// DiffResult is the semantic difference between two policies.
+type DiffResult struct {
+	// Changes per login identity (roles are expanded to the names that hold
+	// them; EveryoneSubject for policy.default), sorted by subject.
+	Changes []Change `json:"changes"`
+	// MatchModeChanged: glob <-> regex changes what every pattern means.
+	MatchModeChanged bool   `json:"matchModeChanged,omitempty"`
+	OldDefault       string `json:"oldDefault"`
+	NewDefault       string `json:"newDefault"`
+	// Roles lists who starts or stops holding a role (through g lines,
+	// within MaxRoleHops), sorted by subject: the short story behind many
+	// permission changes.
+	Roles []RoleChange `json:"roles"`
+}
+
+// RoleChange says that Subject gains or loses Role.
+type RoleChange struct {
+	Subject string `json:"subject"`
+	Role    string `json:"role"`
+	Gained  bool   `json:"gained"`
+	// Line is the g line in the new policy (gained) or the old one (lost)
+	// that starts the chain.
+	Line *Line `json:"line,omitempty"`
+}
+
+// Gains returns only the gained changes.
+func (d DiffResult) Gains() []Change {
+	var out []Change
+	for _, c := range d.Changes {
+		if c.Gained {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Diff compares what every login identity (and every user through
+// policy.default) holds under old and new. It compares effective
+// permissions, not text: moving a line between keys, reordering, or
+// granting through a different role with the same result is no change.
+// Gaining an allow or losing a deny is a gain; the reverse is a loss.
+// Permissions are compared as written patterns; in glob mode an allow
+// whose patterns another allow of the same subject covers (*/* covers
+// prod/*) is not a change, so narrowing or widening shows only once.
+func Diff(old, new *Enforcer) DiffResult {
+	res := DiffResult{
+		MatchModeChanged: old.regex != new.regex,
+		OldDefault:       old.defaultRole,
+		NewDefault:       new.defaultRole,
+	}
+	subjects := map[string]bool{}
+	for _, e := range []*Enforcer{old, new} {
+		for _, p := range e.Principals() {
+			subjects[p] = true
+		}
+	}
+	names := make([]string, 0, len(subjects))
+	for n := range subjects {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	regex := old.regex || new.regex
+	res.Changes = append(res.Changes, diffSubject(EveryoneSubject, permsOf(old, old.defaultRole), permsOf(new, new.defaultRole), regex)...)
+	for _, n := range names {
+		res.Changes = append(res.Changes, diffSubject(n, permsOf(old, n), permsOf(new, n), regex)...)
+		res.Roles = append(res.Roles, diffRoles(n, old, new)...)
+	}
+	return res
+}
+
+func diffRoles(sub string, old, new *Enforcer) []RoleChange {
+	held := func(e *Enforcer) map[string]bool {
+		out := map[string]bool{}
+		for _, r := range e.Roles(sub)[1:] {
+			out[r] = true
+		}
+		return out
+	}
+	was, is := held(old), held(new)
+	var out []RoleChange
+	for _, r := range new.Roles(sub)[1:] {
+		if !was[r] {
+			out = append(out, RoleChange{Subject: sub, Role: r, Gained: true, Line: first(new.Path(sub, r))})
+		}
+	}
+	for _, r := range old.Roles(sub)[1:] {
+		if !is[r] {
+			out = append(out, RoleChange{Subject: sub, Role: r, Line: first(old.Path(sub, r))})
+		}
+	}
+	return out
+}
+
+func first(ls []*Line) *Line {
+	if len(ls) == 0 {
+		return nil
+	}
+	return ls[0]
+}
+
+// covered reports whether an allow in set covers k in every field (glob
+// mode only): the covering pattern matches k's pattern read as text, so
+// "*/*" covers "prod/*". Narrowing a grant is then not reported as a gain.
+func covered(k PermissionKey, set map[PermissionKey]*Line, regex bool) bool {
+	if regex || k.Effect != "allow" {
+		return false
+	}
+	for o := range set {
+		if o.Effect == "allow" && MatchPattern(o.Resource, k.Resource, false) &&
+			MatchPattern(o.Action, k.Action, false) && MatchPattern(o.Object, k.Object, false) {
+			return true
+		}
+	}
+	return false
+}
+
+func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
+	out := map[PermissionKey]*Line{}
+	if sub == "" {
+		return out
+	}
+	for _, p := range e.Permissions(sub, false) {
+		if p.Effect != "allow" && p.Effect != "deny" {
+			continue // does nothing either way
+		}
+		if _, ok := out[p.Key()]; !ok {
+			out[p.Key()] = p.Line
+		}
+	}
+	return out
+}
+
+func diffSubject(sub string, old, new map[PermissionKey]*Line, regex bool) []Change {
+	var out []Change
+	for k, l := range new {
+		if _, ok := old[k]; !ok && !covered(k, old, regex) {
+			out = append(out, Change{Subject: sub, Gained: k.Effect == "allow", Perm: k, Line: l})
+		}
+	}
+	for k, l := range old {
+		if _, ok := new[k]; !ok && !covered(k, new, regex) {
+			out = append(out, Change{Subject: sub, Gained: k.Effect == "deny", Perm: k, Line: l})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Gained != out[j].Gained {
+			return out[i].Gained
+		}
+		return out[i].Perm.String() < out[j].Perm.String()
+	})
+	return out
+}
+
