@@ -186,4 +186,3 @@ func diffSubject(sub string, old, new map[PermissionKey]*Line, regex bool) []Cha
 	})
 	return out
 }
-
