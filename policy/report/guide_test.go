@@ -30,7 +30,7 @@ var fixedClock = time.Date(2026, 11, 29, 3, 0, 0, 0, time.UTC)
 
 // loadObject reads one ConfigMap or Secret manifest (path relative to the
 // repository root), recording the file line of each data key's value.
-func loadObject(t *testing.T, rel string) *policy.Object {
+func loadObject(t testing.TB, rel string) *policy.Object {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(repoRoot, rel))
 	if err != nil {
@@ -90,7 +90,7 @@ func keyLines(raw []byte) map[string]int {
 
 // guideSnapshot reads every manifest of the guide's sub-folder (as-written
 // or fixed) with the guide's settings.
-func guideSnapshot(t *testing.T, variant string) *policy.Snapshot {
+func guideSnapshot(t testing.TB, variant string) *policy.Snapshot {
 	t.Helper()
 	set, err := settings.Load(filepath.Join(repoRoot, guideDir, "argoguard-settings.yaml"))
 	if err != nil {
@@ -122,7 +122,7 @@ func guideSnapshot(t *testing.T, variant string) *policy.Snapshot {
 }
 
 // guideReport evaluates the guide's variant and builds its report.
-func guideReport(t *testing.T, variant string, baseline *policy.Object, now time.Time) *report.Report {
+func guideReport(t testing.TB, variant string, baseline *policy.Object, now time.Time) *report.Report {
 	t.Helper()
 	snap := guideSnapshot(t, variant)
 	findings, err := rules.Evaluate(snap)
