@@ -35,7 +35,7 @@ const hangAfter = 30 * time.Second
 
 // fuzzHandlers are the two handlers as the server registers them, over
 // the guide's fixed objects as the live state.
-func fuzzHandlers(f *testing.F) map[string]http.Handler {
+func fuzzHandlers(f testing.TB) map[string]http.Handler {
 	set, err := settings.Load(filepath.Join(fuzzGuideDir, "argoguard-settings.yaml"))
 	if err != nil {
 		f.Fatal(err)
@@ -51,7 +51,7 @@ func fuzzHandlers(f *testing.F) map[string]http.Handler {
 	}
 }
 
-func fuzzConfigMap(f *testing.F, variant, file string) *policy.Object {
+func fuzzConfigMap(f testing.TB, variant, file string) *policy.Object {
 	raw, err := os.ReadFile(filepath.Join(fuzzGuideDir, variant, file))
 	if err != nil {
 		f.Fatal(err)
@@ -114,7 +114,7 @@ func FuzzAdmissionReview(f *testing.F) {
 		`{"request":{"uid":"u","kind":{"version":"v1","kind":"ConfigMap"},"operation":"CONNECT","name":"argocd-cm","namespace":"argocd"}}`,
 		`{"request":{"uid":"u","kind":{"version":"v1","kind":"ConfigMap"},"operation":"UPDATE","name":"argocd-cm","namespace":"argocd","object":{"data":["x"]}}}`,
 		"{\"request\":{\"uid\":\"u\",\"kind\":{\"version\":\"v1\",\"kind\":\"ConfigMap\"},\"operation\":\"CREATE\",\"name\":\"argocd-rbac-cm\",\"namespace\":\"argocd\",\"object\":{\"data\":{\"policy.csv\":\"p, \xff\xfe, *, *, */*, allow\"}}}}",
-		// DEEPSEED strings.Repeat(`{"a":`, 10000) + strings.Repeat(`}`, 10000),
+		strings.Repeat(`{"a":`, 10000) + strings.Repeat(`}`, 10000),
 	} {
 		f.Add([]byte(s))
 	}
