@@ -90,9 +90,8 @@ func decodeRequest(req admission.Request) (*request, error) {
 	default:
 		return nil, fmt.Errorf("argoguard judges CREATE, UPDATE and DELETE; this request is %s", req.Operation)
 	}
-	if r.ref.Name == "" {
-		return nil, errors.New("admission request names no object")
-	}
+	// A request without a name (generateName) cannot be for a guarded
+	// object: IsGuarded is false and it is allowed untouched.
 	return r, nil
 }
 

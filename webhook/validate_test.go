@@ -228,3 +228,12 @@ func TestUnguardedConfigMapIsAllowedUntouched(t *testing.T) {
 		t.Fatalf("unguarded ConfigMap: allowed=%v warnings=%v", resp.Allowed, resp.Warnings)
 	}
 }
+
+func TestGenerateNameIsNotGuarded(t *testing.T) {
+	cm := guideConfigMap(t, "as-written", "argocd-rbac-cm.yaml")
+	cm.Name, cm.GenerateName = "", "argocd-rbac-cm-"
+	resp := post(t, validator(guideSettings(t), guideCluster(t, "fixed")), reviewJSON(t, reviewOpts{op: admissionv1.Create, object: cm}))
+	if !resp.Allowed {
+		t.Fatalf("a generateName ConfigMap was refused: %v", resp.Result)
+	}
+}
