@@ -126,6 +126,32 @@ func TestRotatorAgainstAPIServer(t *testing.T) {
 	}
 }
 
+// deploy/ ships the Secret empty (so RBAC needs only get and update by
+// name); the rotator fills it in place.
+func TestRotatorFillsAShippedEmptySecret(t *testing.T) {
+	c := apiServer(t)
+	ctx := context.Background()
+	shipped := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "argoguard", Name: "argoguard-tls"}, Type: corev1.SecretTypeOpaque}
+	if err := c.Create(ctx, shipped); err != nil {
+		t.Fatal(err)
+	}
+	r := &Rotator{Client: c, Namespace: "argoguard", Secret: "argoguard-tls", DNSNames: testNames, CertDir: t.TempDir(), Log: logr.Discard()}
+	b, err := r.Sync(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sec corev1.Secret
+	if err := c.Get(ctx, client.ObjectKey{Namespace: "argoguard", Name: "argoguard-tls"}, &sec); err != nil {
+		t.Fatal(err)
+	}
+	if !bundleFrom(&sec).Equal(b) || sec.UID != shipped.UID {
+		t.Fatal("the shipped Secret was not filled in place")
+	}
+	if st := b.Check(testNames, time.Now()); !st.Valid {
+		t.Fatalf("filled bundle: %+v", st)
+	}
+}
+
 func webhookEntry(name string) admissionregistrationv1.ValidatingWebhook {
 	none := admissionregistrationv1.SideEffectClassNone
 	path := "/validate"
