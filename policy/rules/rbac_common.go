@@ -23,8 +23,10 @@ type rbacInput struct {
 	// so); rules that need decisions stay silent then.
 	enf *rbac.Enforcer
 	set *settings.Settings
-	// accounts are argocd-cm's local accounts (accounts.<name>), when known.
-	accounts map[string]bool
+	// accounts are argocd-cm's local accounts (accounts.<name>);
+	// accountsKnown says whether argocd-cm was available to read them.
+	accounts      map[string]bool
+	accountsKnown bool
 	// p and g are the user's p and g lines.
 	p, g []*rbac.Line
 }
@@ -84,7 +86,7 @@ func loadRBAC(s *policy.Snapshot) (*rbacInput, bool) {
 	}
 	in := *c.in
 	rbacCache.Unlock()
-	in.set, in.accounts = set, localAccounts(s)
+	in.set, in.accounts, in.accountsKnown = set, localAccounts(s), s.ArgoCDCM != nil
 	return &in, true
 }
 

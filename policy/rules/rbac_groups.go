@@ -59,6 +59,11 @@ func checkRBACUnknownGroup(s *policy.Snapshot) []policy.Finding {
 		if !in.groupCandidate(sub) {
 			continue
 		}
+		// A name that is not shaped like a group ID may be a local account:
+		// judge it only when argocd-cm (accounts.<name>) could be read.
+		if !(in.set.SendsGroupIDs() && isGroupIDShape(sub)) && !in.accountsKnown {
+			continue
+		}
 		out = append(out, policy.Finding{
 			Location: in.atLine(l),
 			Message:  fmt.Sprintf("group %s is not one of the identity provider's %d known groups", quoteField(sub), len(in.set.Identity.Groups)),

@@ -13,7 +13,14 @@ func TestRBAC003UnknownGroup(t *testing.T) {
 		{name: "display name is RBAC-004's", data: csv("g, argocd-admins, role:admin"), settings: awsSettings},
 		{name: "roles, users and admin are not groups", data: csv("g, role:a, role:admin\ng, alice@example.com, role:admin\ng, admin, role:admin"), settings: awsSettings},
 		{name: "no group list: silent", data: csv("g, whoever, role:admin")},
+		{name: "a plain name may be a local account: silent without argocd-cm", data: csv("g, ci-bot, role:admin"), settings: awsSettings},
 	})
+	// With argocd-cm, local accounts are known and other names are judged.
+	s := rbacSnap(t, csv("g, ci-bot, role:admin\ng, platform, role:admin"), awsSettings)
+	s.ArgoCDCM = &policy.Object{Data: map[string]string{"accounts.ci-bot": "apiKey"}}
+	if got := lines(run(t, "RBAC-003", s)); !sameInts(got, []int{2}) {
+		t.Fatalf("with argocd-cm: lines %v, want [2]", got)
+	}
 }
 
 func TestRBAC004GroupNames(t *testing.T) {
