@@ -18,11 +18,14 @@ type rule struct {
 
 // Enforcer answers requests as Argo CD's rbac.Enforcer does with
 // SetBuiltinPolicy(builtin), SetUserPolicy(policy), SetDefaultRole and
-// SetMatchMode. It evaluates the casbin model directly: for one subject,
-// the result is "some allow matched, no deny matched, and no invalid regex
-// was reached" (casbin's some(allow) && !some(deny) effect, which reads
-// every line unless a deny stops it, and whose matcher panics on an invalid
-// regex). The test suite checks it against casbin itself.
+// SetMatchMode. It evaluates Argo CD's casbin model directly, indexed by
+// subject (microseconds per request instead of a scan of every line): for
+// one subject the result is "some allow matched, no deny matched, and no
+// line that makes the matcher panic was reached" (casbin's some(allow) &&
+// !some(deny) effect reads every line unless a deny stops it; an invalid
+// regex, or a glob gobwas/glob panics on, fails the whole casbin call).
+// NewCasbinEnforcer loads the same policy into casbin itself; the tests,
+// the fuzzers and test/conformance (Argo CD's own code) hold the two equal.
 //
 // An Enforcer is read-only after NewEnforcer and safe for concurrent use.
 type Enforcer struct {
