@@ -18,7 +18,7 @@ var guideNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 
 // guideManifests loads the guide's files with the manifest loader (as the
 // CLI does) and returns the snapshot.
-func guideManifests(t *testing.T, paths ...string) *policy.Snapshot {
+func guideManifests(t testing.TB, paths ...string) *policy.Snapshot {
 	t.Helper()
 	set, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
 	if err != nil {
