@@ -117,6 +117,8 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        o.leaderElectionID,
 		LeaderElectionNamespace: o.namespace,
+		// Hand the lease over at once on shutdown (rolling updates).
+		LeaderElectionReleaseOnCancel: true,
 		// The manager's own cache sees only argoguard's namespace: the
 		// guarded objects are read through webhook.ClusterReader's caches.
 		Cache: cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}},

@@ -216,6 +216,31 @@ func TestWebhookAgainstAPIServer(t *testing.T) {
 		t.Fatalf("broken RBAC allowed or denial without RBAC-007: %+v", ar.Response.Result)
 	}
 
+	// The settings file changes to audit mode: the running webhook picks it
+	// up (polling) and the same change is now allowed with warnings. A bad
+	// file in between is ignored.
+	_ = os.WriteFile(settingsPath, []byte("mode: sometimes\n"), 0o644)
+	_ = os.WriteFile(settingsPath, append([]byte("mode: audit\n"), bytes.Replace(data, []byte("mode: enforce"), nil, 1)...), 0o644)
+	for {
+		resp, err := hc.Post(fmt.Sprintf("https://127.0.0.1:%d/validate", port), "application/json", bytes.NewReader(review))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ar admissionv1.AdmissionReview
+		_ = json.NewDecoder(resp.Body).Decode(&ar)
+		_ = resp.Body.Close()
+		if ar.Response != nil && ar.Response.Allowed {
+			if !strings.Contains(strings.Join(ar.Response.Warnings, " "), "RBAC-007") {
+				t.Errorf("audit mode answer without warnings: %v", ar.Response.Warnings)
+			}
+			break
+		}
+		if time.Now().After(deadline.Add(30 * time.Second)) {
+			t.Fatal("settings change to audit mode never took effect")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
 	m, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", metrics))
 	if err != nil {
 		t.Fatal(err)
@@ -225,7 +250,8 @@ func TestWebhookAgainstAPIServer(t *testing.T) {
 	for _, want := range []string{
 		`argoguard_admission_decisions_total{object="argocd/argocd-rbac-cm",verdict="denied"} 1`,
 		`argoguard_findings_total{action="deny",mode="enforce",rule="RBAC-007"}`,
-		`controller_runtime_webhook_requests_total{code="200",webhook="/validate"} 1`,
+		`argoguard_admission_decisions_total{object="argocd/argocd-rbac-cm",verdict="warned"}`,
+		`controller_runtime_webhook_requests_total{code="200",webhook="/validate"}`,
 	} {
 		if !strings.Contains(string(mb), want) {
 			t.Errorf("metrics lack %s", want)
