@@ -262,3 +262,37 @@ func TestWebhookAgainstAPIServer(t *testing.T) {
 		t.Errorf("run returned %v on shutdown", err)
 	}
 }
+
+func TestRefusesToStartWithoutItsInputs(t *testing.T) {
+	dir := t.TempDir()
+	kc := clientcmdapi.NewConfig()
+	kc.Clusters["none"] = &clientcmdapi.Cluster{Server: "https://127.0.0.1:1"}
+	kc.AuthInfos["none"] = &clientcmdapi.AuthInfo{Token: "unused"}
+	kc.Contexts["none"] = &clientcmdapi.Context{Cluster: "none", AuthInfo: "none"}
+	kc.CurrentContext = "none"
+	kcPath := filepath.Join(dir, "kubeconfig")
+	if err := clientcmd.WriteToFile(*kc, kcPath); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(dir, "settings.yaml")
+	_ = os.WriteFile(good, []byte("mode: enforce\n"), 0o644)
+	bad := filepath.Join(dir, "bad.yaml")
+	_ = os.WriteFile(bad, []byte("mode: enforce\nrules: {RBAC-007: block}\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--settings", filepath.Join(dir, "missing.yaml")}, "no such file"},
+		{[]string{"--settings", bad}, "rules[RBAC-007]"},
+		{[]string{"--settings", good, "--cert-management", "external", "--cert-dir", filepath.Join(dir, "empty")}, "--cert-dir"},
+	} {
+		o, err := parseOptions(append(tc.args, "--kubeconfig", kcPath))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = run(context.Background(), o, logr.Discard())
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want one mentioning %q", tc.args, err, tc.want)
+		}
+	}
+}
