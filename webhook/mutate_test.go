@@ -132,3 +132,38 @@ func TestMutatorSurvivesAPanickingDefaulter(t *testing.T) {
 		t.Fatalf("allowed=%v patch=%s warnings=%v", resp.Allowed, resp.Patch, resp.Warnings)
 	}
 }
+
+// TestRegisteredDefaultersThroughTheMutator runs whatever defaulters
+// policy/rules registers over the guide's objects: a patch touches only
+// data keys and the defaulted annotation, and the defaulted object passes
+// through the mutator again unchanged.
+func TestRegisteredDefaultersThroughTheMutator(t *testing.T) {
+	set := guideSettings(t)
+	for _, variant := range []string{"as-written", "fixed"} {
+		m := &Mutator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, variant)}, Log: logr.Discard()}
+		h := Handler(m, logr.Discard(), 0)
+		for _, file := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
+			cm := guideConfigMap(t, variant, file)
+			cm.APIVersion, cm.Kind = "v1", "ConfigMap"
+			resp := post(t, h, reviewJSON(t, reviewOpts{op: admissionv1.Update, object: cm, old: cm}))
+			if !resp.Allowed {
+				t.Fatalf("%s/%s: mutator refused: %v", variant, file, resp.Result)
+			}
+			var ops []map[string]any
+			_ = json.Unmarshal(resp.Patch, &ops)
+			for _, op := range ops {
+				if p := op["path"].(string); !strings.HasPrefix(p, "/data") && !strings.HasPrefix(p, "/metadata/annotations") {
+					t.Errorf("%s/%s: default patches %s", variant, file, p)
+				}
+			}
+			got := applyResponse(t, cm, resp)
+			again := post(t, h, reviewJSON(t, reviewOpts{op: admissionv1.Update, object: got, old: got}))
+			if again.Patch != nil {
+				t.Errorf("%s/%s: defaults not idempotent; second patch %s", variant, file, again.Patch)
+			}
+			if len(ops) > 0 {
+				t.Logf("%s/%s defaulted: %v", variant, file, resp.Warnings)
+			}
+		}
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"sync"
 	"time"
 
+	"github.com/go-logr/logr"
 	"sigs.k8s.io/yaml"
 
 	"github.com/argoguard/argoguard/policy"
@@ -35,6 +37,11 @@ type SnapshotSource struct {
 	Reader ObjectReader
 	// Now is the clock certificate rules compare with (time.Now if nil).
 	Now func() time.Time
+	// Log receives one line per Secret that cannot be read (by name and
+	// error, never content); the zero logger discards.
+	Log logr.Logger
+
+	secretErrs sync.Map // "namespace/name: error" already logged
 }
 
 // Change replaces one guarded object in a snapshot: Object is its new
@@ -94,8 +101,13 @@ func (s *SnapshotSource) Build(ctx context.Context, set *settings.Settings, chan
 		for _, ref := range ReferencedSecrets(snap) {
 			sec, err := s.Reader.Secret(ctx, ref.Namespace, ref.Name)
 			if err != nil {
-				// Forbidden or unreachable: say nothing rather than guess.
+				// Forbidden or unreachable: the Secret rules stay silent
+				// rather than guess. Logged once per Secret and error.
 				snap.SecretsKnown = false
+				key := ref.Namespace + "/" + ref.Name + ": " + err.Error()
+				if _, seen := s.secretErrs.LoadOrStore(key, true); !seen && s.Log.GetSink() != nil {
+					s.Log.Error(err, "cannot read a referenced Secret; rules that need Secrets are skipped", "secret", ref.Namespace+"/"+ref.Name)
+				}
 				continue
 			}
 			if sec != nil {

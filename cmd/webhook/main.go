@@ -139,7 +139,7 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 			log.Error(err, "watching the guarded objects of the new settings")
 		}
 	})
-	deps := webhook.Deps{Settings: store, Source: &webhook.SnapshotSource{Reader: reader}, Log: log.WithName("admission")}
+	deps := webhook.Deps{Settings: store, Source: &webhook.SnapshotSource{Reader: reader, Log: log.WithName("snapshot")}, Log: log.WithName("admission")}
 	webhook.Register(mgr, deps, o.maxRequestBytes)
 
 	for _, r := range []manager.Runnable{store, reader, watcher} {
