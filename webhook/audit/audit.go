@@ -8,8 +8,8 @@
 // settings allow reading them) or the settings change, and on a resync
 // period. Changes are noticed by fingerprinting the snapshot every poll
 // interval: the snapshot comes from the webhook's per-object informer
-// caches, so a poll is a few map reads, and the same code path serves the
-// admission handlers.
+// caches (Secrets, when read, by GET as for admission), the same code path
+// the admission handlers use.
 package audit
 
 import (
@@ -164,7 +164,8 @@ func (c *Controller) Sync(ctx context.Context) error {
 		now = c.Now()
 	}
 	c.mu.Lock()
-	due := fp != c.lastFP || now.Sub(c.lastWrite) >= c.opts.Resync
+	resync := now.Sub(c.lastWrite) >= c.opts.Resync
+	due := fp != c.lastFP || resync
 	c.mu.Unlock()
 	if !due {
 		return nil
@@ -176,7 +177,7 @@ func (c *Controller) Sync(ctx context.Context) error {
 	r := report.Build(report.Input{Snapshot: snap, Findings: findings, Rules: rules.Registry().Rules(), Now: now})
 	var errs []error
 	for _, pr := range report.PolicyReports(r, c.opts.ReportFormat) {
-		if err := c.write(ctx, pr, signature(pr)); err != nil {
+		if err := c.write(ctx, pr, signature(pr), resync); err != nil {
 			errs = append(errs, err)
 		}
 	}

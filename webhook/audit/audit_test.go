@@ -212,16 +212,30 @@ func checkConsistent(t *testing.T, name string, pr report.PolicyReport) {
 
 // expectedAsWritten is expected-findings.md for the rules the catalogue
 // has (the SSO rules land separately; a rule not registered is not asked).
+// Each entry is "RULE" or "RULE@line"; the result expected is fail for a
+// rule whose action is deny, warn otherwise.
 var expectedAsWritten = map[string][]string{
-	"argocd-cm":                     {"ACD-005=warn", "ACD-009=warn"},
-	"argocd-rbac-cm":                {"RBAC-007=fail@1", "RBAC-007=fail@4", "RBAC-007=fail@5", "RBAC-004=fail@6", "RBAC-014=warn@1"},
-	"workflow-controller-configmap": {"WF-003=fail", "WF-004=fail", "WF-006=fail"},
+	"argocd-cm":                     {"ACD-005", "ACD-009"},
+	"argocd-rbac-cm":                {"RBAC-007@1", "RBAC-007@4", "RBAC-007@5", "RBAC-004@6", "RBAC-014@1"},
+	"workflow-controller-configmap": {"WF-003", "WF-004", "WF-006"},
 }
 
-func registered(res string) bool {
-	id, _, _ := strings.Cut(res, "=")
-	_, ok := rules.Registry().Rule(id)
-	return ok
+// expectResult turns "RULE@line" into "RULE=fail@line" (or warn) from the
+// rule's action; ok is false for a rule the catalogue does not have.
+func expectResult(entry string) (string, bool) {
+	id, line, _ := strings.Cut(entry, "@")
+	rule, ok := rules.Registry().Rule(id)
+	if !ok {
+		return "", false
+	}
+	res := id + "=warn"
+	if rule.Action == policy.ActionDeny {
+		res = id + "=fail"
+	}
+	if line != "" {
+		res += "@" + line
+	}
+	return res, true
 }
 
 func TestAuditReportsGuideThenFix(t *testing.T) {
@@ -246,8 +260,8 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 	for name, pr := range got {
 		checkConsistent(t, name, pr)
 		res := results(pr)
-		for _, want := range expectedAsWritten[name] {
-			if registered(want) && !hasResult(res, want) {
+		for _, entry := range expectedAsWritten[name] {
+			if want, ok := expectResult(entry); ok && !hasResult(res, want) {
 				t.Errorf("%s: no result %s in %v", name, want, res)
 			}
 		}
@@ -257,7 +271,7 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 			}
 		}
 	}
-	if rb := got["argocd-rbac-cm"]; rb.Summary.Fail != 4 {
+	if rb := got["argocd-rbac-cm"]; rb.Summary.Fail != 4 { // RBAC-007 and RBAC-004 deny
 		t.Errorf("argocd-rbac-cm: summary %+v; want 4 fail (RBAC-007 x3, RBAC-004)", rb.Summary)
 	}
 	ev := events.take()
@@ -277,6 +291,30 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 	}
 	if ev := events.take(); len(ev) != 0 {
 		t.Errorf("events without a change: %v", ev)
+	}
+
+	// A change that changes no finding (a banner in argocd-cm): the pass
+	// runs, and leaves every report as it is.
+	var acm corev1.ConfigMap
+	if err := k8s.Get(ctx, client.ObjectKey{Namespace: "argocd", Name: "argocd-cm"}, &acm); err != nil {
+		t.Fatal(err)
+	}
+	acm.Data["ui.bannercontent"] = "maintenance on Friday"
+	if err := k8s.Update(ctx, &acm); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute) // new timestamps would make any rewrite visible
+	if err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	unchanged := reports(t, report.PolicyReportAPIVersion, report.PolicyReportKind)
+	for name := range got {
+		if unchanged[name].Metadata.Labels["test/resourceVersion"] != got[name].Metadata.Labels["test/resourceVersion"] {
+			t.Errorf("%s: rewritten although its findings did not change", name)
+		}
+	}
+	if ev := events.take(); len(ev) != 0 {
+		t.Errorf("events without a change of findings: %v", ev)
 	}
 
 	// The fix: the same reports, updated in place, turn to pass.
@@ -301,8 +339,8 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 		}
 		res := results(pr)
 		for _, was := range expectedAsWritten[name] {
-			id, _, _ := strings.Cut(was, "=")
-			if registered(was) && !has(res, id+"=pass") {
+			id, _, _ := strings.Cut(was, "@")
+			if _, ok := expectResult(was); ok && !has(res, id+"=pass") {
 				t.Errorf("%s: %s did not turn to pass: %v", name, id, res)
 			}
 		}

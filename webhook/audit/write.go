@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -27,7 +28,10 @@ const (
 	ReasonFindingsCleared = "FindingsCleared"
 )
 
-func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig string) error {
+// write creates or updates one report. An existing report with the same
+// content is left alone unless resync asks for fresh timestamps, so a pass
+// retried after an error elsewhere rewrites nothing.
+func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig string, resync bool) error {
 	ref := policy.ObjectRef{Kind: pr.Scope.Kind, Namespace: pr.Scope.Namespace, Name: pr.Scope.Name}
 	var cm corev1.ConfigMap
 	if err := c.reader.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, &cm); err != nil {
@@ -61,6 +65,9 @@ func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig stri
 		c.rememberFindings(ref, existing)
 		desired.SetResourceVersion(existing.GetResourceVersion())
 		desired.SetLabels(mergeLabels(existing.GetLabels(), desired.GetLabels()))
+		if !resync && sameContent(existing, desired) {
+			break
+		}
 		if err := c.writer.Update(ctx, desired); err != nil {
 			return fmt.Errorf("updating %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
 		}
@@ -148,3 +155,47 @@ func mergeLabels(have, want map[string]string) map[string]string {
 // isCRDMissing reports whether err (possibly wrapped or joined) says the
 // report kind is not served: its CRD is not installed.
 func isCRDMissing(err error) bool { return meta.IsNoMatchError(err) }
+
+// sameContent compares what a reader sees, ignoring result timestamps and
+// server-set metadata.
+func sameContent(a, b *unstructured.Unstructured) bool {
+	return reflect.DeepEqual(comparable(a), comparable(b))
+}
+
+func comparable(u *unstructured.Unstructured) map[string]any {
+	out := map[string]any{}
+	for _, k := range []string{"apiVersion", "kind", "source", "scope", "summary"} {
+		out[k] = u.Object[k]
+	}
+	var results []any
+	if list, ok := u.Object["results"].([]any); ok {
+		for _, r := range list {
+			if m, ok := r.(map[string]any); ok {
+				c := map[string]any{}
+				for k, v := range m {
+					if k != "timestamp" {
+						c[k] = v
+					}
+				}
+				results = append(results, c)
+			}
+		}
+	}
+	out["results"] = results
+	out["labels"] = u.GetLabels()
+	var owners []string
+	for _, o := range u.GetOwnerReferences() {
+		owners = append(owners, o.Kind+"/"+o.Name+"/"+string(o.UID))
+	}
+	out["owners"] = owners
+	// One number type on both sides (the server's int64, our float64).
+	raw, err := json.Marshal(out)
+	if err != nil {
+		return out
+	}
+	var norm map[string]any
+	if json.Unmarshal(raw, &norm) != nil {
+		return out
+	}
+	return norm
+}
