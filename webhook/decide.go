@@ -108,21 +108,25 @@ func preexisting(after, before []policy.Finding) []bool {
 //     counted and reported by the audit controller.
 //   - breakGlass: what would be denied is allowed, with the findings as
 //     warnings and one warning saying so.
-func Decide(mode settings.Mode, after, before []policy.Finding, breakGlass bool) Decision {
+//
+// changed is the object of the request: a warning about another guarded
+// object names that object, so "data[policy.csv] line 4" is never read as
+// a line of the object being applied.
+func Decide(changed policy.ObjectRef, mode settings.Mode, after, before []policy.Finding, breakGlass bool) Decision {
 	d := Decision{Findings: after}
 	had := preexisting(after, before)
 	for i, f := range after {
 		switch {
 		case mode == settings.ModeAudit:
-			d.Warnings = append(d.Warnings, ShortWarning(f, ""))
+			d.Warnings = append(d.Warnings, warning(changed, f, ""))
 		case f.Action == policy.ActionDeny && had[i]:
 			d.Preexisting = append(d.Preexisting, f)
-			d.Warnings = append(d.Warnings, ShortWarning(f, " (already live; not blocking)"))
+			d.Warnings = append(d.Warnings, warning(changed, f, " (already live; not blocking)"))
 		case f.Action == policy.ActionDeny:
 			// Shown in the denial message; a warning only under break-glass.
 			d.Denying = append(d.Denying, f)
 		case f.Action == policy.ActionWarn:
-			d.Warnings = append(d.Warnings, ShortWarning(f, ""))
+			d.Warnings = append(d.Warnings, warning(changed, f, ""))
 		}
 	}
 	switch {
@@ -130,7 +134,7 @@ func Decide(mode settings.Mode, after, before []policy.Finding, breakGlass bool)
 		d.Verdict = VerdictBreakGlass
 		w := []string{fmt.Sprintf("argoguard: break-glass requester: allowed despite %d denying finding(s); logged", len(d.Denying))}
 		for _, f := range d.Denying {
-			w = append(w, ShortWarning(f, ""))
+			w = append(w, warning(changed, f, ""))
 		}
 		d.Warnings = append(w, d.Warnings...)
 	case len(d.Denying) > 0:
@@ -148,6 +152,20 @@ func Decide(mode settings.Mode, after, before []policy.Finding, breakGlass bool)
 // characters, rule ID first; suffix is kept whole.
 func ShortWarning(f policy.Finding, suffix string) string {
 	return truncate(f.Short(), maxWarningLen-utf8.RuneCountInString(suffix)) + suffix
+}
+
+// warning is ShortWarning, with the object's name after the rule ID when
+// the finding is in another object than the one being changed.
+func warning(changed policy.ObjectRef, f policy.Finding, suffix string) string {
+	if o := f.Location.Object; o.Name != "" && changed.Name != "" && o != changed {
+		s := f.RuleID + ": " + o.Name
+		if fld := f.Location.Field(); fld != "" {
+			s += " " + fld
+		}
+		s += ": " + f.Message
+		return truncate(s, maxWarningLen-utf8.RuneCountInString(suffix)) + suffix
+	}
+	return ShortWarning(f, suffix)
 }
 
 func truncate(s string, n int) string {

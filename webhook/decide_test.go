@@ -44,7 +44,7 @@ func TestDecide(t *testing.T) {
 		{"break-glass with nothing to break", settings.ModeEnforce, []policy.Finding{warn}, nil, true, VerdictWarned, 0, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := Decide(tc.mode, tc.after, tc.before, tc.breakGlass)
+			d := Decide(rbacRef, tc.mode, tc.after, tc.before, tc.breakGlass)
 			if d.Verdict != tc.verdict || len(d.Denying) != tc.denying || len(d.Warnings) != tc.warnings {
 				t.Errorf("verdict %s, %d denying, %d warnings %q; want %s, %d, %d",
 					d.Verdict, len(d.Denying), len(d.Warnings), d.Warnings, tc.verdict, tc.denying, tc.warnings)
@@ -53,12 +53,27 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+var rbacRef = policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-rbac-cm"}
+
+func TestWarningsNameOtherObjects(t *testing.T) {
+	f := finding("RBAC-007", policy.ActionWarn, 4, `object "/*" never matches`)
+	argocdCM := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-cm"}
+	if w := Decide(argocdCM, settings.ModeEnforce, []policy.Finding{f}, nil, false).Warnings; len(w) != 1 ||
+		w[0] != `RBAC-007: argocd-rbac-cm data["policy.csv"] line 4: object "/*" never matches` {
+		t.Errorf("warning about another object: %q", w)
+	}
+	if w := Decide(rbacRef, settings.ModeEnforce, []policy.Finding{f}, nil, false).Warnings; len(w) != 1 ||
+		w[0] != `RBAC-007: data["policy.csv"] line 4: object "/*" never matches` {
+		t.Errorf("warning about the changed object: %q", w)
+	}
+}
+
 func TestDecideCapsWarnings(t *testing.T) {
 	var many []policy.Finding
 	for i := 0; i < 60; i++ {
 		many = append(many, finding("RBAC-014", policy.ActionAudit, i+1, strings.Repeat("long message ", 20)))
 	}
-	d := Decide(settings.ModeAudit, many, nil, false)
+	d := Decide(rbacRef, settings.ModeAudit, many, nil, false)
 	if len(d.Warnings) != maxWarnings || !strings.Contains(d.Warnings[maxWarnings-1], "36 more findings") {
 		t.Fatalf("%d warnings, last %q", len(d.Warnings), d.Warnings[len(d.Warnings)-1])
 	}

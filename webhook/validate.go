@@ -178,7 +178,7 @@ func (v *Validator) decide(ctx context.Context, set *settings.Settings, r *reque
 	if err != nil {
 		return Decision{}, err
 	}
-	return Decide(set.Mode, afterFindings, beforeFindings, breakGlass), nil
+	return Decide(r.ref, set.Mode, afterFindings, beforeFindings, breakGlass), nil
 }
 
 func ruleIDs(fs []policy.Finding) []string {
