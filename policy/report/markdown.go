@@ -52,9 +52,28 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if r.RBACChanges != nil {
 		writeChangesMarkdown(&b, r.RBACChanges)
 	}
-	writeMatrixMarkdown(&b, r)
+	var m strings.Builder
+	writeMatrixMarkdown(&m, r)
+	if b.Len()+m.Len() > MarkdownBudget && r.Matrix != nil {
+		m.Reset()
+		fmt.Fprintf(&m, "## Permission matrix\n\nThe matrix (%d subjects, %d cells) does not fit in a comment: see the HTML or JSON report.\n",
+			len(r.Matrix.Subjects), matrixCells(r.Matrix))
+	}
+	b.WriteString(m.String())
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// MarkdownBudget keeps a Markdown report under GitHub's 65,536-character
+// limit for a comment: past it, the matrix is left to the HTML report.
+const MarkdownBudget = 60000
+
+func matrixCells(m *Matrix) int {
+	n := 0
+	for _, s := range m.Sections {
+		n += len(s.Rows) * len(m.Subjects)
+	}
+	return n
 }
 
 func summaryLine(r *Report) string {

@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -257,5 +258,28 @@ func TestMarkdownEscapes(t *testing.T) {
 	}
 	if strings.Contains(h.String(), "<script>") {
 		t.Error("HTML does not escape the message")
+	}
+}
+
+// A policy with many groups and projects: the Markdown stays under GitHub's
+// comment limit by leaving the matrix to the HTML report.
+func TestMarkdownFitsAComment(t *testing.T) {
+	in := minimalInput()
+	var csv strings.Builder
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&csv, "p, role:team-%d, applications, sync, team-%d/*, allow\ng, group-%d, role:team-%d\n", i, i, i, i)
+	}
+	in.Snapshot.RBACCM.Data["policy.csv"] = csv.String()
+	r := report.Build(in)
+	var b bytes.Buffer
+	if err := report.WriteMarkdown(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() > 65536 || !strings.Contains(b.String(), "does not fit in a comment") {
+		t.Errorf("markdown is %d bytes; want the matrix left out under 65536", b.Len())
+	}
+	var h bytes.Buffer
+	if err := report.WriteHTML(&h, r); err != nil || !strings.Contains(h.String(), `data-subject="group-39"`) {
+		t.Errorf("the HTML report must still hold the whole matrix: %v", err)
 	}
 }
