@@ -237,3 +237,21 @@ func TestGenerateNameIsNotGuarded(t *testing.T) {
 		t.Fatalf("a generateName ConfigMap was refused: %v", resp.Result)
 	}
 }
+
+func TestPerRuleActionOverrides(t *testing.T) {
+	set := guideSettings(t)
+	set.Rules = map[string]string{"RBAC-007": "warn", "RBAC-004": "warn"}
+	rbac := guideConfigMap(t, "as-written", "argocd-rbac-cm.yaml")
+	resp := post(t, validator(set, guideCluster(t, "fixed")), reviewJSON(t, reviewOpts{op: admissionv1.Create, object: rbac}))
+	if !resp.Allowed {
+		t.Fatalf("deny rules overridden to warn still deny: %s", resp.Result.Message)
+	}
+	if m := ruleIDsIn(strings.Join(resp.Warnings, "\n"), "RBAC-007", "RBAC-004"); len(m) > 0 {
+		t.Errorf("overridden findings missing from the warnings: %v", m)
+	}
+	set.Rules = map[string]string{"RBAC-014": "deny"}
+	resp = post(t, validator(set, guideCluster(t, "fixed")), reviewJSON(t, reviewOpts{op: admissionv1.Create, object: rbac}))
+	if resp.Allowed || !strings.Contains(resp.Result.Message, "RBAC-014") {
+		t.Fatalf("an audit rule raised to deny does not deny: allowed=%v %v", resp.Allowed, resp.Result)
+	}
+}
