@@ -13,7 +13,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/webhook"
+	"github.com/argoguard/argoguard/policy/rules"
 )
 
 func writeDefaulted(stdout, stderr io.Writer, snap *policy.Snapshot, applied []policy.Patch) error {
@@ -35,26 +35,6 @@ func writeDefaulted(stdout, stderr io.Writer, snap *policy.Snapshot, applied []p
 	return enc.Close()
 }
 
-// defaultedAnnotation merges the patches into the annotation value, in
-// the webhook's format: sorted "key:field" items separated by commas.
-func defaultedAnnotation(prev string, patches []policy.Patch) string {
-	items := map[string]bool{}
-	for _, it := range strings.Split(prev, ",") {
-		if it = strings.TrimSpace(it); it != "" {
-			items[it] = true
-		}
-	}
-	for _, p := range patches {
-		items[p.Key+":"+p.Field] = true
-	}
-	list := make([]string, 0, len(items))
-	for it := range items {
-		list = append(list, it)
-	}
-	sort.Strings(list)
-	return strings.Join(list, ",")
-}
-
 // configMapNode renders obj as a ConfigMap manifest; multi-line values as
 // literal blocks so dex.config and sso stay readable.
 func configMapNode(o *policy.Object, patches []policy.Patch) *yaml.Node {
@@ -63,7 +43,7 @@ func configMapNode(o *policy.Object, patches []policy.Patch) *yaml.Node {
 		ann[k] = v
 	}
 	if len(patches) > 0 {
-		ann[webhook.DefaultedAnnotation] = defaultedAnnotation(ann[webhook.DefaultedAnnotation], patches)
+		ann[rules.DefaultedAnnotation] = rules.DefaultedValue(ann[rules.DefaultedAnnotation], patches)
 	}
 	meta := mapNode()
 	addPair(meta, "name", strNode(o.Ref.Name))
