@@ -32,6 +32,9 @@ var ruleIDPattern = regexp.MustCompile(`^(RBAC|ACD|DEX|WF)-[0-9]{3}$`)
 // are deterministic.
 type Registry struct {
 	rules map[string]Rule
+	// ordered is every rule in ID order, kept by Register so that each
+	// evaluation does not sort the catalogue again.
+	ordered []Rule
 }
 
 // NewRegistry returns an empty registry.
@@ -48,6 +51,10 @@ func (r *Registry) Register(rule Rule) {
 		panic(fmt.Sprintf("policy: rule %s registered twice", rule.ID))
 	}
 	r.rules[rule.ID] = rule
+	i := sort.Search(len(r.ordered), func(i int) bool { return ruleLess(rule.ID, r.ordered[i].ID) })
+	r.ordered = append(r.ordered, Rule{})
+	copy(r.ordered[i+1:], r.ordered[i:])
+	r.ordered[i] = rule
 }
 
 func validateRule(rule Rule) error {
@@ -74,12 +81,7 @@ func (r *Registry) Rule(id string) (Rule, bool) {
 
 // Rules returns every rule in ID order.
 func (r *Registry) Rules() []Rule {
-	out := make([]Rule, 0, len(r.rules))
-	for _, rule := range r.rules {
-		out = append(out, rule)
-	}
-	sort.Slice(out, func(i, j int) bool { return ruleLess(out[i].ID, out[j].ID) })
-	return out
+	return append([]Rule(nil), r.ordered...)
 }
 
 // ruleLess orders by family as in RULES.md (RBAC, ACD, DEX, WF), then number.
@@ -117,7 +119,7 @@ func (e *RulePanic) Error() string {
 // stops the evaluation with a *RulePanic.
 func (r *Registry) Evaluate(s *Snapshot, actions map[string]Action) ([]Finding, error) {
 	var out []Finding
-	for _, rule := range r.Rules() {
+	for _, rule := range r.ordered {
 		if rule.ClusterOnly && !s.SecretsKnown {
 			continue
 		}

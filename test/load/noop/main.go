@@ -1,13 +1,13 @@
 // Command noop is the load test's baseline: a controller-runtime admission
-// webhook that allows every request, served exactly like argoguard's
-// (controller-runtime's webhook server, the same certificate files, TLS 1.2
-// or later, HTTP/2 off). The difference between the two is argoguard's own
-// work: snapshot assembly, the rules, the decision and its logging.
+// webhook that allows every request, served like argoguard's: the same
+// webhook server, the same certificate files (reloaded by certwatcher), and
+// argoguard's TLS options (certs.TLSOptions: TLS 1.2 or later, HTTP/2 off).
+// The difference between the two is argoguard's own work: snapshot
+// assembly, the rules, the decision, its log line and metrics.
 package main
 
 import (
 	"context"
-	"crypto/tls"
 	"flag"
 	"fmt"
 	"os"
@@ -16,6 +16,8 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/argoguard/argoguard/certs"
 )
 
 func main() {
@@ -28,10 +30,8 @@ func main() {
 		Host:    *host,
 		Port:    *port,
 		CertDir: *certDir,
-		TLSOpts: []func(*tls.Config){func(c *tls.Config) {
-			c.MinVersion = tls.VersionTLS12
-			c.NextProtos = []string{"http/1.1"} // HTTP/2 off (Rapid Reset)
-		}},
+		// argoguard's own TLS settings: TLS 1.2 or newer, HTTP/2 off.
+		TLSOpts: certs.TLSOptions(false),
 	})
 	allow := admission.HandlerFunc(func(context.Context, admission.Request) admission.Response {
 		return admission.Allowed("")

@@ -1,0 +1,30 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+)
+
+// Rules come out in catalogue order (RBAC, ACD, DEX, WF, then number)
+// whatever the order of registration, and callers get their own copy.
+func TestRulesInIDOrderWhateverTheRegistrationOrder(t *testing.T) {
+	r := NewRegistry()
+	for _, id := range []string{"WF-002", "RBAC-010", "DEX-001", "ACD-003", "RBAC-002", "WF-001", "ACD-001"} {
+		r.Register(Rule{ID: id, Title: id, Severity: SeverityLow, Action: ActionWarn, Check: func(*Snapshot) []Finding { return nil }})
+	}
+	ids := func() string {
+		var out []string
+		for _, rule := range r.Rules() {
+			out = append(out, rule.ID)
+		}
+		return strings.Join(out, " ")
+	}
+	want := "RBAC-002 RBAC-010 ACD-001 ACD-003 DEX-001 WF-001 WF-002"
+	if got := ids(); got != want {
+		t.Fatalf("Rules() = %s, want %s", got, want)
+	}
+	r.Rules()[0].ID = "changed by a caller"
+	if got := ids(); got != want {
+		t.Fatalf("a caller changed the registry: %s", got)
+	}
+}
