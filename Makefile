@@ -39,8 +39,15 @@ test: controlplane build
 	cd test/conformance && $(GO) test -count=1 ./...
 	cd test/deploy && $(GO) test -count=1 ./...
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./policy/...
+# The Go benchmarks (policy checks, the webhook handler in-process), then
+# the load test: argoguard's webhook binary and a no-op webhook with the same
+# TLS on the same cores, driven by wrk; see docs/benchmarks.md.
+bench: controlplane build
+	$(GO) test -run '^$$' -bench . -benchmem ./policy/... ./test/load/
+	$(GO) build -o $(BIN)/load-noop ./test/load/noop
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get install -y wrk; } || \
+		{ echo "bench: the load generator wrk is missing (Debian: apt-get install -y wrk)"; exit 1; }
+	$(GO) run ./test/load -webhook $(BIN)/webhook -noop $(BIN)/load-noop -assets $(K8S_BIN)
 
 clean:
 	rm -rf $(BIN) .demo
