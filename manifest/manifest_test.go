@@ -165,3 +165,20 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// zeros is an endless stream, like a runaway pipe.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = '\n'
+	}
+	return len(p), nil
+}
+
+func TestLoadRefusesEndlessInput(t *testing.T) {
+	_, err := Load(settings.Default(), zeros{}, "-")
+	if err == nil || !strings.Contains(err.Error(), "MiB of input") {
+		t.Errorf("endless stdin: %v", err)
+	}
+}

@@ -13,7 +13,7 @@ import (
 
 // awsSSOURL is IAM Identity Center's SAML sign-in URL
 // (https://portal.sso.<region>.amazonaws.com/saml/assertion/<id>).
-var awsSSOURL = regexp.MustCompile(`^https://portal\.sso\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/saml/assertion/[A-Za-z0-9_=-]+$`)
+var awsSSOURL = regexp.MustCompile(`^https://portal\.sso\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/saml/assertion/[A-Za-z0-9_=+/-]+$`)
 
 func init() {
 	register(policy.Rule{
