@@ -41,6 +41,7 @@ type reportFlags struct {
 	format                  string
 	outFile                 string
 	now                     string
+	repoRoot                string
 }
 
 func reportCmd() *cobra.Command {
@@ -66,6 +67,7 @@ func reportCmd() *cobra.Command {
 	f.StringVar(&o.format, "output", "html", "html, md, json, sarif or junit")
 	f.StringVarP(&o.outFile, "output-file", "o", "", "write to this file (default: stdout)")
 	f.StringVar(&o.now, "now", "", "report time, RFC 3339 (default: the current time); \"none\" leaves it out")
+	f.StringVar(&o.repoRoot, "repo-root", "", "show file paths relative to this folder, as code scanning expects (default: the git work tree around the current folder)")
 	return c
 }
 
@@ -114,6 +116,9 @@ func runReport(cmd *cobra.Command, args []string, o reportFlags) error {
 				set.Workflows.Namespace, set.Workflows.ConfigMap)
 		}
 		snap = ms.Snapshot(set, time.Time{})
+		if err := relativeSources(snap, o.repoRoot); err != nil {
+			return usageErr("--repo-root: %v", err)
+		}
 	}
 	if !now.IsZero() {
 		snap.Now = now
@@ -131,6 +136,9 @@ func runReport(cmd *cobra.Command, args []string, o reportFlags) error {
 			return usageErr("--baseline %s: no ConfigMap %s/%s in it", o.baseline, set.ArgoCD.Namespace, set.ArgoCD.RBACConfigMap)
 		}
 		baseline = old.RBACCM
+		if err := relativeSources(&policy.Snapshot{RBACCM: baseline}, o.repoRoot); err != nil {
+			return usageErr("--repo-root: %v", err)
+		}
 	}
 
 	findings, err := rules.Evaluate(snap)
@@ -165,4 +173,49 @@ func summaryText(r *report.Report) string {
 	s := r.Summary
 	return fmt.Sprintf("%d finding(s) on %d object(s): %d deny, %d warn, %d audit.",
 		s.Findings, s.Objects, s.ByAction["deny"], s.ByAction["warn"], s.ByAction["audit"])
+}
+
+// relativeSources rewrites the objects' file paths relative to root (or
+// the git work tree around the current folder, else the current folder),
+// with forward slashes: SARIF consumers resolve them against the
+// repository. Paths outside root stay as given.
+func relativeSources(snap *policy.Snapshot, root string) error {
+	if root == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return err
+		}
+		root = gitRoot(wd)
+	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return err
+	}
+	for _, o := range append(snap.Objects(), snap.Secrets...) {
+		if o == nil || o.Source == nil || o.Source.File == "" || o.Source.File == "<stdin>" {
+			continue
+		}
+		abs, err := filepath.Abs(o.Source.File)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			o.Source.File = filepath.ToSlash(rel)
+		}
+	}
+	return nil
+}
+
+// gitRoot returns the nearest folder at or above dir holding .git, or dir.
+func gitRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
 }

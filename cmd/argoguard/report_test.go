@@ -223,3 +223,35 @@ func TestReportStdinAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// File paths in the report are relative to the repository, wherever the
+// command runs from and however the path was given.
+func TestReportPathsRelativeToRepo(t *testing.T) {
+	abs, err := filepath.Abs(guideDir + "/as-written")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{abs},
+		{guideDir + "/as-written"},
+		{abs, "--repo-root", filepath.Join(abs, "..")},
+	} {
+		r := reportJSON(t, append(args, "--settings", guideSettings)...)
+		want := "test/testdata/guide/as-written/argocd-rbac-cm.yaml"
+		if len(args) == 3 {
+			want = "as-written/argocd-rbac-cm.yaml"
+		}
+		found := false
+		for _, f := range r.Findings {
+			if f.RuleID == "RBAC-007" {
+				found = true
+				if f.Location.File != want {
+					t.Errorf("%v: RBAC-007 in %q, want %q", args, f.Location.File, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%v: no RBAC-007 finding", args)
+		}
+	}
+}
