@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -38,8 +39,14 @@ type ClusterReader struct {
 type objectCache struct {
 	cache  cache.Cache
 	synced atomic.Bool
+	ready  chan struct{} // closed once synced
 	start  sync.Once
 }
+
+// syncWait bounds how long an admission waits for a cache that is not
+// synced yet (the API server's webhook timeout is 5 s at most by default
+// in deploy/).
+const syncWait = 3 * time.Second
 
 // NewClusterReader returns a reader over the cluster config. apiReader is
 // used for Secrets (the manager's GetAPIReader: no cache, no watch).
@@ -77,7 +84,7 @@ func (r *ClusterReader) cacheFor(ref policy.ObjectRef) (*objectCache, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cache for %s: %w", ref, err)
 	}
-	oc := &objectCache{cache: c}
+	oc := &objectCache{cache: c, ready: make(chan struct{})}
 	r.caches[ref] = oc
 	if r.ctx != nil {
 		r.startCache(r.ctx, oc)
@@ -94,6 +101,7 @@ func (r *ClusterReader) startCache(ctx context.Context, oc *objectCache) {
 		go func() {
 			if oc.cache.WaitForCacheSync(ctx) {
 				oc.synced.Store(true)
+				close(oc.ready)
 			}
 		}()
 	})
@@ -134,6 +142,17 @@ func (r *ClusterReader) ConfigMap(ctx context.Context, ns, name string) (*policy
 	oc, err := r.cacheFor(policy.ObjectRef{Kind: "ConfigMap", Namespace: ns, Name: name})
 	if err != nil {
 		return nil, err
+	}
+	if !oc.synced.Load() {
+		// An admission can arrive before the caches started or synced (the
+		// webhook server starts first); wait a little, then fail clearly.
+		select {
+		case <-oc.ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(syncWait):
+			return nil, fmt.Errorf("the cache of %s/%s has not synced yet", ns, name)
+		}
 	}
 	var cm corev1.ConfigMap
 	if err := oc.cache.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &cm); err != nil {

@@ -89,6 +89,13 @@ func TestClusterReaderNeedsOnlyTheGuardedNames(t *testing.T) {
 	if err := reader.Watch(set); err != nil {
 		t.Fatal(err)
 	}
+	// Before the caches run, a read fails with an error instead of
+	// blocking the admission or reading nothing.
+	early, cancelEarly := context.WithTimeout(ctx, 100*time.Millisecond)
+	if _, err := reader.ConfigMap(early, "argocd", set.ArgoCD.ConfigMap); err == nil {
+		t.Error("read before the caches started gave no error")
+	}
+	cancelEarly()
 	go func() { _ = reader.Start(ctx) }()
 	deadline := time.Now().Add(30 * time.Second)
 	for reader.Synced(set) != nil {
