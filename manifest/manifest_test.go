@@ -126,7 +126,7 @@ func TestLoadListJSONAndFolders(t *testing.T) {
 func TestLoadErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, in, want string
-		line      int
+		line           int
 	}{
 		{"invalid YAML", "kind: ConfigMap\nmetadata: {name: argocd-cm\n", "not valid YAML", 0},
 		{"bool value", "kind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  admin.enabled: false\n", `data["admin.enabled"] is a boolean`, 4},
