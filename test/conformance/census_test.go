@@ -143,3 +143,6 @@ func TestCorpusCensus(t *testing.T) {
 		t.Logf("%-36s %4d cases, %4d valid", f.name, all, valid)
 	}
 }
+
+func splitLines(s string) []string { return strings.Split(s, "\n") }
+func joinLines(l []string) string  { return strings.Join(l, "\n") }
