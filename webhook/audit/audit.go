@@ -179,7 +179,9 @@ func (c *Controller) Sync(ctx context.Context) error {
 	for _, pr := range report.PolicyReports(r, c.opts.ReportFormat) {
 		if err := c.write(ctx, pr, signature(pr), resync); err != nil {
 			errs = append(errs, err)
+			continue
 		}
+		recordResults(pr)
 	}
 	if err := errors.Join(errs...); err != nil {
 		if isCRDMissing(err) {
@@ -194,6 +196,7 @@ func (c *Controller) Sync(ctx context.Context) error {
 	}
 	c.crdMissing, c.lastFP, c.lastWrite, c.lastErr = false, fp, now, ""
 	c.mu.Unlock()
+	auditLastSuccess.Set(float64(now.Unix()))
 	return nil
 }
 

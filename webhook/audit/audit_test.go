@@ -22,6 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
+	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/argoguard/argoguard/policy"
@@ -271,6 +272,9 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 			}
 		}
 	}
+	if n := metricResults("argocd/argocd-rbac-cm", "fail"); n != 4 {
+		t.Errorf("argoguard_audit_results{object=argocd/argocd-rbac-cm,result=fail} = %v, want 4", n)
+	}
 	if rb := got["argocd-rbac-cm"]; rb.Summary.Fail != 4 { // RBAC-007 and RBAC-004 deny
 		t.Errorf("argocd-rbac-cm: summary %+v; want 4 fail (RBAC-007 x3, RBAC-004)", rb.Summary)
 	}
@@ -324,6 +328,9 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 		t.Fatal(err)
 	}
 	fixed := reports(t, report.PolicyReportAPIVersion, report.PolicyReportKind)
+	if n := metricResults("argocd/argocd-rbac-cm", "fail"); n != 0 {
+		t.Errorf("after the fix argoguard_audit_results{result=fail} = %v, want 0", n)
+	}
 	for name, pr := range fixed {
 		checkConsistent(t, name, pr)
 		if pr.Metadata.Labels["test/uid"] != got[name].Metadata.Labels["test/uid"] {
@@ -551,4 +558,28 @@ func TestAuditInManager(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// metricResults reads argoguard_audit_results from the registry /metrics
+// serves (-1 when absent).
+func metricResults(object, result string) float64 {
+	families, err := crmetrics.Registry.Gather()
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "argoguard_audit_results" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["object"] == object && labels["result"] == result {
+				return m.GetGauge().GetValue()
+			}
+		}
+	}
+	return -1
 }
