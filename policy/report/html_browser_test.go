@@ -99,6 +99,26 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Errorf("the guide's policy should give RBAC-007 on three lines and RBAC-004 once, got %v", perRule)
 	}
 
+	// Checks: one row per rule and object, with its result.
+	checks := findAll(doc, func(n *html.Node) bool { return n.Data == "table" && hasClass(n, "checks") })
+	if len(checks) != len(r.Objects) {
+		t.Fatalf("%d check tables for %d objects", len(checks), len(r.Objects))
+	}
+	for i, tbl := range checks {
+		rows := findAll(tbl, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "data-rule") != "" })
+		if len(rows) != len(r.Objects[i].Results) {
+			t.Errorf("%s: %d check rows, %d results", r.Objects[i].Object, len(rows), len(r.Objects[i].Results))
+			continue
+		}
+		for j, tr := range rows {
+			want := r.Objects[i].Results[j]
+			cells := findAll(tr, func(n *html.Node) bool { return n.Data == "td" })
+			if attr(tr, "data-rule") != want.Rule || text(cells[len(cells)-1]) != want.Result {
+				t.Errorf("%s: check row %s %q, want %s %s", r.Objects[i].Object, attr(tr, "data-rule"), text(cells[len(cells)-1]), want.Rule, want.Result)
+			}
+		}
+	}
+
 	// Matrix: every cell the browser shows matches the report model.
 	tables := findAll(doc, func(n *html.Node) bool { return n.Data == "table" && hasClass(n, "matrix") })
 	if len(tables) != len(r.Matrix.Sections) {

@@ -49,6 +49,16 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		b.WriteString("\n")
 	}
 
+	b.WriteString("<details><summary>Checks per object</summary>\n\n")
+	for _, o := range r.Objects {
+		fmt.Fprintf(&b, "**%s**\n\n| Rule | Title | Result |\n|---|---|---|\n", mdText(o.Object.String()))
+		for _, res := range o.Results {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", res.Rule, mdText(res.Title), res.Result)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("</details>\n\n")
+
 	if r.RBACChanges != nil {
 		writeChangesMarkdown(&b, r.RBACChanges)
 	}
