@@ -11,7 +11,8 @@ import (
 
 // TestDiffReportsEveryFlip checks argoguard's semantic diff (`argoguard
 // rbac diff`, RBAC-017) against Argo CD: a policy is changed by one line
-// (added from another case, or removed), and whenever Argo CD's answer for
+// (added from another case, a p line copied with one pattern swapped, or a
+// line removed), and whenever Argo CD's answer for
 // a login identity the policies name flips, the diff must report a change
 // for that identity (or a match-mode change). The diff may say more than
 // Argo CD shows (it compares patterns), never less.
@@ -29,7 +30,29 @@ func TestDiffReportsEveryFlip(t *testing.T) {
 		newData := maps.Clone(oldData)
 		oldPol := rbac.Parse(oldData)
 		donor := rbac.Parse(cases[i+1].Data)
+		var pLines []*rbac.Line
+		for _, l := range oldPol.Lines {
+			if l.Type == "p" {
+				pLines = append(pLines, l)
+			}
+		}
 		switch {
+		case r.IntN(3) == 0 && len(pLines) > 0: // a copy of a p line with one pattern swapped
+			l := pLines[r.IntN(len(pLines))]
+			f := append([]string(nil), l.Fields...)
+			res, act, obj := globResources, globActions, globObjects
+			switch which := 1 + r.IntN(3); which {
+			case 1:
+				f[1] = res[r.IntN(len(res))].pat
+			case 2:
+				f[2] = act[r.IntN(len(act))].pat
+			default:
+				f[3] = obj[r.IntN(len(obj))].pat
+			}
+			for j := range f {
+				f[j] = csvQuote(f[j])
+			}
+			newData[rbac.KeyPolicyCSV] = oldData[rbac.KeyPolicyCSV] + "\np, " + strings.Join(f, ", ")
 		case r.IntN(2) == 0 && len(donor.Lines) > 0:
 			newData[rbac.KeyPolicyCSV] = oldData[rbac.KeyPolicyCSV] + "\n" + donor.Lines[r.IntN(len(donor.Lines))].Text
 		case len(oldPol.Lines) > 0:
