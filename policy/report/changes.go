@@ -36,6 +36,9 @@ type PermissionChange struct {
 	// in the baseline for a removed one (Baseline says which).
 	Line     *LineRef `json:"line,omitempty"`
 	Baseline bool     `json:"baseline,omitempty"`
+	// Via is the chain of g lines from the subject to Line's subject, in
+	// the same policy as Line.
+	Via []LineRef `json:"via,omitempty"`
 }
 
 // BuildChanges diffs old (the baseline) against new with rbac.Diff.
@@ -61,13 +64,17 @@ func BuildChanges(old, new *rbac.Enforcer, oldObj, newObj *policy.Object, set *s
 		// allow or a lost deny; otherwise it was removed from the baseline.
 		added := c.Gained == (c.Perm.Effect == "allow")
 		if c.Line != nil {
-			var l LineRef
-			if added {
-				l = newRef(c.Line)
-			} else {
-				l = oldRef(c.Line)
+			e, ref := new, newRef
+			if !added {
+				e, ref = old, oldRef
 			}
+			l := ref(c.Line)
 			pc.Line, pc.Baseline = &l, !added
+			from := c.Subject
+			if from == rbac.EveryoneSubject {
+				from = e.DefaultRole()
+			}
+			pc.Via = refs(ref, e.Path(from, c.Line.Subject()))
 		}
 		if c.Gained {
 			out.Grants = append(out.Grants, pc)

@@ -136,6 +136,9 @@ func changeLine(pc PermissionChange) string {
 		return ""
 	}
 	s := mdCode(pc.Line.Text) + " " + pc.Line.Compact()
+	if len(pc.Via) > 0 {
+		s += " " + viaText(Cell{Via: pc.Via})
+	}
 	if pc.Baseline {
 		s += " (removed from the baseline)"
 	}
