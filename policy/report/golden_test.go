@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +67,12 @@ func TestGolden(t *testing.T) {
 			var buf bytes.Buffer
 			if err := c.render(&buf); err != nil {
 				t.Fatal(err)
+			}
+			// No secret value of the guide's Secrets ever shows.
+			for _, secret := range guideSecretValues(t) {
+				if bytes.Contains(buf.Bytes(), []byte(secret)) {
+					t.Errorf("%s contains a Secret value", c.file)
+				}
 			}
 			// Rendering twice gives the same bytes (map order, sorting).
 			var again bytes.Buffer
@@ -127,4 +134,24 @@ func firstDifference(want, got []byte) string {
 		}
 	}
 	return ""
+}
+
+// guideSecretValues are the values of every Secret in the guide (the
+// client id is also the IdP URL, which findings may name; only values that
+// are secrets count).
+func guideSecretValues(t *testing.T) []string {
+	var out []string
+	for _, variant := range []string{"as-written", "fixed"} {
+		for _, o := range guideSnapshot(t, variant).Secrets {
+			for k, v := range o.Data {
+				if strings.Contains(k, "secret") && len(v) >= 8 {
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("the guide has no Secret values to look for")
+	}
+	return out
 }
