@@ -30,7 +30,7 @@ func init() {
 		Category: "dex", Action: policy.ActionDeny,
 		Doc: "caData must be the standard base64 of the whole PEM text (BEGIN/END lines included); raw PEM, other " +
 			"data or both ca and caData stop Dex. An expired certificate makes every login fail. Encode with " +
-			"`base64 -w0 idp-cert.pem`.",
+			"`base64 -w0 idp-cert.pem`. A `$secret:key` caData is checked when the Secret is known.",
 		Check: checkCAUsable,
 	})
 	register(policy.Rule{
@@ -60,10 +60,27 @@ func checkSkipSignatures(s *policy.Snapshot) []policy.Finding {
 	return out
 }
 
-// samlCerts decodes a connector's caData; refs ($secret:key) are not read.
-func samlCerts(sc *sso.SAML) (certs []certInfo, checked bool, err error) {
+// samlCerts decodes a connector's caData. A `$secret:key` reference is
+// read from the Secret when the Secrets are known (Argo CD substitutes the
+// Secret's value, which must itself be the base64 text); an unresolved
+// one is ACD-008's.
+func samlCerts(s *policy.Snapshot, in *acdInput, sc *sso.SAML) (certs []certInfo, checked bool, err error) {
 	v := sc.CAData.Value
-	if v == "" || strings.HasPrefix(v, "$") {
+	if ref, ok := sso.ParseSecretRef(v); ok {
+		if !s.SecretsKnown {
+			return nil, false, nil
+		}
+		sec := s.Secret(in.obj.Ref.Namespace, ref.Secret)
+		if sec == nil {
+			return nil, false, nil
+		}
+		resolved, has := sec.Data[ref.Key]
+		if !has {
+			return nil, false, nil
+		}
+		v = strings.TrimSpace(resolved)
+	}
+	if v == "" {
 		return nil, false, nil
 	}
 	parsed, err := sso.DecodeCAData(v)
@@ -96,7 +113,7 @@ func checkCAUsable(s *policy.Snapshot) []policy.Finding {
 				Fix:      "keep only caData (base64 of the PEM certificate)",
 			})
 		}
-		certs, checked, err := samlCerts(sc)
+		certs, checked, err := samlCerts(s, in, sc)
 		if !checked {
 			continue
 		}
@@ -133,7 +150,7 @@ func checkCertExpiry(s *policy.Snapshot) []policy.Finding {
 	}
 	var out []policy.Finding
 	for _, c := range in.saml() {
-		certs, checked, err := samlCerts(c.SAML)
+		certs, checked, err := samlCerts(s, in, c.SAML)
 		if !checked || err != nil {
 			continue
 		}

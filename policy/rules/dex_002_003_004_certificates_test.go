@@ -39,7 +39,21 @@ func TestDEX003(t *testing.T) {
 		{name: "not PEM", tweak: func(f *ssoFixture) { f.dex = replaceLine(f.dex, "caData:", "    caData: Zm9vYmFy") }, want: 1, contains: "no PEM certificate"},
 		{name: "ca and caData", tweak: replaceDex("    groupsAttr: groups\n", "    groupsAttr: groups\n    ca: /etc/dex/ca.pem\n"), want: 1, contains: "both ca and caData"},
 		{name: "expired", tweak: func(f *ssoFixture) { f.now = time.Date(2032, 1, 1, 0, 0, 0, 0, time.UTC) }, want: 1, contains: "expired on 2031-11-29"},
-		{name: "reference not read", tweak: func(f *ssoFixture) { f.dex = replaceLine(f.dex, "caData:", "    caData: $dex:ca") }, want: 0},
+		{name: "reference unresolved is ACD-008's", tweak: func(f *ssoFixture) { f.dex = replaceLine(f.dex, "caData:", "    caData: $dex:ca") }, want: 0},
+		{name: "reference to raw PEM", tweak: func(f *ssoFixture) {
+			f.dex = replaceLine(f.dex, "caData:", "    caData: $dex:ca")
+			f.secrets = append(f.secrets, secret("argocd", "dex", map[string]string{"ca": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}))
+		}, want: 1, contains: "base64 of the whole PEM"},
+		{name: "reference to expired certificate", tweak: func(f *ssoFixture) {
+			f.dex = replaceLine(f.dex, "caData:", "    caData: $dex:ca")
+			f.secrets = append(f.secrets, secret("argocd", "dex", map[string]string{"ca": guideCertBase64(t) + "\n"}))
+			f.now = time.Date(2032, 1, 1, 0, 0, 0, 0, time.UTC)
+		}, want: 1, contains: "expired"},
+		{name: "reference, Secrets unknown", tweak: func(f *ssoFixture) {
+			f.dex = replaceLine(f.dex, "caData:", "    caData: $dex:ca")
+			f.secrets = append(f.secrets, secret("argocd", "dex", map[string]string{"ca": "junk"}))
+			f.known = false
+		}, want: 0},
 		{name: "no clock, no expiry check", tweak: func(f *ssoFixture) { f.now = time.Time{} }, want: 0},
 	})
 }
