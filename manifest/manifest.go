@@ -43,6 +43,9 @@ type Set struct {
 	SecretFiles int
 	// Ignored counts the other objects.
 	Ignored int
+	// Notes name near misses worth telling the user: a ConfigMap with a
+	// guarded name in another namespace than the settings say.
+	Notes []string
 }
 
 // Objects returns the guarded ConfigMaps present, in a fixed order.
@@ -338,10 +341,19 @@ func (l *Loader) guarded(h header) (**policy.Object, string) {
 	return nil, ""
 }
 
+func (l *Loader) guardedName(name string) bool {
+	set := l.Settings
+	return name == set.ArgoCD.ConfigMap || name == set.ArgoCD.RBACConfigMap || name == set.Workflows.ConfigMap
+}
+
 func (l *Loader) addConfigMap(file string, n *yaml.Node, h header) error {
 	slot, ns := l.guarded(h)
 	if slot == nil {
 		l.set.Ignored++
+		if l.guardedName(h.name) {
+			l.set.Notes = append(l.set.Notes, fmt.Sprintf("%s:%d: ConfigMap %s/%s ignored: the settings expect it in another namespace",
+				file, n.Line, h.namespace, h.name))
+		}
 		return nil
 	}
 	obj, err := l.object(file, n, h, ns)

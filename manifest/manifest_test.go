@@ -85,6 +85,9 @@ func TestLoadRecognisesGuardedObjects(t *testing.T) {
 	if s.WorkflowsCM.Ref.Namespace != "argo" || s.WorkflowsCM.Source.Line != 15 {
 		t.Errorf("namespace-less ConfigMap: %v at line %d", s.WorkflowsCM.Ref, s.WorkflowsCM.Source.Line)
 	}
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "ConfigMap other/argocd-cm ignored") {
+		t.Errorf("notes %v", s.Notes)
+	}
 	if len(s.Secrets) != 2 || s.SecretFiles != 3 || s.Ignored != 3 {
 		t.Errorf("secrets %d (want 2 referenced), files %d, ignored %d", len(s.Secrets), s.SecretFiles, s.Ignored)
 	}

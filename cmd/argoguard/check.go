@@ -5,6 +5,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"time"
 
@@ -76,6 +77,9 @@ func runCheck(stdin io.Reader, stdout, stderr io.Writer, paths []string, o check
 	ms, err := manifest.Load(set, stdin, paths...)
 	if err != nil {
 		return usageErr("%v", err)
+	}
+	for _, n := range ms.Notes {
+		fmt.Fprintln(stderr, "note:", n)
 	}
 	if len(ms.Objects()) == 0 {
 		return usageErr("no guarded ConfigMap found in the input (looked for %s/%s, %s/%s and %s/%s; set other names in --settings)",
