@@ -162,13 +162,19 @@ func (e *Enforcer) Permissions(sub string, withDefault bool) []Permission {
 
 // Cycles returns the groups of names that inherit each other through g
 // lines (strongly connected components with more than one name, or a name
-// given itself as a role), each sorted, in a stable order. Casbin's role
-// manager terminates on them, but every member holds every other's
-// permissions.
+// given itself as a role), each sorted, in a stable order (shared: do not
+// modify). Casbin's role manager terminates on them, but every member holds
+// every other's permissions.
 func (e *Enforcer) Cycles() [][]string {
-	index := map[string]int{}
-	low := map[string]int{}
-	onStack := map[string]bool{}
+	e.cyclesOnce.Do(func() { e.cycles = e.findCycles() })
+	return e.cycles
+}
+
+func (e *Enforcer) findCycles() [][]string {
+	n := len(e.Names())
+	index := make(map[string]int, n)
+	low := make(map[string]int, n)
+	onStack := make(map[string]bool, n)
 	var stack []string
 	var out [][]string
 	next := 0

@@ -164,6 +164,19 @@ func TestEnforcerAgreesWithCasbin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Holders answers Decide for every name at once.
+		for i := 0; i < 5; i++ {
+			q := randomQuery(rng)
+			var brute []string
+			for _, n := range e.Names() {
+				if e.EnforceSubject(n, q.res, q.act, q.obj) {
+					brute = append(brute, n)
+				}
+			}
+			if got := e.Holders(q.res, q.act, q.obj); fmt.Sprint(got) != fmt.Sprint(brute) {
+				t.Fatalf("policy:\n%s\nHolders(%q,%q,%q) = %v, one by one %v", Compose(data), q.res, q.act, q.obj, got, brute)
+			}
+		}
 		for i := 0; i < 60; i++ {
 			q := randomQuery(rng)
 			if got, want := e.Enforce(q.sub, q.res, q.act, q.obj), c.Enforce(q.sub, q.res, q.act, q.obj); got != want {

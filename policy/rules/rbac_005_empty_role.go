@@ -57,9 +57,18 @@ func checkRBACEmptyRole(s *policy.Snapshot) []policy.Finding {
 
 // nearRole suggests a defined role that differs only in case or spaces.
 func nearRole(in *rbacInput, role string) string {
-	want := strings.ToLower(strings.TrimSpace(role))
-	for _, n := range in.enf.Names() {
-		if n != role && strings.ToLower(strings.TrimSpace(n)) == want && in.enf.HasPermissions(n) {
+	idx := in.near
+	idx.once.Do(func() {
+		idx.roles = map[string][]string{}
+		for _, n := range in.enf.Names() {
+			if in.enf.HasPermissions(n) {
+				k := strings.ToLower(strings.TrimSpace(n))
+				idx.roles[k] = append(idx.roles[k], n)
+			}
+		}
+	})
+	for _, n := range idx.roles[strings.ToLower(strings.TrimSpace(role))] {
+		if n != role {
 			return fmt.Sprintf("; did you mean %s?", quoteField(n))
 		}
 	}

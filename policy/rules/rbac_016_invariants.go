@@ -25,6 +25,10 @@ func init() {
 	})
 }
 
+// maxInvariantFindings bounds the findings per invariant; the rest are
+// summed up in one more finding.
+const maxInvariantFindings = 10
+
 func checkRBACInvariants(s *policy.Snapshot) []policy.Finding {
 	in, ok := loadRBAC(s)
 	if !ok || in.enf == nil || len(in.set.Invariants) == 0 {
@@ -71,10 +75,18 @@ func (in *rbacInput) checkInvariant(inv settings.Invariant, s *policy.Snapshot) 
 		// The local admin user counts only when argocd-cm is known and
 		// does not disable it (without argocd-cm, stay silent about it).
 		adminOff := s.ArgoCDCM == nil || s.ArgoCDCM.Data["admin.enabled"] == "false"
+		var extra []string // violators beyond maxInvariantFindings
+		reported := 0
 		for _, p := range e.Holders(inv.Resource, inv.Action, inv.Object) {
-			if allowed[p] || e.IsRole(p) || (p == rbac.UserAdmin && adminOff) {
+			if allowed[p] || e.IsRole(p) || (p == rbac.UserAdmin && adminOff) ||
+				(in.looksLikeGroup(p) && !e.IsGroupSubject(p)) {
 				continue
 			}
+			if reported == maxInvariantFindings {
+				extra = append(extra, p)
+				continue
+			}
+			reported++
 			if ok, d := own(p); ok {
 				out = append(out, policy.Finding{
 					Location: in.grantLocation(p, d),
@@ -83,6 +95,14 @@ func (in *rbacInput) checkInvariant(inv settings.Invariant, s *policy.Snapshot) 
 					Fix:      "remove the grant, or add the subject to the invariant's only list",
 				})
 			}
+		}
+		if len(extra) > 0 {
+			out = append(out, policy.Finding{
+				Location: in.at(rbac.KeyPolicyCSV, 0),
+				Message:  fmt.Sprintf("invariant %q: %d more subjects may %s", name, len(extra), perm),
+				Detail:   "also: " + joinAtMost(extra, 20),
+				Fix:      "remove the grants, or add the subjects to the invariant's only list",
+			})
 		}
 	}
 	for _, n := range inv.Never {

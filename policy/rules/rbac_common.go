@@ -29,6 +29,15 @@ type rbacInput struct {
 	accountsKnown bool
 	// p and g are the user's p and g lines.
 	p, g []*rbac.Line
+	// near is shared by the copies of one parsed input (see loadRBAC).
+	near *nearIndex
+}
+
+// nearIndex maps a lower-cased, trimmed role name to the defined roles
+// (RBAC-005's "did you mean"), built on first use.
+type nearIndex struct {
+	once  sync.Once
+	roles map[string][]string
 }
 
 // rbacCache keeps the last parsed policy: every RBAC rule of one
@@ -91,7 +100,7 @@ func loadRBAC(s *policy.Snapshot) (*rbacInput, bool) {
 }
 
 func parseRBAC(obj *policy.Object) *rbacInput {
-	in := &rbacInput{obj: obj, pol: rbac.Parse(obj.Data)}
+	in := &rbacInput{obj: obj, pol: rbac.Parse(obj.Data), near: &nearIndex{}}
 	for _, l := range in.pol.Lines {
 		switch l.Type {
 		case "p":
