@@ -396,6 +396,28 @@ func unstructuredSlice(obj map[string]any, key string) ([]any, bool, error) {
 	return v, ok, nil
 }
 
+// extraArgs reach the webhook's command line after the chart's own flags.
+func TestHelmExtraArgs(t *testing.T) {
+	objs, err := helmTemplate(t, map[string]any{"extraArgs": []any{"--report-format=openreports", "--v=1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep := find(t, objs, "Deployment", "argoguard")
+	containers, _, _ := unstructuredSlice(nestedMap(dep.Object, "spec", "template", "spec"), "containers")
+	args := containers[0].(map[string]any)["args"].([]any)
+	if got := args[len(args)-2:]; got[0] != "--report-format=openreports" || got[1] != "--v=1" {
+		t.Errorf("last args %v, want the extraArgs", got)
+	}
+}
+
+func nestedMap(obj map[string]any, path ...string) map[string]any {
+	cur := obj
+	for _, p := range path {
+		cur, _ = cur[p].(map[string]any)
+	}
+	return cur
+}
+
 func TestHelmRejectsBadValues(t *testing.T) {
 	for _, tc := range []struct {
 		sets map[string]any
