@@ -376,3 +376,34 @@ func TestFailOnWarn(t *testing.T) {
 		t.Errorf("--fail-on warn: exit %d, want 1", r.code)
 	}
 }
+
+// In audit mode nothing is denied: deny findings are reported as warnings.
+func TestAuditModeDeniesNothing(t *testing.T) {
+	dir := t.TempDir()
+	raw, err := os.ReadFile(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit := strings.Replace(string(raw), "mode: enforce", "mode: audit", 1)
+	audit = strings.Replace(audit, "groupsFile: aws-groups.json", "groupsFile: "+filepath.Join(mustAbs(t, guideDir), "aws-groups.json"), 1)
+	auditSettings := filepath.Join(dir, "settings.yaml")
+	if err := os.WriteFile(auditSettings, []byte(audit), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	asWritten := filepath.Join(guideDir, "as-written")
+	r := run(t, "", "check", asWritten, "--settings", auditSettings, "--now", now)
+	if r.code != 0 || !strings.Contains(r.stdout, "(audit mode): 0 deny") || strings.Contains(r.stdout, "  DENY ") {
+		t.Errorf("audit mode: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := run(t, "", "check", asWritten, "--settings", auditSettings, "--now", now, "--fail-on", "warn"); r.code != 1 {
+		t.Errorf("audit mode with --fail-on warn: exit %d, want 1", r.code)
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
