@@ -68,7 +68,7 @@ func TestRenewalDecision(t *testing.T) {
 	}
 	day := 24 * time.Hour
 	for _, tc := range []struct {
-		at                          time.Duration
+		at                           time.Duration
 		valid, renewServing, renewCA bool
 	}{
 		{day, true, false, false},
