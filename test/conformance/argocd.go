@@ -3,6 +3,7 @@ package conformance
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/argoproj/argo-cd/v3/util/assets"
 	argorbac "github.com/argoproj/argo-cd/v3/util/rbac"
@@ -55,4 +56,33 @@ func (a *ArgoCD) Enforce(q Query) (allowed bool, panicked any) {
 		}
 	}()
 	return a.e.Enforce(q.Sub, q.Res, q.Act, q.Obj), nil
+}
+
+// EnforceClaims answers for a logged-in user with group claims the way
+// argocd-server does (server/rbacpolicy, documented in the facts notes):
+// the user id first (default role included), then each group claim value,
+// but only a value that is the first field of some g line Argo CD loaded,
+// each as its own subject. Built from util/rbac's exported calls; the
+// server package itself cannot be built here (it needs gitops-engine).
+func (a *ArgoCD) EnforceClaims(user string, groups []string, q Query) (allowed bool, panicked any) {
+	defer func() {
+		if r := recover(); r != nil {
+			allowed, panicked = false, r
+		}
+	}()
+	enf := a.e.CreateEnforcerWithRuntimePolicy("", "")
+	if a.e.EnforceWithCustomEnforcer(enf, user, q.Res, q.Act, q.Obj) {
+		return true, nil
+	}
+	grouping, err := enf.GetGroupingPolicy()
+	if err != nil {
+		return false, err
+	}
+	for _, grp := range groups {
+		if slices.ContainsFunc(grouping, func(rule []string) bool { return rule[0] == grp }) &&
+			a.e.EnforceWithCustomEnforcer(enf, grp, q.Res, q.Act, q.Obj) {
+			return true, nil
+		}
+	}
+	return false, nil
 }

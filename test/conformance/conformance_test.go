@@ -50,6 +50,8 @@ type engine struct {
 	compose     func(map[string]string) string
 	parse       func(map[string]string) *rbac.Policy
 	newEnforcer func(*rbac.Policy) (*rbac.Enforcer, error)
+	// claims answers for a logged-in user; nil: Enforcer.EnforceClaims.
+	claims func(e *rbac.Enforcer, user string, groups []string, res, act, obj string) bool
 }
 
 // argoguard is policy/rbac as the webhook and the CLI use it.
@@ -61,6 +63,7 @@ type argoAnswer struct {
 	validErr  error  // ValidatePolicy
 	loadErr   error  // SetUserPolicy, for a policy ValidatePolicy accepts
 	decisions []bool // per query, for a valid policy
+	claims    []bool // per query, as a logged-in user with Groups[i]
 	panics    int
 }
 
@@ -84,6 +87,13 @@ func askArgoCD(cases []Case) []argoAnswer {
 				ans.panics++
 			}
 			ans.decisions = append(ans.decisions, allowed)
+		}
+		for j, q := range c.Queries {
+			allowed, panicked := argo.EnforceClaims(q.Sub, c.Groups[j], q)
+			if panicked != nil {
+				ans.panics++
+			}
+			ans.claims = append(ans.claims, allowed)
 		}
 	}
 	return out
@@ -150,6 +160,15 @@ func compare(cases []Case, answers []argoAnswer, eng engine) (stats, []string) {
 				continue
 			}
 			st.agree++
+			st.claims++
+			claims := (*rbac.Enforcer).EnforceClaims
+			if eng.claims != nil {
+				claims = eng.claims
+			}
+			if got, want := claims(ours, q.Sub, c.Groups[j], q.Res, q.Act, q.Obj), ans.claims[j]; got != want {
+				report(c, "EnforceClaims(user %q, groups %q, %q, %q, %q): argoguard %v, Argo CD %v", q.Sub, c.Groups[j], q.Res, q.Act, q.Obj, got, want)
+				st.claimsDisagree++
+			}
 		}
 	}
 	return st, diffs
@@ -159,13 +178,14 @@ type stats struct {
 	cases, valid, invalid      int
 	pairs, agree, disagree     int
 	decisions, allowed, panics int
+	claims, claimsDisagree     int // logged-in user with group claims
 }
 
 func (s stats) String() string {
 	return fmt.Sprintf("%d policies (%d valid, %d invalid), %d (policy, query) pairs, %d agree (%.2f%%), %d disagreements; "+
-		"%d decisions compared (%d allowed), %d Argo CD panics recovered",
+		"%d decisions compared (%d allowed), %d Argo CD panics recovered; %d claims decisions (user + groups), %d disagree",
 		s.cases, s.valid, s.invalid, s.pairs, s.agree, 100*float64(s.agree)/float64(max(s.pairs, 1)), s.disagree,
-		s.decisions, s.allowed, s.panics)
+		s.decisions, s.allowed, s.panics, s.claims, s.claimsDisagree)
 }
 
 // describe prints data compactly (Go-quoted, so blanks and CRs show).
@@ -233,6 +253,18 @@ func TestConformanceDetectsDifferences(t *testing.T) {
 			return p
 		}, newEnforcer: rbac.NewEnforcer},
 	}
+	wrong["group pre-filter ignored"] = engine{compose: rbac.Compose, parse: rbac.Parse, newEnforcer: rbac.NewEnforcer,
+		claims: func(e *rbac.Enforcer, user string, groups []string, res, act, obj string) bool {
+			if e.Enforce(user, res, act, obj) {
+				return true
+			}
+			for _, g := range groups {
+				if e.Enforce(g, res, act, obj) {
+					return true
+				}
+			}
+			return false
+		}}
 	mapFields := func(f func(i int, v string) string) engine {
 		return engine{compose: rbac.Compose, parse: func(d map[string]string) *rbac.Policy {
 			p := rbac.Parse(d)
@@ -257,7 +289,7 @@ func TestConformanceDetectsDifferences(t *testing.T) {
 			if st.disagree == 0 {
 				t.Errorf("the corpus cannot tell %q from Argo CD (%s)", name, st)
 			}
-			t.Logf("%d disagreements", st.disagree)
+			t.Logf("%s: %d disagreements", name, st.disagree)
 		})
 	}
 }

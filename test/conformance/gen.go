@@ -20,6 +20,9 @@ type Case struct {
 	Name    string // theme/index; Generate(seed, n)[i] reproduces it
 	Data    map[string]string
 	Queries []Query
+	// Groups[i] are group claim values to ask Queries[i] with as a logged-in
+	// user (Queries[i].Sub is the user id).
+	Groups [][]string
 }
 
 // themes each stress one part of Argo CD's reading; every case also gets
@@ -124,7 +127,8 @@ func (g *gen) build(name string, nq int) Case {
 		g.insert(invalidLines[g.r.IntN(len(invalidLines))](g.r))
 	}
 	g.split(data)
-	return Case{Name: name, Data: data, Queries: g.queries(nq)}
+	qs := g.queries(nq)
+	return Case{Name: name, Data: data, Queries: qs, Groups: g.groups(len(qs))}
 }
 
 // seedBuiltin records the built-in policy's rules so queries probe them.
@@ -342,6 +346,23 @@ func (g *gen) queries(n int) []Query {
 		qs = append(qs, q)
 	}
 	return qs
+}
+
+// groups picks 0-3 group claim values per query: names the policy uses
+// (some only as p subjects, which Argo CD's group pre-filter skips) and
+// names it does not.
+func (g *gen) groups(n int) [][]string {
+	out := make([][]string, n)
+	for i := range out {
+		for range g.r.IntN(4) {
+			if len(g.names) > 0 && !g.chance(4) {
+				out[i] = append(out[i], g.pick(g.names))
+			} else {
+				out[i] = append(out[i], g.pick(users))
+			}
+		}
+	}
+	return out
 }
 
 // member walks up to 12 g links backwards from role, so queries reach
