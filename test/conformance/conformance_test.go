@@ -28,7 +28,8 @@ const (
 //   - the composed policy text (PolicyCSV),
 //   - whether the policy is valid (ValidatePolicy), and
 //   - for valid policies, every Enforce decision (built-in policy, default
-//     role and match mode included).
+//     role and match mode included), and every answer for a logged-in user
+//     with group claims.
 func TestConformance(t *testing.T) {
 	cases, answers := corpus()
 	st, diffs := compare(cases, answers, argoguard)
