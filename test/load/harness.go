@@ -306,7 +306,7 @@ func (h *harness) report(w io.Writer, rows []row) error {
 	for _, r := range rows {
 		for _, name := range []string{"noop", "argoguard"} {
 			l, t := r.Latency[name], r.Throughput[name]
-			fmt.Fprintf(w, "%-28s %8d %-9s %-22s %9s %9s %11s %9.0f %7d\n", r.Body.Name, r.Body.Bytes, name, r.Verdict[name],
+			fmt.Fprintf(w, "%-28s %8d %-9s %-22s %9s %9s %11s %9.1f %7d\n", r.Body.Name, r.Body.Bytes, name, r.Verdict[name],
 				ms(l.P50), ms(l.P99), ms(t.P99), t.PerSecond(), l.Failed()+t.Failed())
 		}
 		ag, noop := r.Latency["argoguard"], r.Latency["noop"]
