@@ -78,10 +78,11 @@ func (e *Enforcer) WhoCan(res, act, obj string) WhoCanResult {
 			out.DefaultGrant = &g
 		}
 	}
-	for _, n := range e.Holders(res, act, obj) {
-		if g, ok := e.grant(n, res, act, obj); ok {
-			out.Subjects = append(out.Subjects, g)
-		}
+	h := e.holders(res, act, obj)
+	for _, n := range h.names {
+		g := Grant{Subject: n, Role: e.IsRole(n), IgnoredAsGroup: !e.IsRole(n) && !e.IsGroupSubject(n)}
+		g.Via, g.Line = h.via(n)
+		out.Subjects = append(out.Subjects, g)
 	}
 	return out
 }

@@ -255,7 +255,35 @@ func (e *Enforcer) Members(role string) []string {
 // subject is. That is Decide's answer for every name at once, in time
 // linear in the policy.
 func (e *Enforcer) Holders(res, act, obj string) []string {
+	h := e.holders(res, act, obj)
+	return h.names
+}
+
+// holding is one request's answer for every name at once.
+type holding struct {
+	names []string // the holders, sorted
+	// hops maps every name within reach of an allow line's subject to the
+	// g line one hop towards the nearest such subject (nil for a subject).
+	hops map[string]*Line
+	// firstAllow is each allow subject's first matching allow line.
+	firstAllow map[string]*Line
+}
+
+// via returns the g lines from name to its nearest allow subject, and that
+// subject's allow line.
+func (h holding) via(name string) ([]*Line, *Line) {
+	var chain []*Line
+	at := name
+	for step := h.hops[at]; step != nil; step = h.hops[at] {
+		chain = append(chain, step)
+		at = step.Role()
+	}
+	return chain, h.firstAllow[at]
+}
+
+func (e *Enforcer) holders(res, act, obj string) holding {
 	var allow, block []string
+	firstAllow := map[string]*Line{}
 	for _, r := range e.rules {
 		ok, broken := r.res.match(res)
 		if !broken && ok {
@@ -270,33 +298,38 @@ func (e *Enforcer) Holders(res, act, obj string) []string {
 		case !ok:
 		case r.line.Effect() == "allow":
 			allow = append(allow, r.line.Subject())
+			if l, seen := firstAllow[r.line.Subject()]; !seen || lineLess(r.line, l) {
+				firstAllow[r.line.Subject()] = r.line
+			}
 		case r.line.Effect() == "deny":
 			block = append(block, r.line.Subject())
 		}
 	}
+	h := holding{firstAllow: firstAllow}
 	if len(allow) == 0 {
-		return nil
+		return h
 	}
-	allowed, blocked := e.within(allow), e.within(block)
-	var out []string
-	for n := range allowed {
-		if !blocked[n] {
-			out = append(out, n)
+	h.hops = e.within(allow)
+	blocked := e.within(block)
+	for n := range h.hops {
+		if _, b := blocked[n]; !b {
+			h.names = append(h.names, n)
 		}
 	}
-	sortStrings(out)
-	return out
+	sortStrings(h.names)
+	return h
 }
 
 // within returns the names within MaxRoleHops of any of targets (targets
-// included): a breadth-first walk of the g lines backwards from all of
-// them at once.
-func (e *Enforcer) within(targets []string) map[string]bool {
-	seen := make(map[string]bool, len(targets))
+// included), each with the g line that leads one hop towards the nearest
+// target (nil for a target): a breadth-first walk of the g lines
+// backwards from all targets at once.
+func (e *Enforcer) within(targets []string) map[string]*Line {
+	seen := make(map[string]*Line, len(targets))
 	var frontier []string
 	for _, t := range targets {
-		if !seen[t] {
-			seen[t] = true
+		if _, ok := seen[t]; !ok {
+			seen[t] = nil
 			frontier = append(frontier, t)
 		}
 	}
@@ -304,10 +337,16 @@ func (e *Enforcer) within(targets []string) map[string]bool {
 		var next []string
 		for _, n := range frontier {
 			for _, m := range e.roleOf[n] {
-				if !seen[m] {
-					seen[m] = true
-					next = append(next, m)
+				if _, ok := seen[m]; ok {
+					continue
 				}
+				for _, l := range e.linkLines[m] {
+					if l.Role() == n {
+						seen[m] = l
+						break
+					}
+				}
+				next = append(next, m)
 			}
 		}
 		frontier = next

@@ -176,6 +176,21 @@ func TestEnforcerAgreesWithCasbin(t *testing.T) {
 			if got := e.Holders(q.res, q.act, q.obj); fmt.Sprint(got) != fmt.Sprint(brute) {
 				t.Fatalf("policy:\n%s\nHolders(%q,%q,%q) = %v, one by one %v", Compose(data), q.res, q.act, q.obj, got, brute)
 			}
+			// Every who-can grant is explained by a chain of g lines from
+			// the subject to an allow line that matches the request.
+			for _, g := range e.WhoCan(q.res, q.act, q.obj).Subjects {
+				at := g.Subject
+				for _, l := range g.Via {
+					if l.Subject() != at {
+						t.Fatalf("grant %+v: chain breaks at %s", g, l.Where())
+					}
+					at = l.Role()
+				}
+				if g.Line == nil || g.Line.Subject() != at || g.Line.Effect() != "allow" || len(g.Via) > MaxRoleHops ||
+					!MatchPattern(g.Line.Object(), q.obj, e.Regex()) {
+					t.Fatalf("policy:\n%s\ngrant for %q %q %q: %+v does not explain it", Compose(data), q.res, q.act, q.obj, g)
+				}
+			}
 		}
 		for i := 0; i < 60; i++ {
 			q := randomQuery(rng)
