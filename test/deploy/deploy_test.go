@@ -423,10 +423,14 @@ func TestHelmRejectsBadValues(t *testing.T) {
 		sets map[string]any
 		want string
 	}{
-		{map[string]any{"certManagement": "vault"}, `certManagement: "vault" is neither self nor cert-manager`},
-		{map[string]any{"settings.mode": "block"}, `settings.mode: "block" is neither enforce nor audit`},
+		{map[string]any{"certManagement": "vault"}, `at '/certManagement': value must be one of 'self', 'cert-manager'`},
+		{map[string]any{"settings.mode": "block"}, `at '/settings/mode': value must be one of 'enforce', 'audit'`},
+		{map[string]any{"webhook.timeoutSeconds": 60}, `at '/webhook/timeoutSeconds'`},
+		{map[string]any{"webhook.failurePolicy": "Never"}, `at '/webhook/failurePolicy'`},
+		{map[string]any{"replicaCount": 0}, `at '/replicaCount'`},
 	} {
 		_, err := helmTemplate(t, tc.sets)
+		t.Logf("values %v: %v", tc.sets, err)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("values %v: error %v, want one saying %q", tc.sets, err, tc.want)
 		}
