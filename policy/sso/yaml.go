@@ -57,9 +57,6 @@ type Str struct {
 	KeyLine int
 }
 
-// IsScalar reports whether the value is a scalar (not a map or list).
-func (s Str) IsScalar() bool { return s.Tag != "!!map" && s.Tag != "!!seq" }
-
 // parseValue parses one YAML value into its root node, within the limits.
 // An empty value gives a nil node and no error.
 func parseValue(text string) (*yaml.Node, error) {
