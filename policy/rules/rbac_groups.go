@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/settings"
 )
 
 func init() {
@@ -62,6 +63,15 @@ func checkRBACUnknownGroup(s *policy.Snapshot) []policy.Finding {
 		// A name that is not shaped like a group ID may be a local account:
 		// judge it only when argocd-cm (accounts.<name>) could be read.
 		if !(in.set.SendsGroupIDs() && isGroupIDShape(sub)) && !in.accountsKnown {
+			continue
+		}
+		if g, ok := groupFold(in, sub); ok {
+			out = append(out, policy.Finding{
+				Location: in.atLine(l),
+				Message:  fmt.Sprintf("group %s differs only in case from %s: it never matches", quoteField(sub), g.ID),
+				Detail:   "group claims match case-sensitively; the provider sends " + in.set.DisplayName(g.ID),
+				Fix:      fmt.Sprintf("write g, %s, %s", g.ID, l.Role()),
+			})
 			continue
 		}
 		out = append(out, policy.Finding{
@@ -146,4 +156,14 @@ func (in *rbacInput) looksLikeGroup(sub string) bool {
 		return true
 	}
 	return in.set.SendsGroupIDs() && isGroupIDShape(sub)
+}
+
+// groupFold finds a known group whose ID equals sub ignoring case.
+func groupFold(in *rbacInput, sub string) (settings.Group, bool) {
+	for _, g := range in.set.Identity.Groups {
+		if strings.EqualFold(g.ID, sub) {
+			return g, true
+		}
+	}
+	return settings.Group{}, false
 }
