@@ -68,8 +68,8 @@ func checkRBACUnknownGroup(s *policy.Snapshot) []policy.Finding {
 		if g, ok := groupFold(in, sub); ok {
 			out = append(out, policy.Finding{
 				Location: in.atLine(l),
-				Message:  fmt.Sprintf("group %s differs only in case from %s: it never matches", quoteField(sub), g.ID),
-				Detail:   "group claims match case-sensitively; the provider sends " + in.set.DisplayName(g.ID),
+				Message:  fmt.Sprintf("group ID in the wrong case: the provider sends %s", g.ID),
+				Detail:   fmt.Sprintf("group claims match case-sensitively, so %s never matches %s", quoteField(sub), in.set.DisplayName(g.ID)),
 				Fix:      fmt.Sprintf("write g, %s, %s", g.ID, l.Role()),
 			})
 			continue

@@ -10,7 +10,7 @@ func TestRBAC003UnknownGroup(t *testing.T) {
 	runTable(t, "RBAC-003", []ruleCase{
 		{name: "known id", data: csv("g, " + adminsID + ", role:admin"), settings: awsSettings},
 		{name: "unknown id", data: csv("g, 00000000-1111-2222-3333-444444444444, role:admin"), settings: awsSettings, lines: []int{1}, contains: "not one of the identity provider's 2 known groups"},
-		{name: "known id in upper case", data: csv("g, 94E8E4A8-3011-70A4-3F1C-5E6D2B7C9A01, role:admin"), settings: awsSettings, lines: []int{1}, contains: "differs only in case from " + adminsID},
+		{name: "known id in upper case", data: csv("g, 94E8E4A8-3011-70A4-3F1C-5E6D2B7C9A01, role:admin"), settings: awsSettings, lines: []int{1}, contains: "wrong case: the provider sends " + adminsID},
 		{name: "display name is RBAC-004's", data: csv("g, argocd-admins, role:admin"), settings: awsSettings},
 		{name: "roles, users and admin are not groups", data: csv("g, role:a, role:admin\ng, alice@example.com, role:admin\ng, admin, role:admin"), settings: awsSettings},
 		{name: "no group list: silent", data: csv("g, whoever, role:admin")},
