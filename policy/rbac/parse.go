@@ -1,15 +1,3 @@
-// Package rbac reads argocd-rbac-cm the way Argo CD v3 does and answers
-// permission questions exactly as Argo CD's enforcer would: the same line
-// parser, the same built-in policy, the casbin model with globOrRegexMatch,
-// the 10-hop role manager, and policy.default checked first as its own
-// subject. On top of that it answers questions Argo CD cannot: who can do
-// something, what one subject can do (and which line grants it), and what
-// changes between two policies.
-//
-// Every parsed line remembers the data key it came from and its line number
-// inside that key, so every answer can point at the line to fix.
-//
-// The package is pure: no logger, no network, no Kubernetes client.
 package rbac
 
 import (
