@@ -44,7 +44,7 @@ func BenchmarkMatrix(b *testing.B) {
 		b.Run(fmt.Sprintf("groups=%d,projects=%d", size.groups, size.projects), func(b *testing.B) {
 			cells := 0
 			for b.Loop() {
-				m := report.BuildMatrix(e, obj, settings.Default())
+				m := report.BuildMatrix(e, obj, settings.Default(), nil)
 				cells = 0
 				for _, s := range m.Sections {
 					cells += len(s.Rows) * len(m.Subjects)

@@ -110,10 +110,40 @@ var matrixActions = []struct {
 	{rbac.ResourceExtensions, []string{"invoke"}},
 }
 
+// LocalUsers reads argocd-cm's local users: the admin user and every
+// accounts.<name>, each with a note when it cannot log in.
+func LocalUsers(argocdCM *policy.Object) map[string]string {
+	if argocdCM == nil {
+		return nil
+	}
+	d := argocdCM.Data
+	out := map[string]string{rbac.UserAdmin: ""}
+	if d["admin.enabled"] == "false" {
+		out[rbac.UserAdmin] = "local admin disabled (admin.enabled: \"false\")"
+	}
+	for k := range d {
+		name, ok := strings.CutPrefix(k, "accounts.")
+		if !ok {
+			continue
+		}
+		name, _, _ = strings.Cut(name, ".")
+		switch {
+		case d["accounts."+name+".enabled"] == "false":
+			out[name] = "local account disabled (accounts." + name + ".enabled: \"false\")"
+		case !strings.Contains(d["accounts."+name], "login"):
+			out[name] = "local account without the login capability: API keys only"
+		default:
+			out[name] = ""
+		}
+	}
+	return out
+}
+
 // BuildMatrix answers every subject against every row with e. obj is the
 // argocd-rbac-cm the enforcer was built from (for file lines); set gives
-// group display names (may be nil).
-func BuildMatrix(e *rbac.Enforcer, obj *policy.Object, set *settings.Settings) *Matrix {
+// group display names (may be nil); users are argocd-cm's local users with
+// a note each (LocalUsers; nil when unknown).
+func BuildMatrix(e *rbac.Enforcer, obj *policy.Object, set *settings.Settings, users map[string]string) *Matrix {
 	if set == nil {
 		set = settings.Default()
 	}
@@ -121,7 +151,7 @@ func BuildMatrix(e *rbac.Enforcer, obj *policy.Object, set *settings.Settings) *
 	if e.Regex() {
 		m.MatchMode = "regex"
 	}
-	m.Subjects = matrixSubjects(e, set)
+	m.Subjects = matrixSubjects(e, set, users)
 	ref := lineRefFunc(obj)
 
 	patterns := projectPatterns(e)
@@ -214,7 +244,7 @@ func lineRefFunc(obj *policy.Object) func(*rbac.Line) LineRef {
 
 // matrixSubjects: every user (policy.default), the roles (built-in first),
 // then groups and users named in the policy or known from the settings.
-func matrixSubjects(e *rbac.Enforcer, set *settings.Settings) []Subject {
+func matrixSubjects(e *rbac.Enforcer, set *settings.Settings, users map[string]string) []Subject {
 	var out []Subject
 	if def := e.DefaultRole(); def != "" {
 		out = append(out, Subject{Name: def, Kind: SubjectEveryone, Display: "every user (policy.default: " + def + ")"})
@@ -247,10 +277,21 @@ func matrixSubjects(e *rbac.Enforcer, set *settings.Settings) []Subject {
 			principals = append(principals, g.ID)
 		}
 	}
+	for u := range users {
+		if !named[u] {
+			named[u] = true
+			principals = append(principals, u)
+		}
+	}
 	var subs []Subject
 	for _, p := range principals {
 		s := Subject{Name: p, Kind: SubjectGroup, Display: set.DisplayName(p)}
-		if _, known := set.GroupByID(p); !known {
+		if note, local := users[p]; local {
+			s.Kind, s.Note = SubjectUser, note
+			if s.Display == p {
+				s.Display = p + " (local user)"
+			}
+		} else if _, known := set.GroupByID(p); !known {
 			if g, byName := set.GroupByName(p); byName && set.SendsGroupIDs() {
 				s.Note = "a display name: the identity provider sends the group ID " + g.ID + ", so this never matches a login"
 			} else if p == "admin" || strings.Contains(p, "@") {

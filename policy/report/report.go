@@ -199,7 +199,7 @@ func Build(in Input) *Report {
 		if err != nil {
 			r.MatrixError = err.Error()
 		} else {
-			r.Matrix = BuildMatrix(e, snap.RBACCM, snap.Settings)
+			r.Matrix = BuildMatrix(e, snap.RBACCM, snap.Settings, LocalUsers(snap.ArgoCDCM))
 			if in.Baseline != nil {
 				if old, err := enforcerFor(in.Baseline); err != nil {
 					r.RBACChanges = &RBACChanges{Error: "baseline: " + err.Error()}

@@ -283,3 +283,33 @@ func TestMarkdownFitsAComment(t *testing.T) {
 		t.Errorf("the HTML report must still hold the whole matrix: %v", err)
 	}
 }
+
+func TestLocalUsersInMatrix(t *testing.T) {
+	in := minimalInput()
+	in.Snapshot.ArgoCDCM = &policy.Object{
+		Ref: policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-cm"},
+		Data: map[string]string{
+			"admin.enabled": "false", "accounts.alice": "login", "accounts.ci": "apiKey",
+			"accounts.bob": "login", "accounts.bob.enabled": "false",
+		},
+	}
+	r := report.Build(in)
+	notes := map[string]string{}
+	for _, s := range r.Matrix.Subjects {
+		if s.Kind == report.SubjectUser {
+			notes[s.Name] = s.Note
+		}
+	}
+	for user, want := range map[string]string{
+		"admin": "admin.enabled", "alice": "", "bob": "accounts.bob.enabled", "ci": "API keys only",
+	} {
+		note, ok := notes[user]
+		if !ok {
+			t.Errorf("local user %s is not a matrix subject (users: %v)", user, notes)
+			continue
+		}
+		if (want == "") != (note == "") || !strings.Contains(note, want) {
+			t.Errorf("%s: note %q, want one naming %q", user, note, want)
+		}
+	}
+}
