@@ -403,9 +403,9 @@ func TestFaultCertificateRotatedUnderLoad(t *testing.T) {
 			return
 		}
 		// The API server applies webhook configuration changes from its
-		// watch; give it time before the old CA stops being the only one
-		// that can verify the served certificate.
-		time.Sleep(3 * time.Second)
+		// watch (well under a second); give it ample time before the served
+		// certificate stops being verifiable with the old CA alone.
+		time.Sleep(5 * time.Second)
 		// 2. Serve the new certificate.
 		if err := writeCertFiles(certDir, rotated.certPEM, rotated.keyPEM); err != nil {
 			t.Error(err)
