@@ -174,6 +174,18 @@ func FuzzPolicy(f *testing.F) {
 		if len(values) > 12 {
 			values = values[:12]
 		}
+		// Holders (backward walks) equals asking every name one by one.
+		for _, q := range [][3]string{{values[0], values[1], values[2]}, {"applications", "get", "p/a"}} {
+			var brute []string
+			for _, n := range e.Names() {
+				if e.EnforceSubject(n, q[0], q[1], q[2]) {
+					brute = append(brute, n)
+				}
+			}
+			if got := e.Holders(q[0], q[1], q[2]); !reflect.DeepEqual(got, brute) && len(got)+len(brute) > 0 {
+				t.Fatalf("policy %q: Holders%q = %q, one by one %q", Compose(data), q, got, brute)
+			}
+		}
 		subjects := append([]string{"admin", "role:admin", def}, values...)
 		for i, sub := range subjects {
 			for j, v := range values {
