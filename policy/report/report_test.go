@@ -313,3 +313,55 @@ func TestLocalUsersInMatrix(t *testing.T) {
 		}
 	}
 }
+
+func TestBaselineChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		baseline map[string]string
+		want     []string // in the Markdown
+		check    func(*testing.T, *report.RBACChanges)
+	}{
+		{
+			name:     "a baseline Argo CD would refuse: no comparison, and why",
+			baseline: map[string]string{"policy.csv": "p, role:dev\n"},
+			want:     []string{"No comparison: baseline: data\\[\"policy.csv\"\\] line 1"},
+		},
+		{
+			name:     "policy.default raised and a group bound: grants with the lines",
+			baseline: map[string]string{"policy.csv": "p, role:dev, applications, sync, team-a/*, allow\n"},
+			want:     []string{"**policy.default** changes from `(none)` to `role:admin`", "#### devs", "`allow sync applications team-a/*`", "team-a/*, allow` policy.csv:1 via policy.csv:2"},
+			check: func(t *testing.T, c *report.RBACChanges) {
+				if len(c.Grants) == 0 || len(c.Revokes) != 0 {
+					t.Errorf("grants %d, revokes %d", len(c.Grants), len(c.Revokes))
+				}
+			},
+		},
+		{
+			name:     "the same policy: no change",
+			baseline: map[string]string{"policy.csv": "p, role:dev, applications, sync, team-a/*, allow\ng, devs, role:dev\n", "policy.default": "role:admin"},
+			want:     []string{"No subject gains or loses a permission."},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := minimalInput()
+			in.Snapshot.RBACCM.Data["policy.default"] = "role:admin"
+			in.Baseline = &policy.Object{Ref: rbacRef, Data: tc.baseline}
+			r := report.Build(in)
+			if r.RBACChanges == nil {
+				t.Fatal("no RBAC changes section with a baseline")
+			}
+			var b bytes.Buffer
+			if err := report.WriteMarkdown(&b, r); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("markdown lacks %q:\n%s", w, b.String())
+				}
+			}
+			if tc.check != nil {
+				tc.check(t, r.RBACChanges)
+			}
+		})
+	}
+}
