@@ -216,6 +216,9 @@ func TestReportStdinAndErrors(t *testing.T) {
 		{[]string{"report", guideDir + "/as-written", "--baseline", guideDir + "/aws-groups.json"}, "--baseline"},
 		{[]string{"report", guideDir + "/as-written", "--now", "yesterday"}, "--now"},
 		{[]string{"report", "does-not-exist"}, "does-not-exist"},
+		{[]string{"report", "--kubeconfig", "does-not-exist.kubeconfig"}, "kubeconfig"},
+		{[]string{"report", guideDir + "/as-written", "--kubeconfig", "x"}, "one of them"},
+		{[]string{"report", guideDir + "/as-written", "--settings", guideDir + "/aws-groups.json"}, "settings"},
 	} {
 		_, stderr, code := argoguard(t, "", tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) {
