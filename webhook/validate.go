@@ -117,10 +117,10 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		d = Decision{Verdict: VerdictError}
 		reason := err.Error()
 		if errors.As(err, &panicked) {
-			log.Error(err, "rule panicked", "rule", panicked.RuleID)
+			log.Error(err, "rule panicked", "rule", panicked.RuleID, "verdict", string(VerdictError))
 			reason = fmt.Sprintf("rule %s failed (a bug in argoguard; please report it)", panicked.RuleID)
 		} else {
-			log.Error(err, "cannot judge change")
+			log.Error(err, "cannot judge change", "verdict", string(VerdictError))
 		}
 		recordDecision(set.Mode, r.ref, d)
 		if set.Mode == settings.ModeAudit {
