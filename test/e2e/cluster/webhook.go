@@ -80,9 +80,7 @@ func (c *Cluster) StartWebhook(ctx context.Context, settingsPath string, extraAr
 	fmt.Fprintf(logFile, "==== %s webhook %s\n", time.Now().UTC().Format(time.RFC3339), strings.Join(args, " "))
 	cmd := exec.Command(filepath.Join(c.opts.BinDir, "webhook"), args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	// Its own process group: a Ctrl-C in the demo's terminal reaches the
-	// demo, which then stops the webhook in order.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	isolate(cmd)
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		return nil, fmt.Errorf("starting webhook: %w", err)
