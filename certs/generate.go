@@ -2,9 +2,14 @@
 // and a serving certificate for <service>.<namespace>.svc, stored in a
 // Secret, renewed well before expiry, written to the certificate folder the
 // server watches, and the CA injected as caBundle into both webhook
-// configurations. It follows the shape of open-policy-agent/cert-controller
-// (not a dependency: no release of it builds against controller-runtime
-// v0.25), in a few hundred lines.
+// configurations.
+//
+// It follows the shape of open-policy-agent/cert-controller. That library
+// (v0.16.0) does build against controller-runtime v0.25.2, but it informs
+// on every Secret of its namespace and on webhook configurations
+// cluster-wide (list/watch), while argoguard's RBAC grants get and update
+// by name only (deploy/base), and it adds dependencies. So certs/ is a small
+// equivalent that reads and writes by name with optimistic concurrency.
 package certs
 
 import (
