@@ -77,6 +77,13 @@ func run() error {
 		_ = os.RemoveAll(runDir)
 		fmt.Println("stopped; removed", kubeconfig)
 	}()
+	// The report CRDs, so the audit controller's PolicyReports show up.
+	if res := c.Kubectl(ctx, "apply", "-k", filepath.Join(root, "deploy/crds")); res.Err != nil {
+		return fmt.Errorf("installing the report CRDs: %s", res)
+	}
+	if res := c.Kubectl(ctx, "wait", "--for=condition=Established", "--timeout=120s", "crd/policyreports.wgpolicyk8s.io"); res.Err != nil {
+		return fmt.Errorf("report CRDs not established: %s", res)
+	}
 	w, err := c.StartWebhook(ctx, abs(*settingsPath))
 	if err != nil {
 		return err
@@ -109,10 +116,12 @@ The fixed configuration (accepted):
   %s apply -f test/testdata/guide/fixed/
 The same verdicts without storing anything:
   %s apply --dry-run=server -f test/testdata/guide/as-written/
+What the audit controller found in the stored objects:
+  %s get policyreports -A
 
 Webhook log: %s
 Ctrl-C stops everything and removes %s.
-`, rel(abs(*settingsPath)), *kustomization, kubeconfig, kubectl, kubectl, kubectl, rel(w.LogPath), rel(kubeconfig))
+`, rel(abs(*settingsPath)), *kustomization, kubeconfig, kubectl, kubectl, kubectl, kubectl, rel(w.LogPath), rel(kubeconfig))
 
 	select {
 	case <-ctx.Done():
