@@ -16,12 +16,10 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/argoguard/argoguard/certs"
+	"github.com/argoguard/argoguard/internal/testenv"
 )
 
 var names = certs.DNSNamesFor("argoguard", "argoguard")
@@ -44,29 +42,7 @@ func webhookEntry(name string) admissionregistrationv1.ValidatingWebhook {
 // KUBEBUILDER_ASSETS or the repository's bin/k8s/v1.37.2 (make controlplane).
 func apiServer(t *testing.T) client.Client {
 	t.Helper()
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		assets, _ = filepath.Abs("../../bin/k8s/v1.37.2")
-	}
-	if _, err := os.Stat(filepath.Join(assets, "kube-apiserver")); err != nil {
-		t.Skipf("no kube-apiserver in %s (run `make controlplane`)", assets)
-	}
-	env := &envtest.Environment{BinaryAssetsDirectory: assets}
-	cfg, err := env.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
-	scheme := runtime.NewScheme()
-	_ = clientgoscheme.AddToScheme(scheme)
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argoguard"}}); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return testenv.APIServer(t, "argoguard").Client
 }
 
 func TestRotatorAgainstAPIServer(t *testing.T) {
