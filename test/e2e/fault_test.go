@@ -345,7 +345,22 @@ func setCABundles(cs kubernetes.Interface, addr string, bundle func(old []byte) 
 		}
 	}
 	if n != 2 {
-		return fmt.Errorf("found %d webhook configurations pointing at %s, want 2", n, addr)
+		var urls []string
+		for _, cfg := range vs.Items {
+			for _, h := range cfg.Webhooks {
+				if h.ClientConfig.URL != nil {
+					urls = append(urls, cfg.Name+": "+*h.ClientConfig.URL)
+				}
+			}
+		}
+		for _, cfg := range ms.Items {
+			for _, h := range cfg.Webhooks {
+				if h.ClientConfig.URL != nil {
+					urls = append(urls, cfg.Name+": "+*h.ClientConfig.URL)
+				}
+			}
+		}
+		return fmt.Errorf("found %d webhook configurations pointing at %s, want 2 (URLs: %v)", n, addr, urls)
 	}
 	return nil
 }

@@ -11,12 +11,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
+	admissionv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -284,4 +288,70 @@ func (c *Cluster) AddUser(name string, groups ...string) (string, error) {
 		return "", err
 	}
 	return writeKubeconfig(u, filepath.Join(c.opts.WorkDir, "user-"+strings.NewReplacer(":", "_", "/", "_").Replace(name)+".kubeconfig"))
+}
+
+// PointWebhooksAt rewrites the host of both webhook configurations' URLs
+// (the port and path stay), e.g. to localhost, a name argoguard's own
+// certificates can carry (--service-name=localhost) where an IP cannot.
+// RestoreWebhooks undoes it.
+func (c *Cluster) PointWebhooksAt(ctx context.Context, host string) error {
+	_, port, _ := c.WebhookServing()
+	return c.editWebhooks(ctx, func(i int, cc *admissionv1.WebhookClientConfig, _ admissionv1.WebhookClientConfig) error {
+		if cc.URL == nil {
+			return errors.New("webhook configuration has no URL")
+		}
+		u, err := url.Parse(*cc.URL)
+		if err != nil {
+			return err
+		}
+		u.Host = net.JoinHostPort(host, strconv.Itoa(port))
+		s := u.String()
+		cc.URL = &s
+		return nil
+	})
+}
+
+// RestoreWebhooks puts back the client configuration envtest installed
+// (URL and CA bundle) in both webhook configurations, e.g. after a webhook
+// with --cert-management=self injected its own CA.
+func (c *Cluster) RestoreWebhooks(ctx context.Context) error {
+	return c.editWebhooks(ctx, func(_ int, cc *admissionv1.WebhookClientConfig, installed admissionv1.WebhookClientConfig) error {
+		*cc = *installed.DeepCopy()
+		return nil
+	})
+}
+
+// editWebhooks applies edit to every webhook of the installed
+// configurations, with the client configuration envtest installed.
+func (c *Cluster) editWebhooks(ctx context.Context, edit func(int, *admissionv1.WebhookClientConfig, admissionv1.WebhookClientConfig) error) error {
+	api := c.clientset.AdmissionregistrationV1()
+	for _, hook := range c.env.WebhookInstallOptions.MutatingWebhooks {
+		cfg, err := api.MutatingWebhookConfigurations().Get(ctx, hook.Name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		for i := range cfg.Webhooks {
+			if err := edit(i, &cfg.Webhooks[i].ClientConfig, hook.Webhooks[i].ClientConfig); err != nil {
+				return fmt.Errorf("%s: %w", hook.Name, err)
+			}
+		}
+		if _, err := api.MutatingWebhookConfigurations().Update(ctx, cfg, metav1.UpdateOptions{}); err != nil {
+			return err
+		}
+	}
+	for _, hook := range c.env.WebhookInstallOptions.ValidatingWebhooks {
+		cfg, err := api.ValidatingWebhookConfigurations().Get(ctx, hook.Name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		for i := range cfg.Webhooks {
+			if err := edit(i, &cfg.Webhooks[i].ClientConfig, hook.Webhooks[i].ClientConfig); err != nil {
+				return fmt.Errorf("%s: %w", hook.Name, err)
+			}
+		}
+		if _, err := api.ValidatingWebhookConfigurations().Update(ctx, cfg, metav1.UpdateOptions{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
