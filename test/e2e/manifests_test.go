@@ -105,6 +105,12 @@ func TestServiceAccountHasLeastPrivilege(t *testing.T) {
 		{"update", "validatingwebhookconfigurations.admissionregistration.k8s.io/other", "", false},
 		{"delete", "validatingwebhookconfigurations.admissionregistration.k8s.io/argoguard", "", false},
 		{"create", "pods", "argoguard", false},
+		// The audit controller's reports: its own by name, create in the
+		// guarded namespaces only.
+		{"update", "policyreports.wgpolicyk8s.io/argoguard-argocd-rbac-cm", "argocd", true},
+		{"update", "policyreports.wgpolicyk8s.io/someone-elses", "argocd", false},
+		{"create", "policyreports.wgpolicyk8s.io", "argo", true},
+		{"create", "policyreports.wgpolicyk8s.io", "default", false},
 	} {
 		args := []string{"auth", "can-i", "--as=" + sa, tc.verb, tc.resource}
 		if tc.ns != "" {
