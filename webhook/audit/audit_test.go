@@ -52,6 +52,7 @@ func expectResult(entry string) (string, bool) {
 }
 
 func TestAuditReportsGuideThenFix(t *testing.T) {
+	needEnv(t)
 	ctx := context.Background()
 	applyDir(t, guide+"/as-written")
 	events := &eventLog{}
@@ -192,6 +193,7 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 // TestAuditOpenReportsWithoutThenWithCRD: without the CRD the controller
 // logs once and carries on; once the CRD is installed, Reports appear.
 func TestAuditOpenReportsWithoutThenWithCRD(t *testing.T) {
+	needEnv(t)
 	ctx := context.Background()
 	applyDir(t, guide+"/as-written")
 	logs := &logLines{}

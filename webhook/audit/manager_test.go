@@ -24,6 +24,7 @@ import (
 // with leader election, reading through the webhook's ClusterReader, the
 // settings from a file that changes, real Events.
 func TestAuditInManager(t *testing.T) {
+	needEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	applyDir(t, guide+"/fixed")
