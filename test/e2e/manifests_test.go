@@ -79,6 +79,13 @@ func TestShippedKustomizationsAreAcceptedByTheAPIServer(t *testing.T) {
 // every scenario (so that RBAC is enough); this checks it is no more.
 func TestServiceAccountHasLeastPrivilege(t *testing.T) {
 	needCluster(t)
+	// The report CRDs, so kubectl knows the report resources asked about.
+	if res := kubectl(t, "apply", "-k", repoRoot+"/deploy/crds"); res.Err != nil {
+		t.Fatalf("installing the report CRDs: %s", res)
+	}
+	if res := kubectl(t, "wait", "--for=condition=Established", "--timeout=120s", "crd/policyreports.wgpolicyk8s.io"); res.Err != nil {
+		t.Fatalf("%s", res)
+	}
 	const sa = "system:serviceaccount:" + cluster.GuardNamespace + ":" + cluster.GuardServiceAccount
 	for _, tc := range []struct {
 		verb, resource, ns string
