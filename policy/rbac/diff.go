@@ -21,17 +21,29 @@ type Change struct {
 
 // Describe renders "devs gains sync applications prod/*", or for a deny
 // line "devs is no longer denied sync applications prod/*".
-func (c Change) Describe() string {
+func (c Change) Describe() string { return SubjectName(c.Subject) + " " + c.What() }
+
+// What is Describe without the subject: "gains sync applications prod/*".
+func (c Change) What() string {
 	what := c.Perm.Action + " " + c.Perm.Resource + " " + c.Perm.Object
 	switch {
 	case c.Perm.Effect == "deny" && c.Gained:
-		return c.Subject + " is no longer denied " + what
+		return "is no longer denied " + what
 	case c.Perm.Effect == "deny":
-		return c.Subject + " is now denied " + what
+		return "is now denied " + what
 	case c.Gained:
-		return c.Subject + " gains " + what
+		return "gains " + what
 	}
-	return c.Subject + " loses " + what
+	return "loses " + what
+}
+
+// SubjectName renders a subject for people; the empty subject "" (valid
+// in Argo CD: g,,role:readonly) would otherwise vanish from the sentence.
+func SubjectName(sub string) string {
+	if sub == "" {
+		return `"" (the empty subject)`
+	}
+	return sub
 }
 
 // DiffResult is the semantic difference between two policies.
@@ -75,9 +87,13 @@ func (d DiffResult) Gains() []Change {
 // permissions, not text: moving a line between keys, reordering, or
 // granting through a different role with the same result is no change.
 // Gaining an allow or losing a deny is a gain; the reverse is a loss.
-// Permissions are compared as written patterns; in glob mode an allow
-// whose patterns another allow of the same subject covers (*/* covers
-// prod/*) is not a change, so narrowing or widening shows only once.
+// Permissions are compared as written patterns; an allow whose patterns
+// another allow of the same subject certainly covers (*/* covers prod/*;
+// see Covers) is not a change, so narrowing or widening shows only once.
+// When coverage is not certain the line is reported: the diff may list a
+// change Argo CD's answers do not show, never miss one that they do. The
+// empty subject "" (a token without sub, an empty group claim) is a name
+// like any other.
 func Diff(old, new *Enforcer) DiffResult {
 	res := DiffResult{
 		MatchModeChanged: old.regex != new.regex,
@@ -95,10 +111,12 @@ func Diff(old, new *Enforcer) DiffResult {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	regex := old.regex || new.regex
-	res.Changes = append(res.Changes, diffSubject(EveryoneSubject, permsOf(old, old.defaultRole), permsOf(new, new.defaultRole), regex)...)
+	cmp := func(sub string, was, is map[PermissionKey]*Line) []Change {
+		return diffSubject(sub, was, is, new.regex, res.MatchModeChanged)
+	}
+	res.Changes = append(res.Changes, cmp(EveryoneSubject, defaultPerms(old), defaultPerms(new))...)
 	for _, n := range names {
-		res.Changes = append(res.Changes, diffSubject(n, permsOf(old, n), permsOf(new, n), regex)...)
+		res.Changes = append(res.Changes, cmp(n, permsOf(old, n), permsOf(new, n))...)
 		res.Roles = append(res.Roles, diffRoles(n, old, new)...)
 	}
 	return res
@@ -134,27 +152,28 @@ func first(ls []*Line) *Line {
 	return ls[0]
 }
 
-// covered reports whether an allow in set covers k in every field (glob
-// mode only): the covering pattern matches k's pattern read as text, so
-// "*/*" covers "prod/*". Narrowing a grant is then not reported as a gain.
-func covered(k PermissionKey, set map[PermissionKey]*Line, regex bool) bool {
-	if regex || k.Effect != "allow" {
+// covered reports whether an allow in set certainly covers allow k in
+// every field (see Covers), so that narrowing or widening a grant shows
+// once: "*/*" covers "prod/*", but "a?" does not cover "a*". Across a
+// match-mode change nothing covers anything.
+func covered(k PermissionKey, set map[PermissionKey]*Line, regex, modeChanged bool) bool {
+	if modeChanged || k.Effect != "allow" {
 		return false
 	}
 	for o := range set {
-		if o.Effect == "allow" && MatchPattern(o.Resource, k.Resource, false) &&
-			MatchPattern(o.Action, k.Action, false) && MatchPattern(o.Object, k.Object, false) {
+		if o.Effect == "allow" && Covers(o.Resource, k.Resource, regex) &&
+			Covers(o.Action, k.Action, regex) && Covers(o.Object, k.Object, regex) {
 			return true
 		}
 	}
 	return false
 }
 
+// permsOf returns the allow and deny lines that apply to sub (any name,
+// the empty subject "" included), its roles' within MaxRoleHops, without
+// the default role.
 func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
 	out := map[PermissionKey]*Line{}
-	if sub == "" {
-		return out
-	}
 	for _, p := range e.Permissions(sub, false) {
 		if p.Effect != "allow" && p.Effect != "deny" {
 			continue // does nothing either way
@@ -166,15 +185,24 @@ func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
 	return out
 }
 
-func diffSubject(sub string, old, new map[PermissionKey]*Line, regex bool) []Change {
+// defaultPerms returns what policy.default grants every user: nothing when
+// it is empty ("" there means "no default role", not the subject "").
+func defaultPerms(e *Enforcer) map[PermissionKey]*Line {
+	if e.defaultRole == "" {
+		return map[PermissionKey]*Line{}
+	}
+	return permsOf(e, e.defaultRole)
+}
+
+func diffSubject(sub string, old, new map[PermissionKey]*Line, regex, modeChanged bool) []Change {
 	var out []Change
 	for k, l := range new {
-		if _, ok := old[k]; !ok && !covered(k, old, regex) {
+		if _, ok := old[k]; !ok && !covered(k, old, regex, modeChanged) {
 			out = append(out, Change{Subject: sub, Gained: k.Effect == "allow", Perm: k, Line: l})
 		}
 	}
 	for k, l := range old {
-		if _, ok := new[k]; !ok && !covered(k, new, regex) {
+		if _, ok := new[k]; !ok && !covered(k, new, regex, modeChanged) {
 			out = append(out, Change{Subject: sub, Gained: k.Effect == "deny", Perm: k, Line: l})
 		}
 	}
