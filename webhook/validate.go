@@ -149,7 +149,8 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 	return admission.Allowed("").WithWarnings(d.Warnings...)
 }
 
-// decide evaluates the snapshots after and before the change and decides.
+// decide evaluates the snapshot after the change and, when its findings
+// need it, the snapshot before the change, and decides.
 func (v *Validator) decide(ctx context.Context, set *settings.Settings, r *request, breakGlass bool) (Decision, error) {
 	eval := v.Evaluate
 	if eval == nil {
@@ -163,6 +164,9 @@ func (v *Validator) decide(ctx context.Context, set *settings.Settings, r *reque
 	afterFindings, err := eval(after)
 	if err != nil {
 		return Decision{}, err
+	}
+	if !needsBefore(set.Mode, afterFindings) {
+		return Decide(r.ref, set.Mode, afterFindings, nil, breakGlass), nil
 	}
 	// Before: the old object from the request (UPDATE, DELETE), nothing
 	// (CREATE), or the live state when the API server sent no oldObject.
@@ -179,6 +183,23 @@ func (v *Validator) decide(ctx context.Context, set *settings.Settings, r *reque
 		return Decision{}, err
 	}
 	return Decide(r.ref, set.Mode, afterFindings, beforeFindings, breakGlass), nil
+}
+
+// needsBefore reports whether Decide reads the findings before the change:
+// only enforce mode tells deny findings the live state already had (shown
+// as warnings: never block a fix) from new ones, and only when the state
+// after the change has a deny finding. Skipping the second evaluation
+// otherwise halves the cost of every allowed change.
+func needsBefore(mode settings.Mode, after []policy.Finding) bool {
+	if mode == settings.ModeAudit {
+		return false
+	}
+	for _, f := range after {
+		if f.Action == policy.ActionDeny {
+			return true
+		}
+	}
+	return false
 }
 
 func ruleIDs(fs []policy.Finding) []string {
