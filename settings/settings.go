@@ -48,6 +48,10 @@ type Settings struct {
 
 	// Dir is the folder of the settings file, for relative groupsFile paths.
 	Dir string `json:"-"`
+
+	// groups indexes Identity.Groups by ID and by name; built by Parse and
+	// Default (see IndexGroups), unexported so that it is no setting.
+	groups *groupIndex
 }
 
 // ArgoCD locates Argo CD's ConfigMaps and says what its URL must be.
@@ -140,6 +144,7 @@ func Parse(data []byte, dir string) (*Settings, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	s.IndexGroups()
 	return &s, nil
 }
 
@@ -157,6 +162,7 @@ func Load(path string) (*Settings, error) {
 func Default() *Settings {
 	s := &Settings{}
 	s.applyDefaults()
+	s.IndexGroups()
 	return s
 }
 
@@ -250,8 +256,52 @@ func (s *Settings) SendsGroupIDs() bool {
 // KnowsGroups reports whether a group list was configured.
 func (s *Settings) KnowsGroups() bool { return len(s.Identity.Groups) > 0 }
 
+// groupIndex maps group IDs and display names to their first position in
+// the Identity.Groups it was built from. The rules look a group up for
+// every policy line: a scan made a 10,000-line policy quadratic.
+type groupIndex struct {
+	of     []Group // the slice indexed (same array and length means still valid)
+	byID   map[string]int
+	byName map[string]int
+}
+
+// IndexGroups (re)builds the group index. Parse and Default call it; code
+// that changes Identity.Groups afterwards should call it again (lookups on
+// settings without a current index still work, by scanning).
+func (s *Settings) IndexGroups() {
+	gs := s.Identity.Groups
+	idx := &groupIndex{of: gs, byID: make(map[string]int, len(gs)), byName: make(map[string]int, len(gs))}
+	for i, g := range gs {
+		if _, dup := idx.byID[g.ID]; !dup {
+			idx.byID[g.ID] = i
+		}
+		if _, dup := idx.byName[g.Name]; g.Name != "" && !dup {
+			idx.byName[g.Name] = i
+		}
+	}
+	s.groups = idx
+}
+
+// index returns the group index when it still describes Identity.Groups:
+// a copy of the settings whose groups were replaced or appended to has a
+// stale one.
+func (s *Settings) index() *groupIndex {
+	idx, gs := s.groups, s.Identity.Groups
+	if idx == nil || len(idx.of) != len(gs) || (len(gs) > 0 && &idx.of[0] != &gs[0]) {
+		return nil
+	}
+	return idx
+}
+
 // GroupByID returns the group with that ID.
 func (s *Settings) GroupByID(id string) (Group, bool) {
+	if idx := s.index(); idx != nil {
+		if i, ok := idx.byID[id]; ok && s.Identity.Groups[i].ID == id {
+			return s.Identity.Groups[i], true
+		} else if !ok {
+			return Group{}, false
+		}
+	}
 	for _, g := range s.Identity.Groups {
 		if g.ID == id {
 			return g, true
@@ -262,8 +312,18 @@ func (s *Settings) GroupByID(id string) (Group, bool) {
 
 // GroupByName returns the group with that display name.
 func (s *Settings) GroupByName(name string) (Group, bool) {
+	if name == "" {
+		return Group{}, false
+	}
+	if idx := s.index(); idx != nil {
+		if i, ok := idx.byName[name]; ok && s.Identity.Groups[i].Name == name {
+			return s.Identity.Groups[i], true
+		} else if !ok {
+			return Group{}, false
+		}
+	}
 	for _, g := range s.Identity.Groups {
-		if g.Name != "" && g.Name == name {
+		if g.Name == name {
 			return g, true
 		}
 	}

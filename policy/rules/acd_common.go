@@ -7,7 +7,6 @@ package rules
 import (
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/sso"
@@ -21,17 +20,13 @@ type acdInput struct {
 	set *settings.Settings
 }
 
-// ssoCache keeps the last parsed argocd-cm and Workflows config: every SSO
-// rule of one evaluation reads the same objects.
-var ssoCache struct {
-	sync.Mutex
-	acdObj  *policy.Object
-	acdData map[string]stringID
-	acd     *sso.ArgoCD
-	wfObj   *policy.Object
-	wfData  map[string]stringID
-	wf      *sso.Workflows
-}
+// argoCDCache and workflowsCache keep parsed argocd-cm and Workflows
+// configs by content: every SSO rule of one evaluation reads the same
+// objects.
+var (
+	argoCDCache    = dataCache[*sso.ArgoCD]{max: 8}
+	workflowsCache = dataCache[*sso.Workflows]{max: 8}
+)
 
 // loadArgoCD returns the snapshot's argocd-cm, parsed, or false without one.
 func loadArgoCD(s *policy.Snapshot) (*acdInput, bool) {
@@ -39,12 +34,7 @@ func loadArgoCD(s *policy.Snapshot) (*acdInput, bool) {
 	if obj == nil {
 		return nil, false
 	}
-	ssoCache.Lock()
-	if ssoCache.acd == nil || ssoCache.acdObj != obj || !sameData(ssoCache.acdData, obj.Data) {
-		ssoCache.acdObj, ssoCache.acdData, ssoCache.acd = obj, fingerprint(obj.Data), sso.ParseArgoCD(obj.Data)
-	}
-	cm := ssoCache.acd
-	ssoCache.Unlock()
+	cm := argoCDCache.get(obj.Data, func() *sso.ArgoCD { return sso.ParseArgoCD(obj.Data) })
 	return &acdInput{obj: obj, cm: cm, set: settingsOf(s)}, true
 }
 

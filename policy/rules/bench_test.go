@@ -52,6 +52,7 @@ func policySnap(tb testing.TB, n int) *policy.Snapshot {
 	s := admissionSnap(tb, "fixed")
 	set := *s.Settings
 	set.Identity.Groups = append(append([]settings.Group(nil), set.Identity.Groups...), gen.Groups(n)...)
+	set.IndexGroups()
 	s.Settings = &set
 	rbac := *s.RBACCM
 	rbac.Data = map[string]string{"policy.csv": gen.PolicyCSV(n), "policy.default": "role:readonly", "scopes": "[groups]"}

@@ -83,14 +83,30 @@ func samlCerts(s *policy.Snapshot, in *acdInput, sc *sso.SAML) (certs []certInfo
 	if v == "" {
 		return nil, false, nil
 	}
+	d := caDataCache.get(v, func() decodedCAData { return decodeCAData(v) })
+	return d.certs, true, d.err
+}
+
+// caDataCache keeps decoded certificates by caData text: decoding and
+// parsing them was a sixth of an admission.
+var caDataCache = stringCache[decodedCAData]{c: dataCache[decodedCAData]{max: 16}}
+
+// decodedCAData is what samlCerts needs of a caData: read-only once cached.
+type decodedCAData struct {
+	certs []certInfo
+	err   error
+}
+
+func decodeCAData(v string) decodedCAData {
 	parsed, err := sso.DecodeCAData(v)
 	if err != nil {
-		return nil, true, err
+		return decodedCAData{err: err}
 	}
+	var d decodedCAData
 	for _, c := range parsed {
-		certs = append(certs, certInfo{subject: c.Subject.String(), notAfter: c.NotAfter})
+		d.certs = append(d.certs, certInfo{subject: c.Subject.String(), notAfter: c.NotAfter})
 	}
-	return certs, true, nil
+	return d
 }
 
 type certInfo struct {

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
@@ -40,42 +39,11 @@ type nearIndex struct {
 	roles map[string][]string
 }
 
-// rbacCache keeps the last parsed policy: every RBAC rule of one
+// rbacCache keeps parsed policies by content: every RBAC rule of one
 // evaluation reads the same object, and parsing a 10,000-line policy 21
-// times would dominate the check. The entry is reused only for the same
-// object whose data values are the very same strings (Go strings are
-// immutable, so same address and length means same content).
-var rbacCache struct {
-	sync.Mutex
-	obj  *policy.Object
-	data map[string]stringID
-	in   *rbacInput
-}
-
-type stringID struct {
-	ptr *byte
-	n   int
-}
-
-func fingerprint(data map[string]string) map[string]stringID {
-	out := make(map[string]stringID, len(data))
-	for k, v := range data {
-		out[k] = stringID{unsafe.StringData(v), len(v)}
-	}
-	return out
-}
-
-func sameData(fp map[string]stringID, data map[string]string) bool {
-	if len(fp) != len(data) {
-		return false
-	}
-	for k, v := range data {
-		if id, ok := fp[k]; !ok || id != (stringID{unsafe.StringData(v), len(v)}) {
-			return false
-		}
-	}
-	return true
-}
+// times would dominate the check. Few entries: a 10,000-line policy and
+// its enforcer take megabytes.
+var rbacCache = dataCache[*rbacInput]{max: 4}
 
 // loadRBAC returns the snapshot's argocd-rbac-cm, parsed, or false when the
 // snapshot has none.
@@ -88,13 +56,8 @@ func loadRBAC(s *policy.Snapshot) (*rbacInput, bool) {
 	if set == nil {
 		set = settings.Default()
 	}
-	rbacCache.Lock()
-	c := &rbacCache
-	if c.in == nil || c.obj != obj || !sameData(c.data, obj.Data) {
-		c.obj, c.data, c.in = obj, fingerprint(obj.Data), parseRBAC(obj)
-	}
-	in := *c.in
-	rbacCache.Unlock()
+	in := *rbacCache.get(obj.Data, func() *rbacInput { return parseRBAC(obj) })
+	in.obj = obj // the cached parse may come from another object with the same data
 	in.set, in.accounts, in.accountsKnown = set, localAccounts(s), s.ArgoCDCM != nil
 	return &in, true
 }

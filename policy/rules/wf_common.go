@@ -26,12 +26,7 @@ func loadWorkflows(s *policy.Snapshot) (*wfInput, bool) {
 	if obj == nil {
 		return nil, false
 	}
-	ssoCache.Lock()
-	if ssoCache.wf == nil || ssoCache.wfObj != obj || !sameData(ssoCache.wfData, obj.Data) {
-		ssoCache.wfObj, ssoCache.wfData, ssoCache.wf = obj, fingerprint(obj.Data), sso.ParseWorkflows(obj.Data)
-	}
-	cfg := ssoCache.wf
-	ssoCache.Unlock()
+	cfg := workflowsCache.get(obj.Data, func() *sso.Workflows { return sso.ParseWorkflows(obj.Data) })
 	if !cfg.Present && len(cfg.Problems) == 0 {
 		return nil, false
 	}
