@@ -76,16 +76,14 @@ func checkRBACRedundant(s *policy.Snapshot) []policy.Finding {
 			})
 		}
 	}
-	if !in.pol.Regex() {
-		mt := rbac.NewMatcher(false)
-		for _, l := range in.pLines() {
-			if reported[l] || l.Effect() != "allow" {
-				continue
-			}
-			if f, ok := shadowedBy(mt, groups[group{"p", l.Subject()}], l); ok {
-				f.Location = in.atLine(l)
-				out = append(out, f)
-			}
+	mt := rbac.NewMatcher(in.pol.Regex())
+	for _, l := range in.pLines() {
+		if reported[l] || l.Effect() != "allow" {
+			continue
+		}
+		if f, ok := shadowedBy(mt, groups[group{"p", l.Subject()}], l); ok {
+			f.Location = in.atLine(l)
+			out = append(out, f)
 		}
 	}
 	if in.enf != nil {
@@ -112,19 +110,20 @@ func firstEqual(same []*rbac.Line, l *rbac.Line) *rbac.Line {
 }
 
 // shadowedBy reports an allow that another line of the same subject makes
-// pointless (glob mode): inside another allow it grants nothing more;
-// inside a deny it never takes effect. "Inside" means the wider line's
-// patterns match the narrower line's patterns read as text (*/* covers
-// team-a/*).
+// pointless: inside another allow it grants nothing more; inside a deny it
+// never takes effect. "Inside" is rbac.Covers in every field: proven, not
+// guessed from the text (a? does not cover a*; */* covers team-a/*), so a
+// line is never called shadowed unless it is. Of two allows that cover
+// each other (* and **), only the later one is reported.
 func shadowedBy(mt *rbac.Matcher, same []*rbac.Line, l *rbac.Line) (policy.Finding, bool) {
 	if len(same) < 2 || len(same) > maxPairLines {
 		return policy.Finding{}, false
 	}
-	for _, m := range same {
+	pos := slices.Index(same, l)
+	for i, m := range same {
 		if m == l || (m.Effect() != "allow" && m.Effect() != "deny") ||
-			!mayCover(m.Resource(), l.Resource()) || !mayCover(m.Action(), l.Action()) ||
-			slices.Equal(m.Fields, l.Fields) ||
-			!mt.Match(m.Resource(), l.Resource()) || !mt.Match(m.Action(), l.Action()) || !mt.Match(m.Object(), l.Object()) {
+			slices.Equal(m.Fields, l.Fields) || !linesCover(mt, m, l) ||
+			(m.Effect() == "allow" && i > pos && linesCover(mt, l, m)) {
 			continue
 		}
 		msg := fmt.Sprintf("shadowed by %s: it grants nothing more", m.Where())
@@ -136,9 +135,10 @@ func shadowedBy(mt *rbac.Matcher, same []*rbac.Line, l *rbac.Line) (policy.Findi
 	return policy.Finding{}, false
 }
 
-// mayCover is a cheap pre-check: a literal pattern covers only itself.
-func mayCover(wide, narrow string) bool {
-	return wide == narrow || strings.ContainsAny(wide, "*?[{\\")
+// linesCover: every request narrow's patterns match, wide's match too.
+func linesCover(mt *rbac.Matcher, wide, narrow *rbac.Line) bool {
+	return mt.Covers(wide.Resource(), narrow.Resource()) && mt.Covers(wide.Action(), narrow.Action()) &&
+		mt.Covers(wide.Object(), narrow.Object())
 }
 
 // cycleFindings reports one g line of every role cycle.

@@ -57,19 +57,20 @@ func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
 		cs := bySubject[sub]
 		var perms []string
 		for _, c := range cs {
-			perms = append(perms, strings.TrimPrefix(c.Describe(), c.Subject+" "))
+			perms = append(perms, c.What())
 		}
 		loc := in.at(rbac.KeyPolicyCSV, 0)
 		if l := cs[0].Line; l != nil && !l.Builtin() && cs[0].Perm.Effect == "allow" {
 			loc = in.atLine(l)
 		}
-		msg := fmt.Sprintf("%s %s", in.shortName(sub), perms[0])
+		name := rbac.SubjectName(in.shortName(sub))
+		msg := fmt.Sprintf("%s %s", name, perms[0])
 		if len(perms) > 1 {
 			msg += fmt.Sprintf(" and %d more", len(perms)-1)
 		}
 		// A new role explains the gains better than its first permission.
 		if rc, ok := gainedRole(diff.Roles, sub); ok {
-			msg = fmt.Sprintf("%s gains role %s (%d new permissions)", in.shortName(sub), rc.Role, len(perms))
+			msg = fmt.Sprintf("%s gains role %s (%d new permissions)", name, rc.Role, len(perms))
 			if rc.Line != nil {
 				loc = in.atLine(rc.Line)
 			}
