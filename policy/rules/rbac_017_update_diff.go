@@ -28,7 +28,7 @@ func init() {
 func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
 	in, ok := loadRBAC(s)
 	if !ok || in.enf == nil || s.Old == nil || s.Operation != "UPDATE" ||
-		(s.Changed != nil && *s.Changed != in.obj.Ref) {
+		(s.Changed != nil && *s.Changed != in.obj.Ref) || samePolicyData(s.Old.Data, in.obj.Data) {
 		return nil
 	}
 	old, err := rbac.NewEnforcer(rbac.Parse(s.Old.Data))

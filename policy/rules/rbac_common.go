@@ -62,6 +62,34 @@ func loadRBAC(s *policy.Snapshot) (*rbacInput, bool) {
 	return &in, true
 }
 
+// samePolicyData reports whether two argocd-rbac-cm data maps hold the same
+// policy: the keys the enforcer is built from (policy.csv, policy.*.csv,
+// policy.default, policy.matchMode) are present in both or neither, with
+// equal values. Then nobody's permissions changed (RBAC-017 skips the diff).
+func samePolicyData(a, b map[string]string) bool {
+	n := 0
+	for k, v := range a {
+		if !policyDataKey(k) {
+			continue
+		}
+		n++
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	for k := range b {
+		if policyDataKey(k) {
+			n--
+		}
+	}
+	return n == 0
+}
+
+func policyDataKey(k string) bool {
+	return k == rbac.KeyDefault || k == rbac.KeyMatchMode ||
+		(strings.HasPrefix(k, "policy.") && strings.HasSuffix(k, ".csv"))
+}
+
 func parseRBAC(obj *policy.Object) *rbacInput {
 	in := &rbacInput{obj: obj, pol: rbac.Parse(obj.Data), near: &nearIndex{}}
 	for _, l := range in.pol.Lines {
