@@ -283,3 +283,55 @@ func checkCLIReportFromCluster(t *testing.T, kubeconfig string, reports map[stri
 		}
 	}
 }
+
+// --report-format openreports: the same controller writes openreports.io
+// Reports instead.
+func TestOpenReportsFormat(t *testing.T) {
+	c := fresh(t)
+	if res := kubectl(t, "apply", "-k", repoRoot+"/deploy/crds"); res.Err != nil {
+		t.Fatalf("installing the report CRDs: %s", res)
+	}
+	if res := kubectl(t, "wait", "--for=condition=Established", "--timeout=60s", "crd/reports.openreports.io"); res.Err != nil {
+		t.Fatalf("CRD not established: %s", res)
+	}
+	for _, ns := range []string{"argocd", "argo"} {
+		if res := kubectl(t, "delete", "reports.openreports.io", "--all", "-n", ns); res.Err != nil {
+			t.Fatalf("%s", res)
+		}
+	}
+	if _, err := c.StartWebhook(context.Background(), auditSettings, "--audit-poll-interval=500ms", "--report-format=openreports"); err != nil {
+		t.Fatal(err)
+	}
+	currentSettings = auditSettings + " (openreports)"
+	t.Cleanup(func() { useSettings(t, c, enforceSettings) })
+
+	if res := kubectl(t, "apply", "-f", guide("as-written")); res.Err != nil {
+		t.Fatalf("audit mode denied the guide's configuration: %s", res)
+	}
+	eventually(t, "openreports.io Reports for the three objects", func() string {
+		for _, obj := range guideObjects {
+			res := kubectl(t, "get", "reports.openreports.io", "argoguard-"+obj.name, "-n", obj.ns, "-o", "json", "--ignore-not-found")
+			if res.Err != nil {
+				t.Fatalf("%s", res)
+			}
+			if strings.TrimSpace(res.Stdout) == "" {
+				return "no Report for " + obj.name
+			}
+			var r struct {
+				Source  string                `json:"source"`
+				Summary report.ReportSummary  `json:"summary"`
+				Results []report.ReportResult `json:"results"`
+			}
+			if err := json.Unmarshal([]byte(res.Stdout), &r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Source != "argoguard" || len(r.Results) == 0 {
+				t.Errorf("%s: Report source %q with %d results", obj.name, r.Source, len(r.Results))
+			}
+			if obj.name == "argocd-rbac-cm" && r.Summary.Fail == 0 {
+				return "argocd-rbac-cm's Report has no fail yet"
+			}
+		}
+		return ""
+	})
+}
