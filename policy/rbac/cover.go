@@ -27,29 +27,32 @@ import (
 // literal narrow ^text$ (by matching it) and unanchored literals (wide a
 // substring of narrow). Everything else is false.
 func Covers(wide, narrow string, regex bool) bool {
-	return coverWith(wide, narrow, regex, func(p, v string) bool { return MatchPattern(p, v, regex) })
+	return coverWith(wide, narrow, regex, func(p, v string) bool { return MatchPattern(p, v, regex) }, parseSimpleGlob)
 }
 
 // Covers is Covers with the Matcher's mode and compiled patterns.
 func (m *Matcher) Covers(wide, narrow string) bool {
-	return coverWith(wide, narrow, m.regex, m.Match)
+	return coverWith(wide, narrow, m.regex, m.Match, m.simpleGlob)
 }
 
-func coverWith(wide, narrow string, regex bool, match func(pattern, value string) bool) bool {
+// simpleGlob returns the compiled simple shape of a glob, or nil.
+func (m *Matcher) simpleGlob(pattern string) *simpleGlob { return m.compiled(pattern).simple }
+
+func coverWith(wide, narrow string, regex bool, match func(pattern, value string) bool, simple func(string) *simpleGlob) bool {
 	if wide == narrow {
 		return true
 	}
 	if regex {
 		return regexCovers(wide, narrow, match)
 	}
-	n := parseSimpleGlob(narrow)
+	n := simple(narrow)
 	if n == nil {
 		return false // ?, [...], {...}, escapes, invalid UTF-8: unknown language, may panic
 	}
 	if n.kind == '=' {
 		return match(wide, n.text) // narrow matches this one value only
 	}
-	w := parseSimpleGlob(wide)
+	w := simple(wide)
 	if w == nil {
 		return false
 	}

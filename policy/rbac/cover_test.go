@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -154,4 +155,25 @@ func FuzzCovers(f *testing.F) {
 			checkCover(t, wide, narrow, strings.ReplaceAll(narrow, "*", r), regex)
 		}
 	})
+}
+
+// BenchmarkMatcherCovers: RBAC-014's worst case per subject, 200 lines
+// compared pairwise (maxPairLines).
+func BenchmarkMatcherCovers(b *testing.B) {
+	var pats []string
+	for i := 0; i < 100; i++ {
+		pats = append(pats, fmt.Sprintf("team-%d/*", i), fmt.Sprintf("team-%d/app1", i))
+	}
+	covered := 0
+	for b.Loop() {
+		m := NewMatcher(false)
+		for _, w := range pats {
+			for _, n := range pats {
+				if m.Covers(w, n) {
+					covered++
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(covered)/float64(b.N), "covered/op")
 }

@@ -162,11 +162,15 @@ func NewMatcher(regex bool) *Matcher { return &Matcher{regex: regex, cache: map[
 
 // Match reports whether value matches pattern (false for an invalid one).
 func (m *Matcher) Match(pattern, value string) bool {
+	matched, _ := m.compiled(pattern).match(value, m.regex)
+	return matched
+}
+
+func (m *Matcher) compiled(pattern string) matcher {
 	c, ok := m.cache[pattern]
 	if !ok {
 		c = compilePattern(pattern, m.regex)
 		m.cache[pattern] = c
 	}
-	matched, _ := c.match(value, m.regex)
-	return matched
+	return c
 }
