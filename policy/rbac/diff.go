@@ -3,7 +3,10 @@ package rbac
 // The semantic diff of two policies: who gains or loses which permission
 // or role.
 
-import "sort"
+import (
+	"sort"
+	"strconv"
+)
 
 // EveryoneSubject stands for "every authenticated user" (policy.default) in
 // diffs.
@@ -14,8 +17,8 @@ type Change struct {
 	Subject string        `json:"subject"`
 	Gained  bool          `json:"gained"`
 	Perm    PermissionKey `json:"permission"`
-	// Line is the line responsible: in the new policy for a gained allow or
-	// a removed deny's replacement; in the old policy for a loss.
+	// Line is the line responsible: in the new policy for a line that
+	// appears, in the old policy for one that goes.
 	Line *Line `json:"line,omitempty"`
 }
 
@@ -27,6 +30,10 @@ func (c Change) Describe() string { return SubjectName(c.Subject) + " " + c.What
 func (c Change) What() string {
 	what := c.Perm.Action + " " + c.Perm.Resource + " " + c.Perm.Object
 	switch {
+	case c.Perm.Effect != "allow" && c.Perm.Effect != "deny" && c.Gained:
+		return "is no longer subject to a line that can fail requests to " + what + " (effect " + strconv.Quote(c.Perm.Effect) + ")"
+	case c.Perm.Effect != "allow" && c.Perm.Effect != "deny":
+		return "is now subject to a line that can fail requests to " + what + " (effect " + strconv.Quote(c.Perm.Effect) + ")"
 	case c.Perm.Effect == "deny" && c.Gained:
 		return "is no longer denied " + what
 	case c.Perm.Effect == "deny":
@@ -86,7 +93,9 @@ func (d DiffResult) Gains() []Change {
 // policy.default) holds under old and new. It compares effective
 // permissions, not text: moving a line between keys, reordering, or
 // granting through a different role with the same result is no change.
-// Gaining an allow or losing a deny is a gain; the reverse is a loss.
+// Gaining an allow or losing a deny is a gain; the reverse is a loss. A
+// line with another effect grants nothing but can still fail requests (an
+// invalid regex, a glob that makes gobwas/glob panic): losing it is a gain.
 // Permissions are compared as written patterns; an allow whose patterns
 // another allow of the same subject certainly covers (*/* covers prod/*;
 // see Covers) is not a change, so narrowing or widening shows only once.
@@ -175,7 +184,7 @@ func covered(k PermissionKey, set map[PermissionKey]*Line, regex, modeChanged bo
 func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
 	out := map[PermissionKey]*Line{}
 	for _, p := range e.Permissions(sub, false) {
-		if p.Effect != "allow" && p.Effect != "deny" {
+		if p.Effect != "allow" && p.Effect != "deny" && !mayBreak(p, e.regex) {
 			continue // does nothing either way
 		}
 		if _, ok := out[p.Key()]; !ok {
@@ -183,6 +192,22 @@ func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
 		}
 	}
 	return out
+}
+
+// mayBreak reports whether a line may fail the requests that reach it
+// whatever its effect: casbin evaluates every line's patterns, and an
+// invalid regex or a gobwas/glob panic fails the whole Enforce call. Only
+// the glob shapes of parseSimpleGlob are known never to panic.
+func mayBreak(p Permission, regex bool) bool {
+	for _, f := range []string{p.Resource, p.Action, p.Object} {
+		if regex && PatternError(f, true) != nil {
+			return true
+		}
+		if !regex && parseSimpleGlob(f) == nil && PatternError(f, false) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // defaultPerms returns what policy.default grants every user: nothing when
@@ -203,7 +228,7 @@ func diffSubject(sub string, old, new map[PermissionKey]*Line, regex, modeChange
 	}
 	for k, l := range old {
 		if _, ok := new[k]; !ok && !covered(k, new, regex, modeChanged) {
-			out = append(out, Change{Subject: sub, Gained: k.Effect == "deny", Perm: k, Line: l})
+			out = append(out, Change{Subject: sub, Gained: k.Effect != "allow", Perm: k, Line: l})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -138,21 +138,27 @@ func TestDiffVectors(t *testing.T) {
 		name     string
 		old, new string
 		q        Query
+		regex    bool // policy.matchMode: regex
 	}{
-		{"new allow", "", "p, bob, applications, sync, */*, allow", Query{"bob", "applications", "sync", "a/b"}},
-		{"deny removed", "g, bob, role:admin\np, bob, applications, sync, */*, deny", "g, bob, role:admin", Query{"bob", "applications", "sync", "a/b"}},
-		{"role granted through a chain", "g, role:a, role:admin", "g, role:a, role:admin\ng, bob, role:a", Query{"bob", "applications", "sync", "a/b"}},
-		{"chain grown past 10 hops", chainPolicy(10), strings.Replace(chainPolicy(10), "g, bob, role:h1\n", "g, bob, role:h0\ng, role:h0, role:h1\n", 1), bobGetsApp()},
-		{"pattern widened", "p, bob, applications, get, proj-a/*, allow", "p, bob, applications, get, proj-*, allow", Query{"bob", "applications", "get", "proj-b/x"}},
-		{"a? widened by a*", "p, bob, applications, get, a?, allow", "p, bob, applications, get, a?, allow\np, bob, applications, get, a*, allow", Query{"bob", "applications", "get", "abc"}},
-		{"a? widened by a*, value a", "p, bob, applications, get, a?, allow", "p, bob, applications, get, a?, allow\np, bob, applications, get, a*, allow", Query{"bob", "applications", "get", "a"}},
-		{"the empty subject gains role:readonly", "", "g,,role:readonly", Query{"", "applications", "get", "p/a"}},
-		{"the empty subject loses a deny", "g,,role:readonly\np,,applications,get,p/*,deny", "g,,role:readonly", Query{"", "applications", "get", "p/a"}},
-		{"? widened by *", "p, bob, applications, get, ?, allow", "p, bob, applications, get, ?, allow\np, bob, applications, get, *, allow", Query{"bob", "applications", "get", "ab"}},
+		{"new allow", "", "p, bob, applications, sync, */*, allow", Query{"bob", "applications", "sync", "a/b"}, false},
+		{"deny removed", "g, bob, role:admin\np, bob, applications, sync, */*, deny", "g, bob, role:admin", Query{"bob", "applications", "sync", "a/b"}, false},
+		{"role granted through a chain", "g, role:a, role:admin", "g, role:a, role:admin\ng, bob, role:a", Query{"bob", "applications", "sync", "a/b"}, false},
+		{"chain grown past 10 hops", chainPolicy(10), strings.Replace(chainPolicy(10), "g, bob, role:h1\n", "g, bob, role:h0\ng, role:h0, role:h1\n", 1), bobGetsApp(), false},
+		{"pattern widened", "p, bob, applications, get, proj-a/*, allow", "p, bob, applications, get, proj-*, allow", Query{"bob", "applications", "get", "proj-b/x"}, false},
+		{"a? widened by a*", "p, bob, applications, get, a?, allow", "p, bob, applications, get, a?, allow\np, bob, applications, get, a*, allow", Query{"bob", "applications", "get", "abc"}, false},
+		{"a? widened by a*, value a", "p, bob, applications, get, a?, allow", "p, bob, applications, get, a?, allow\np, bob, applications, get, a*, allow", Query{"bob", "applications", "get", "a"}, false},
+		{"the empty subject gains role:readonly", "", "g,,role:readonly", Query{"", "applications", "get", "p/a"}, false},
+		{"the empty subject loses a deny", "g,,role:readonly\np,,applications,get,p/*,deny", "g,,role:readonly", Query{"", "applications", "get", "p/a"}, false},
+		{"a permit line with an invalid regex removed", "p, bob, applications, get, .*, allow\np, bob, applications, (, .*, permit", "p, bob, applications, get, .*, allow", Query{"bob", "applications", "get", "p/a"}, true},
+		{"a permit line with a panicking glob removed", "p, bob, applications, *, */*, allow\np, bob, applications, aa{{, */*, permit", "p, bob, applications, *, */*, allow", Query{"bob", "applications", "aa", "p/a"}, false},
+		{"? widened by *", "p, bob, applications, get, ?, allow", "p, bob, applications, get, ?, allow\np, bob, applications, get, *, allow", Query{"bob", "applications", "get", "ab"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			oldData, newData := map[string]string{"policy.csv": tt.old}, map[string]string{"policy.csv": tt.new}
+			if tt.regex {
+				oldData["policy.matchMode"], newData["policy.matchMode"] = "regex", "regex"
+			}
 			oldA, err := NewArgoCD(oldData)
 			if err != nil {
 				t.Fatal(err)

@@ -9,8 +9,10 @@ import (
 
 // TestDiffPatternPairs checks the diff's pattern coverage against Argo CD
 // pattern by pattern: for every ordered pair (old, new) of atoms of one
-// field, a policy with an allow for old either gains an allow for new next
-// to it or has old replaced by new. Whenever Argo CD's answer for bob
+// field, a policy with an allow for old gains an allow for new next to it,
+// has old replaced by new, or gains a line for new with the effect
+// "permit" (which grants nothing, but an invalid regex or a panicking glob
+// in it still fails requests). Whenever Argo CD's answer for bob
 // flips on any probe value, the diff must report a change for bob. The
 // diff may report more (unproven coverage is reported); the figure is
 // logged.
@@ -31,11 +33,12 @@ func TestDiffPatternPairs(t *testing.T) {
 		{"regex objects", 3, true, regexObjects, plainObjects},
 	}
 	fixed := [4]string{"bob", "applications", "get", "proj-a/app1"}
-	line := func(field int, pat string) string {
+	lineWith := func(field int, pat, effect string) string {
 		f := fixed
 		f[field] = pat
-		return "p, " + csvQuote(f[0]) + ", " + csvQuote(f[1]) + ", " + csvQuote(f[2]) + ", " + csvQuote(f[3]) + ", allow"
+		return "p, " + csvQuote(f[0]) + ", " + csvQuote(f[1]) + ", " + csvQuote(f[2]) + ", " + csvQuote(f[3]) + ", " + effect
 	}
+	line := func(field int, pat string) string { return lineWith(field, pat, "allow") }
 	query := func(field int, v string) Query {
 		q := fixed
 		q[field] = v
@@ -83,7 +86,9 @@ func TestDiffPatternPairs(t *testing.T) {
 				if o.pat == n.pat {
 					continue
 				}
-				for _, newCSV := range []string{oldCSV + "\n" + line(p.field, n.pat), line(p.field, n.pat)} {
+				// added next to it; replacing it; added with an effect that
+				// grants nothing (its pattern may still fail requests)
+				for _, newCSV := range []string{oldCSV + "\n" + line(p.field, n.pat), line(p.field, n.pat), oldCSV + "\n" + lineWith(p.field, n.pat, "permit")} {
 					newData := maps.Clone(oldData)
 					newData[rbac.KeyPolicyCSV] = newCSV
 					newPol := rbac.Parse(newData)
