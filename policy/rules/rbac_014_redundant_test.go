@@ -1,6 +1,14 @@
 package rules
 
-import "testing"
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/argoguard/argoguard/policy/rbac"
+)
 
 func TestRBAC014Redundant(t *testing.T) {
 	runTable(t, "RBAC-014", []ruleCase{
@@ -25,3 +33,66 @@ func TestRBAC014Redundant(t *testing.T) {
 		{name: "cycle", data: csv("g, role:a, role:b\ng, role:b, role:a\np, role:a, applications, get, */*, allow"), lines: []int{1}, contains: "role cycle"},
 	})
 }
+
+// TestRBAC014ShadowedLinesChangeNothing: for every pair of patterns in one
+// field (glob and regex, allow and deny), each line RBAC-014 calls shadowed
+// or ineffective must be removable without changing any decision of the
+// enforcer (which test/conformance checks against Argo CD) on values around
+// both patterns. And some pairs must be reported, or the check proves
+// nothing.
+func TestRBAC014ShadowedLinesChangeNothing(t *testing.T) {
+	pools := map[string][]string{
+		"glob":  {"*", "**", "*/*", "a*", "ab*", "*a", "a*a", "*a*", "*b*", "a?", "?", "ab", "a", "", "[ab]*", "{a,b}*", `\*`, "a**", "aa{{", "p/*", "p/a"},
+		"regex": {".*", "", "a", "ab", "^a$", "^ab$", "a.", "^a", "(", "a|b", "p/.*", "^p/a$"},
+	}
+	reported := 0
+	for mode, pats := range pools {
+		var values []string
+		for _, p := range pats {
+			for _, r := range []string{"", "a", "b/", "ab", "*"} {
+				values = append(values, strings.ReplaceAll(p, "*", r), strings.Trim(p, "^$"))
+			}
+		}
+		for _, w := range pats {
+			for _, n := range pats {
+				for _, eff := range []string{"allow", "deny"} {
+					lines := []string{
+						fmt.Sprintf("p, role:x, applications, get, %s, %s", csvField(w), eff),
+						fmt.Sprintf("p, role:x, applications, get, %s, allow", csvField(n)),
+						"g, bob, role:x",
+					}
+					data := csv(strings.Join(lines, "\n"))
+					if mode == "regex" {
+						data["policy.matchMode"] = "regex"
+					}
+					for _, f := range run(t, "RBAC-014", rbacSnap(t, data, "")) {
+						if !strings.Contains(f.Message, "shadowed") && !strings.Contains(f.Message, "never takes effect") {
+							continue
+						}
+						reported++
+						rest := slices.Delete(slices.Clone(lines), f.Location.Line-1, f.Location.Line)
+						without := maps.Clone(data)
+						without["policy.csv"] = strings.Join(rest, "\n")
+						before, err1 := rbac.NewEnforcer(rbac.Parse(data))
+						after, err2 := rbac.NewEnforcer(rbac.Parse(without))
+						if err1 != nil || err2 != nil {
+							t.Fatal(err1, err2)
+						}
+						for _, v := range values {
+							if b, a := before.Enforce("bob", "applications", "get", v), after.Enforce("bob", "applications", "get", v); b != a {
+								t.Errorf("%s %q: %s, but without it get %q goes %v -> %v", mode, lines, f.Short(), v, b, a)
+								break
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d lines reported shadowed or ineffective, each removable without a change", reported)
+	if reported < 50 {
+		t.Errorf("only %d lines reported shadowed over the pairs", reported)
+	}
+}
+
+func csvField(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
