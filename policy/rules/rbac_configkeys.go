@@ -50,15 +50,28 @@ func checkRBACMatchMode(s *policy.Snapshot) []policy.Finding {
 
 // parseScopes decodes scopes as argocd-server does (YAML into []string).
 // Empty or absent means the default [groups].
+// The result is shared (cached by value): callers must not change it.
 func parseScopes(value string) ([]string, error) {
-	if value == "" {
-		return []string{"groups"}, nil
+	p := scopesCache.get(value, func() parsedScopes {
+		if value == "" {
+			return parsedScopes{scopes: []string{"groups"}}
+		}
+		var scopes []string
+		err := yaml.Unmarshal([]byte(value), &scopes)
+		return parsedScopes{scopes, err}
+	})
+	if p.err != nil {
+		return nil, p.err
 	}
-	var scopes []string
-	if err := yaml.Unmarshal([]byte(value), &scopes); err != nil {
-		return nil, err
-	}
-	return scopes, nil
+	return p.scopes, nil
+}
+
+// scopesCache: two rules read scopes in every evaluation, YAML each time.
+var scopesCache = stringCache[parsedScopes]{c: dataCache[parsedScopes]{max: 16}}
+
+type parsedScopes struct {
+	scopes []string
+	err    error
 }
 
 func checkRBACScopes(s *policy.Snapshot) []policy.Finding {
