@@ -23,7 +23,10 @@
 //   - WhoCan / Holders: every name that may do one thing, with the granting
 //     line and the g chain to it.
 //   - Permissions: every p line that applies to a subject.
-//   - Diff: who gains or loses which role and permission between two policies.
+//   - Diff: who gains or loses which role and permission between two policies
+//     (may say more than Argo CD's answers show, never less).
+//   - Covers: whether one pattern certainly matches everything another does
+//     (proven shapes only; the diff and RBAC-014 rely on it).
 //   - Roles, Members, Path, Cycles, HasPermissions, Principals, IsRole,
 //     IsGroupSubject: the role graph.
 //   - ValidateRequest / ValidateGrant, ResolveResource, CLIObject: the
