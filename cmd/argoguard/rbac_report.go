@@ -191,7 +191,7 @@ func rbacDiffCmd() *cobra.Command {
 				if rc.Gained {
 					sign, f, verb = "+", files[1], "gains"
 				}
-				fmt.Fprintf(out, "%s %s %s role %s  (%s)\n", sign, rc.Subject, verb, rc.Role, f.lineRef(rc.Line))
+				fmt.Fprintf(out, "%s %s %s role %s  (%s)\n", sign, rbac.SubjectName(rc.Subject), verb, rc.Role, f.lineRef(rc.Line))
 			}
 			// Permission changes, at most maxDiffLines per subject (JSON has all).
 			const maxDiffLines = 8
@@ -215,7 +215,7 @@ func rbacDiffCmd() *cobra.Command {
 			}
 			for _, sub := range sortedKeys(shown) {
 				if n := shown[sub]; n > maxDiffLines {
-					fmt.Fprintf(out, "  ... %s: %d more permission changes (--output json lists all)\n", sub, n-maxDiffLines)
+					fmt.Fprintf(out, "  ... %s: %d more permission changes (--output json lists all)\n", rbac.SubjectName(sub), n-maxDiffLines)
 				}
 			}
 			if len(d.Changes) == 0 && !d.MatchModeChanged {

@@ -226,6 +226,25 @@ func TestRBACDiff(t *testing.T) {
 	}
 }
 
+// TestRBACDiffEmptySubject: a g line for the empty subject (a token without
+// a subject, an empty group claim) is a real grant and must be readable.
+func TestRBACDiffEmptySubject(t *testing.T) {
+	dir := t.TempDir()
+	oldF, newF := filepath.Join(dir, "old.csv"), filepath.Join(dir, "new.csv")
+	os.WriteFile(oldF, []byte("p, x, applications, get, */*, allow\n"), 0o600)
+	os.WriteFile(newF, []byte("p, x, applications, get, */*, allow\ng, \"\", role:readonly\n"), 0o600)
+	out, _, code := argoguard(t, "", "rbac", "diff", oldF, newF)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.HasPrefix(out, `+ "" (the empty subject) gains role role:readonly  (`+newF+":2)\n") {
+		t.Fatalf("diff does not name the empty subject:\n%s", out)
+	}
+	if !strings.Contains(out, `... "" (the empty subject): `) {
+		t.Fatalf("the elision line does not name the empty subject:\n%s", out)
+	}
+}
+
 // TestRBACValidateGolden pins the JSON a reviewer's tooling reads for the
 // guide's as-written configuration (go test -update rewrites it).
 func TestRBACValidateGolden(t *testing.T) {
