@@ -41,9 +41,10 @@ type nearIndex struct {
 
 // rbacCache keeps parsed policies by content: every RBAC rule of one
 // evaluation reads the same object, and parsing a 10,000-line policy 21
-// times would dominate the check. Few entries: a 10,000-line policy and
-// its enforcer take megabytes.
-var rbacCache = dataCache[*rbacInput]{max: 4}
+// times would dominate the check. Three entries (the state after a change,
+// the state before it, one more admission in flight): a 10,000-line policy
+// and its enforcer keep about 3.5 MiB.
+var rbacCache = dataCache[*rbacInput]{max: 3}
 
 // loadRBAC returns the snapshot's argocd-rbac-cm, parsed, or false when the
 // snapshot has none.
