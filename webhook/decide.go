@@ -99,7 +99,9 @@ func preexisting(after, before []policy.Finding) []bool {
 }
 
 // Decide judges a change from the findings after it and the findings
-// before it (nil for a CREATE when nothing existed). It is pure.
+// before it (nil for a CREATE when nothing existed). It is pure. before is
+// read only in enforce mode and only for deny-action findings, so a caller
+// may pass nil when after has none (see needsBefore).
 //
 //   - audit mode: never denies; every finding is a warning.
 //   - enforce mode: deny-action findings that are new deny the change;

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -62,5 +63,41 @@ func TestBeforeEvaluatedOnlyWhenItDecides(t *testing.T) {
 				t.Errorf("warnings lack %q:\n%s", tc.warning, all)
 			}
 		})
+	}
+}
+
+// Skipping the state before the change never changes a decision: whenever
+// needsBefore is false, Decide gives the same answer with the findings
+// before the change as without them.
+func TestDecideWithoutBeforeWhenNotNeeded(t *testing.T) {
+	ref := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-rbac-cm"}
+	deny := finding("RBAC-007", policy.ActionDeny, 1, `object "/*" never matches`)
+	warn := finding("RBAC-010", policy.ActionWarn, 2, "admin grant")
+	audit := finding("RBAC-014", policy.ActionAudit, 3, "redundant")
+	sets := [][]policy.Finding{nil, {warn}, {audit}, {warn, audit}, {deny}, {deny, warn}, {warn, deny, audit}}
+	checked := 0
+	for _, mode := range []settings.Mode{settings.ModeEnforce, settings.ModeAudit} {
+		for _, after := range sets {
+			if needsBefore(mode, after) {
+				continue
+			}
+			for _, before := range sets {
+				for _, bg := range []bool{false, true} {
+					with, without := Decide(ref, mode, after, before, bg), Decide(ref, mode, after, nil, bg)
+					if !reflect.DeepEqual(with, without) {
+						t.Errorf("mode %s, after %v, before %v, break-glass %v:\nwith before    %+v\nwithout before %+v",
+							mode, ruleIDs(after), ruleIDs(before), bg, with, without)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	// enforce: 4 sets without deny; audit: all 7 sets; each against 7 befores, twice.
+	if checked != (4+7)*7*2 {
+		t.Errorf("checked %d combinations", checked)
+	}
+	if !needsBefore(settings.ModeEnforce, []policy.Finding{warn, deny}) {
+		t.Error("enforce mode with a deny finding must read the state before the change")
 	}
 }
