@@ -204,13 +204,19 @@ func (e *Enforcer) Decide(sub, res, act, obj string) Decision {
 // MaxRoleHops links (breadth first, shortest distance, as casbin's role
 // manager), sub first. Cycles are harmless.
 func (e *Enforcer) Roles(sub string) []string {
-	out := []string{sub}
-	seen := map[string]bool{sub: true}
-	frontier := []string{sub}
+	return append([]string{sub}, reach(sub, e.links)...)
+}
+
+// reach walks edges breadth first from start, at most MaxRoleHops links,
+// and returns the names reached (start excluded) in walk order.
+func reach(start string, edges map[string][]string) []string {
+	var out []string
+	seen := map[string]bool{start: true}
+	frontier := []string{start}
 	for hop := 0; hop < MaxRoleHops && len(frontier) > 0; hop++ {
 		var next []string
 		for _, n := range frontier {
-			for _, r := range e.links[n] {
+			for _, r := range edges[n] {
 				if !seen[r] {
 					seen[r] = true
 					out = append(out, r)
@@ -227,22 +233,7 @@ func (e *Enforcer) Roles(sub string) []string {
 // MaxRoleHops links (role itself excluded), sorted: a breadth-first walk
 // of the g lines backwards, which finds the same names as Roles forwards.
 func (e *Enforcer) Members(role string) []string {
-	var out []string
-	seen := map[string]bool{role: true}
-	frontier := []string{role}
-	for hop := 0; hop < MaxRoleHops && len(frontier) > 0; hop++ {
-		var next []string
-		for _, n := range frontier {
-			for _, m := range e.roleOf[n] {
-				if !seen[m] {
-					seen[m] = true
-					out = append(out, m)
-					next = append(next, m)
-				}
-			}
-		}
-		frontier = next
-	}
+	out := reach(role, e.roleOf)
 	sortStrings(out)
 	return out
 }
