@@ -8,9 +8,9 @@ import (
 	"os"
 	"strings"
 
-	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
 
+	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
 )
@@ -53,7 +53,7 @@ func parsePolicyFile(path string, raw []byte) *policyFile {
 			cm.Data = map[string]string{}
 		}
 		return &policyFile{path: path, obj: &policy.Object{
-			Ref: ref, Data: cm.Data, Source: &policy.Source{File: path, KeyLines: dataKeyLines(raw)},
+			Ref: ref, Data: cm.Data, Source: &policy.Source{File: path, KeyLines: manifest.DataKeyLines(raw)},
 		}}
 	}
 	return &policyFile{path: path, isCSV: true, obj: &policy.Object{
@@ -61,32 +61,6 @@ func parsePolicyFile(path string, raw []byte) *policyFile {
 		Data:   map[string]string{rbac.KeyPolicyCSV: string(raw)},
 		Source: &policy.Source{File: path, KeyLines: map[string]int{rbac.KeyPolicyCSV: 1}},
 	}}
-}
-
-// dataKeyLines maps each data key to the file line of its value's first
-// line (the line after `key: |` for block scalars).
-func dataKeyLines(raw []byte) map[string]int {
-	out := map[string]int{}
-	var doc yamlv3.Node
-	if yamlv3.Unmarshal(raw, &doc) != nil || len(doc.Content) == 0 {
-		return out
-	}
-	root := doc.Content[0]
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if root.Content[i].Value != "data" {
-			continue
-		}
-		data := root.Content[i+1]
-		for j := 0; j+1 < len(data.Content); j += 2 {
-			v := data.Content[j+1]
-			line := v.Line
-			if v.Style&(yamlv3.LiteralStyle|yamlv3.FoldedStyle) != 0 {
-				line++
-			}
-			out[data.Content[j].Value] = line
-		}
-	}
-	return out
 }
 
 // where renders a policy location for messages: the file, and the key and
