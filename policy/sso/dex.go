@@ -181,17 +181,36 @@ func ParseDex(text string) (*Dex, error) {
 	return d, nil
 }
 
-func (d *Dex) parseConnectors(w *walker, v *yaml.Node) {
+// mapEntry is one map of a list field such as connectors[2].
+type mapEntry struct {
+	i    int
+	path string
+	node *yaml.Node
+}
+
+// mapEntries returns the maps of the list field (connectors,
+// staticClients), recording a problem for a field that is not a list and
+// for each item that is not a map (Dex refuses both).
+func (d *Dex) mapEntries(w *walker, v *yaml.Node, field, item string) []mapEntry {
 	if v.Kind != yaml.SequenceNode {
-		d.Problems = append(d.Problems, Problem{Path: "connectors", Line: v.Line, Msg: "connectors is " + kindName(v) + ", not a list"})
-		return
+		d.Problems = append(d.Problems, Problem{Path: field, Line: v.Line, Msg: field + " is " + kindName(v) + ", not a list"})
+		return nil
 	}
-	for i, item := range w.items(v) {
-		path := index("connectors", i)
-		if item.Kind != yaml.MappingNode {
-			d.Problems = append(d.Problems, Problem{Path: path, Line: item.Line, Msg: "connector is " + kindName(item) + ", not a map"})
+	var out []mapEntry
+	for i, n := range w.items(v) {
+		path := index(field, i)
+		if n.Kind != yaml.MappingNode {
+			d.Problems = append(d.Problems, Problem{Path: path, Line: n.Line, Msg: item + " is " + kindName(n) + ", not a map"})
 			continue
 		}
+		out = append(out, mapEntry{i: i, path: path, node: n})
+	}
+	return out
+}
+
+func (d *Dex) parseConnectors(w *walker, v *yaml.Node) {
+	for _, e := range d.mapEntries(w, v, "connectors", "connector") {
+		i, path, item := e.i, e.path, e.node
 		c := Connector{Index: i, Path: path, Line: item.Line}
 		for _, p := range w.pairs(item) {
 			switch p.Key {
@@ -221,16 +240,8 @@ func (d *Dex) parseConnectors(w *walker, v *yaml.Node) {
 }
 
 func (d *Dex) parseStaticClients(w *walker, v *yaml.Node) {
-	if v.Kind != yaml.SequenceNode {
-		d.Problems = append(d.Problems, Problem{Path: "staticClients", Line: v.Line, Msg: "staticClients is " + kindName(v) + ", not a list"})
-		return
-	}
-	for i, item := range w.items(v) {
-		path := index("staticClients", i)
-		if item.Kind != yaml.MappingNode {
-			d.Problems = append(d.Problems, Problem{Path: path, Line: item.Line, Msg: "static client is " + kindName(item) + ", not a map"})
-			continue
-		}
+	for _, e := range d.mapEntries(w, v, "staticClients", "static client") {
+		i, path, item := e.i, e.path, e.node
 		c := StaticClient{Index: i, Path: path, Line: item.Line}
 		// Dex decodes static clients with encoding/json: keys match
 		// case-insensitively.
