@@ -4,6 +4,7 @@ package rbac
 // or role.
 
 import (
+	"maps"
 	"sort"
 	"strconv"
 )
@@ -109,26 +110,96 @@ func Diff(old, new *Enforcer) DiffResult {
 		OldDefault:       old.defaultRole,
 		NewDefault:       new.defaultRole,
 	}
-	subjects := map[string]bool{}
-	for _, e := range []*Enforcer{old, new} {
-		for _, p := range e.Principals() {
-			subjects[p] = true
+	// Only names whose role walk reaches a changed line can differ: the
+	// others hold the same roles and the same patterns under both policies.
+	affected := affectedNames(old, new, res.MatchModeChanged)
+	names := make([]string, 0, len(affected))
+	for n := range affected {
+		if isPrincipal(old, n) || isPrincipal(new, n) {
+			names = append(names, n)
 		}
 	}
-	names := make([]string, 0, len(subjects))
-	for n := range subjects {
-		names = append(names, n)
-	}
 	sort.Strings(names)
+	res.compare(old, new, names, old.defaultRole != new.defaultRole || affected[old.defaultRole])
+	return res
+}
+
+// compare adds the changes of names (sorted), and of the default role if
+// withDefault, to res.
+func (res *DiffResult) compare(old, new *Enforcer, names []string, withDefault bool) {
 	cmp := func(sub string, was, is map[PermissionKey]*Line) []Change {
 		return diffSubject(sub, was, is, new.regex, res.MatchModeChanged)
 	}
-	res.Changes = append(res.Changes, cmp(EveryoneSubject, defaultPerms(old), defaultPerms(new))...)
+	if withDefault {
+		res.Changes = append(res.Changes, cmp(EveryoneSubject, defaultPerms(old), defaultPerms(new))...)
+	}
 	for _, n := range names {
 		res.Changes = append(res.Changes, cmp(n, permsOf(old, n), permsOf(new, n))...)
 		res.Roles = append(res.Roles, diffRoles(n, old, new)...)
 	}
-	return res
+}
+
+// isPrincipal reports whether e names n as a login identity (see Principals).
+func isPrincipal(e *Enforcer, n string) bool {
+	named := len(e.bySubject[n]) > 0 || len(e.links[n]) > 0 || len(e.roleOf[n]) > 0
+	return named && !e.IsRole(n)
+}
+
+// affectedNames returns every name whose permissions or roles may differ
+// between old and new: the names whose own lines differ (as sets: a
+// duplicate or a reordering changes nothing), and every name that reaches
+// one of them within MaxRoleHops g links under old. A name that reaches no
+// changed name walks the same g links to the same roles under new (by
+// induction on the hops), with the same p patterns at each: its
+// permissions cannot differ. After a match-mode change every name is
+// affected.
+func affectedNames(old, new *Enforcer, modeChanged bool) map[string]bool {
+	if modeChanged {
+		out := old.names()
+		maps.Copy(out, new.names())
+		return out
+	}
+	type lineKey struct {
+		g                      bool
+		sub, res, act, obj, ef string
+	}
+	const inOld, inNew = 1, 2
+	seen := make(map[lineKey]uint8, len(old.rules)+len(old.linkLines))
+	mark := func(e *Enforcer, bit uint8) {
+		for _, r := range e.rules {
+			l := r.line
+			seen[lineKey{false, l.Subject(), l.Resource(), l.Action(), l.Object(), l.Effect()}] |= bit
+		}
+		for sub, roles := range e.links {
+			for _, role := range roles {
+				seen[lineKey{g: true, sub: sub, res: role}] |= bit
+			}
+		}
+	}
+	mark(old, inOld)
+	mark(new, inNew)
+	out := map[string]bool{}
+	var frontier []string
+	for k, bits := range seen {
+		if bits != inOld|inNew && !out[k.sub] {
+			out[k.sub] = true
+			frontier = append(frontier, k.sub)
+		}
+	}
+	// Backwards along old's g links: who reaches a changed name.
+	for hop := 0; hop < MaxRoleHops && len(frontier) > 0; hop++ {
+		var next []string
+		for _, n := range frontier {
+			for _, m := range old.roleOf[n] {
+				if !out[m] {
+					out[m] = true
+					next = append(next, m)
+				}
+			}
+		}
+		frontier = next
+	}
+	return out
 }
 
 func diffRoles(sub string, old, new *Enforcer) []RoleChange {
