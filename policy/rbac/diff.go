@@ -4,9 +4,11 @@ package rbac
 // or role.
 
 import (
+	"cmp"
 	"maps"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // EveryoneSubject stands for "every authenticated user" (policy.default) in
@@ -253,13 +255,19 @@ func covered(k PermissionKey, set map[PermissionKey]*Line, regex, modeChanged bo
 // the empty subject "" included), its roles' within MaxRoleHops, without
 // the default role.
 func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
+	// What Permissions(sub, false) lists, keeping per key its first line in
+	// load order, without building the g-line paths it also reports.
 	out := map[PermissionKey]*Line{}
-	for _, p := range e.Permissions(sub, false) {
-		if p.Effect != "allow" && p.Effect != "deny" && !mayBreak(p, e.regex) {
-			continue // does nothing either way
-		}
-		if _, ok := out[p.Key()]; !ok {
-			out[p.Key()] = p.Line
+	for _, role := range e.Roles(sub) {
+		for _, i := range e.bySubject[role] {
+			l := e.rules[i].line
+			k := PermissionKey{l.Resource(), l.Action(), l.Object(), l.Effect()}
+			if k.Effect != "allow" && k.Effect != "deny" && !mayBreak(k, e.regex) {
+				continue // does nothing either way
+			}
+			if was, ok := out[k]; !ok || lineLess(l, was) {
+				out[k] = l
+			}
 		}
 	}
 	return out
@@ -269,7 +277,7 @@ func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
 // whatever its effect: casbin evaluates every line's patterns, and an
 // invalid regex or a gobwas/glob panic fails the whole Enforce call. Only
 // the glob shapes of parseSimpleGlob are known never to panic.
-func mayBreak(p Permission, regex bool) bool {
+func mayBreak(p PermissionKey, regex bool) bool {
 	for _, f := range []string{p.Resource, p.Action, p.Object} {
 		if regex && PatternError(f, true) != nil {
 			return true
@@ -306,7 +314,17 @@ func diffSubject(sub string, old, new map[PermissionKey]*Line, regex, modeChange
 		if out[i].Gained != out[j].Gained {
 			return out[i].Gained
 		}
-		return out[i].Perm.String() < out[j].Perm.String()
+		return permLess(out[i].Perm, out[j].Perm)
 	})
 	return out
+}
+
+// permLess orders permissions by effect, action, resource and object (the
+// order of their String forms, without building the strings).
+func permLess(a, b PermissionKey) bool {
+	if c := cmp.Or(strings.Compare(a.Effect, b.Effect), strings.Compare(a.Action, b.Action),
+		strings.Compare(a.Resource, b.Resource)); c != 0 {
+		return c < 0
+	}
+	return a.Object < b.Object
 }
