@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
@@ -31,9 +32,11 @@ func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
 		(s.Changed != nil && *s.Changed != in.obj.Ref) || samePolicyData(s.Old.Data, in.obj.Data) {
 		return nil
 	}
-	old, err := rbac.NewEnforcer(rbac.Parse(s.Old.Data))
-	if err != nil {
-		old, _ = rbac.NewEnforcerWith(&rbac.Policy{}, "", true) // the old policy did not load: Argo CD had only the built-ins
+	// The state before a change is the cluster's current one, the same for
+	// every change until one lands: cached like the new state.
+	old := rbacCache.get(s.Old.Data, func() *rbacInput { return parseRBAC(s.Old) }).enf
+	if old == nil {
+		old = builtinOnly() // the old policy did not load: Argo CD had only the built-ins
 	}
 	diff := rbac.Diff(old, in.enf)
 	bySubject := map[string][]rbac.Change{}
@@ -101,3 +104,12 @@ func gainedRole(rcs []rbac.RoleChange, sub string) (rbac.RoleChange, bool) {
 	}
 	return *found, true
 }
+
+// builtinOnly is the enforcer of an empty policy: Argo CD's built-in roles.
+var builtinOnly = sync.OnceValue(func() *rbac.Enforcer {
+	e, err := rbac.NewEnforcerWith(&rbac.Policy{}, "", true)
+	if err != nil {
+		panic(err) // the built-in policy is parsed at init; it cannot fail here
+	}
+	return e
+})
