@@ -161,31 +161,12 @@ func affectedNames(old, new *Enforcer, modeChanged bool) map[string]bool {
 		maps.Copy(out, new.names())
 		return out
 	}
-	type lineKey struct {
-		g                      bool
-		sub, res, act, obj, ef string
-	}
-	const inOld, inNew = 1, 2
-	seen := make(map[lineKey]uint8, len(old.rules)+len(old.linkLines))
-	mark := func(e *Enforcer, bit uint8) {
-		for _, r := range e.rules {
-			l := r.line
-			seen[lineKey{false, l.Subject(), l.Resource(), l.Action(), l.Object(), l.Effect()}] |= bit
-		}
-		for sub, roles := range e.links {
-			for _, role := range roles {
-				seen[lineKey{g: true, sub: sub, res: role}] |= bit
-			}
-		}
-	}
-	mark(old, inOld)
-	mark(new, inNew)
 	out := map[string]bool{}
 	var frontier []string
-	for k, bits := range seen {
-		if bits != inOld|inNew && !out[k.sub] {
-			out[k.sub] = true
-			frontier = append(frontier, k.sub)
+	for _, sub := range changedSubjects(old.loaded, new.loaded) {
+		if !out[sub] {
+			out[sub] = true
+			frontier = append(frontier, sub)
 		}
 	}
 	// Backwards along old's g links: who reaches a changed name.
@@ -202,6 +183,65 @@ func affectedNames(old, new *Enforcer, modeChanged bool) map[string]bool {
 		frontier = next
 	}
 	return out
+}
+
+// changedSubjects returns the subjects of the p and g lines that are in one
+// of two loaded line lists and not in the other. Most changes touch a few
+// lines: the common head and tail are skipped, and only the lines between
+// are compared as sets. A line of the middle that also appears in the
+// common part is reported although it is in both: a name too many costs
+// time, never a missed change.
+func changedSubjects(old, new []*Line) []string {
+	for len(old) > 0 && len(new) > 0 && sameEffect(old[0], new[0]) {
+		old, new = old[1:], new[1:]
+	}
+	for len(old) > 0 && len(new) > 0 && sameEffect(old[len(old)-1], new[len(new)-1]) {
+		old, new = old[:len(old)-1], new[:len(new)-1]
+	}
+	type lineKey struct {
+		g                      bool
+		sub, res, act, obj, ef string
+	}
+	key := func(l *Line) lineKey {
+		if l.Type == "g" {
+			return lineKey{g: true, sub: l.Subject(), res: l.Role()}
+		}
+		return lineKey{false, l.Subject(), l.Resource(), l.Action(), l.Object(), l.Effect()}
+	}
+	const inOld, inNew = 1, 2
+	seen := make(map[lineKey]uint8, len(old)+len(new))
+	mark := func(ls []*Line, bit uint8) {
+		for _, l := range ls {
+			if !l.Ignored() {
+				seen[key(l)] |= bit
+			}
+		}
+	}
+	mark(old, inOld)
+	mark(new, inNew)
+	var out []string
+	for k, bits := range seen {
+		if bits != inOld|inNew {
+			out = append(out, k.sub)
+		}
+	}
+	return out
+}
+
+// sameEffect reports whether two loaded lines grant or link the same: the
+// same type and the fields the enforcer reads.
+func sameEffect(a, b *Line) bool {
+	if a.Type != b.Type {
+		return false
+	}
+	switch a.Type {
+	case "p":
+		return a.Subject() == b.Subject() && a.Resource() == b.Resource() && a.Action() == b.Action() &&
+			a.Object() == b.Object() && a.Effect() == b.Effect()
+	case "g":
+		return a.Subject() == b.Subject() && a.Role() == b.Role()
+	}
+	return true // r, e and m lines are loaded and ignored
 }
 
 func diffRoles(sub string, old, new *Enforcer) []RoleChange {

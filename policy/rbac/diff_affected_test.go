@@ -53,7 +53,15 @@ func TestDiffOnlyAffectedEqualsFullDiff(t *testing.T) {
 		oldLines := policy()
 		newLines := append([]string(nil), oldLines...)
 		for range 1 + r.IntN(3) {
-			switch j := r.IntN(len(newLines)); r.IntN(4) {
+			switch j := r.IntN(len(newLines)); r.IntN(5) {
+			case 4: // one field of the line changes, the rest stays
+				f := strings.Split(newLines[j], ", ")
+				if f[0] == "p" {
+					f[5] = effects[r.IntN(len(effects))]
+				} else {
+					f[2] = names[r.IntN(len(names))]
+				}
+				newLines[j] = strings.Join(f, ", ")
 			case 0:
 				newLines = append(newLines[:j], newLines[j+1:]...)
 			case 1:

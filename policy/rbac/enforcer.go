@@ -33,7 +33,8 @@ type Enforcer struct {
 	regex       bool
 	defaultRole string
 
-	rules     []*rule          // built-in then user p lines, in load order
+	loaded    []*Line          // built-in then user lines, in load order
+	rules     []*rule          // the p lines of loaded
 	bySubject map[string][]int // p subject -> indexes into rules
 	links     map[string][]string
 	linkLines map[string][]*Line // member -> g lines naming it first
@@ -97,6 +98,7 @@ func newEnforcer(p *Policy, defaultRole string, useBuiltin bool) *Enforcer {
 		all = append(all, builtinLines...)
 	}
 	all = append(all, p.Lines...)
+	e.loaded = all
 	for _, l := range all {
 		switch l.Type {
 		case "p":
