@@ -1,9 +1,6 @@
 package webhook
 
 import (
-	"encoding/json"
-	"fmt"
-
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -36,22 +33,6 @@ func SecretObject(s *corev1.Secret) *policy.Object {
 		Annotations: s.Annotations,
 		Data:        data,
 	}
-}
-
-// decodeConfigMap decodes the raw object of an admission request. It checks
-// the kind, so a request for anything else is an error, not a panic.
-func decodeConfigMap(raw []byte) (*corev1.ConfigMap, error) {
-	if len(raw) == 0 {
-		return nil, fmt.Errorf("admission request has no object")
-	}
-	var cm corev1.ConfigMap
-	if err := json.Unmarshal(raw, &cm); err != nil {
-		return nil, fmt.Errorf("admission request object is not a ConfigMap: %w", err)
-	}
-	if cm.Kind != "" && (cm.Kind != "ConfigMap" || (cm.APIVersion != "v1" && cm.APIVersion != "")) {
-		return nil, fmt.Errorf("admission request object is %s %s, not v1 ConfigMap", cm.APIVersion, cm.Kind)
-	}
-	return &cm, nil
 }
 
 func metav1TypeMeta() metav1.TypeMeta {

@@ -68,7 +68,12 @@ func (m *Mutator) Handle(ctx context.Context, req admission.Request) admission.R
 	if len(patches) == 0 {
 		return admission.Allowed("")
 	}
-	mutated, err := applyPatches(r.rawNew, patches)
+	raw, err := r.rawObject()
+	if err != nil {
+		log.Error(err, "cannot encode the object")
+		return admission.Errored(http.StatusInternalServerError, err)
+	}
+	mutated, err := applyPatches(raw, patches)
 	if err != nil {
 		log.Error(err, "cannot apply defaults")
 		return admission.Errored(http.StatusInternalServerError, err)
@@ -80,7 +85,7 @@ func (m *Mutator) Handle(ctx context.Context, req admission.Request) admission.R
 		fields = append(fields, p.Key+":"+p.Field)
 	}
 	log.Info("defaults applied", "defaulted", fields, "dryRun", req.DryRun != nil && *req.DryRun)
-	return admission.PatchResponseFromRaw(r.rawNew, mutated).WithWarnings(capWarnings(warnings)...)
+	return admission.PatchResponseFromRaw(raw, mutated).WithWarnings(capWarnings(warnings)...)
 }
 
 // runDefaulters returns the patches for obj that change something; a

@@ -43,21 +43,26 @@ func Register(mgr manager.Manager, deps Deps, maxRequestBytes int64) {
 	srv.Register(MutatePath, Handler(&Mutator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("mutate")}, deps.Log, maxRequestBytes))
 }
 
-// Handler wraps an admission handler for HTTP: controller-runtime decodes
-// the review, checks the content type and recovers panics; the wrapper
-// first refuses bodies over maxRequestBytes with a clear message.
+// Handler wraps an admission handler for HTTP: it refuses bodies over
+// maxRequestBytes with a clear message, decodes the API server's reviews
+// of ConfigMaps in one pass (decodeConfigMapReview), and leaves everything
+// else to controller-runtime, which checks the content type and decodes
+// any review. Either way controller-runtime's Webhook.Handle recovers
+// panics and completes the response.
 func Handler(h admission.Handler, log logr.Logger, maxRequestBytes int64) http.Handler {
 	if maxRequestBytes <= 0 {
 		maxRequestBytes = DefaultMaxRequestBytes
 	}
-	wh := &admission.Webhook{Handler: h}
-	return &limitedHandler{next: wh, max: maxRequestBytes, log: log}
+	wh := &admission.Webhook{Handler: h, LogConstructor: func(logr.Logger, *admission.Request) logr.Logger {
+		return log // the handlers log each decision with its fields; no per-request logger needed
+	}}
+	return &limitedHandler{wh: wh, max: maxRequestBytes, log: log}
 }
 
 type limitedHandler struct {
-	next http.Handler
-	max  int64
-	log  logr.Logger
+	wh  *admission.Webhook
+	max int64
+	log logr.Logger
 }
 
 func (l *limitedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +70,7 @@ func (l *limitedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReviewError(w, http.StatusBadRequest, fmt.Errorf("argoguard: admission request body is empty"))
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, l.max+1))
+	body, err := readBody(r, l.max)
 	_ = r.Body.Close()
 	if err != nil {
 		writeReviewError(w, http.StatusBadRequest, fmt.Errorf("reading the admission request: %w", err))
@@ -81,9 +86,18 @@ func (l *limitedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReviewError(w, http.StatusRequestEntityTooLarge, err)
 		return
 	}
+	if r.Header.Get("Content-Type") == "application/json" {
+		if req, ok := decodeConfigMapReview(body); ok {
+			resp := l.wh.Handle(r.Context(), req)
+			if err := writeReview(w, &resp.AdmissionResponse); err != nil {
+				l.log.Error(err, "cannot write the admission response", "uid", req.UID)
+			}
+			return
+		}
+	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
-	l.next.ServeHTTP(w, r)
+	l.wh.ServeHTTP(w, r)
 }
 
 // writeReviewError answers with an AdmissionReview whose response carries

@@ -1,13 +1,16 @@
 package webhook
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/argoguard/argoguard/policy"
@@ -41,8 +44,21 @@ type request struct {
 	old      *policy.Object // before; nil on CREATE (and DELETE without oldObject)
 	hasOld   bool
 	op       admissionv1.Operation
-	rawNew   []byte
 	username string
+	// newCM and rawNew are the object after the change as decoded and, when
+	// the request carried it so, as raw JSON (see rawObject).
+	newCM  *corev1.ConfigMap
+	rawNew []byte
+}
+
+// rawObject returns the object after the change as JSON: as received, or
+// encoded from its decoded form (the API server encodes the typed object
+// for the review, so both hold the same fields).
+func (r *request) rawObject() ([]byte, error) {
+	if r.rawNew != nil {
+		return r.rawNew, nil
+	}
+	return json.Marshal(r.newCM)
 }
 
 // decodeRequest checks the kind and decodes the objects. Anything that is
@@ -58,34 +74,27 @@ func decodeRequest(req admission.Request) (*request, error) {
 		ref: policy.ObjectRef{Kind: "ConfigMap", Namespace: req.Namespace, Name: req.Name}}
 	switch req.Operation {
 	case admissionv1.Create, admissionv1.Update:
-		cm, err := decodeConfigMap(req.Object.Raw)
+		cm, err := configMapOf(req.Object)
 		if err != nil {
 			return nil, err
 		}
-		if cm.Namespace == "" {
-			cm.Namespace = req.Namespace
-		}
-		if cm.Name == "" {
-			cm.Name = req.Name
-		}
-		r.ref.Name, r.ref.Namespace = cm.Name, cm.Namespace
-		r.object, r.rawNew = ConfigMapObject(cm), req.Object.Raw
+		// The object's own name wins; the request's fills in what it lacks.
+		r.ref.Name, r.ref.Namespace = cmp.Or(cm.Name, req.Name), cmp.Or(cm.Namespace, req.Namespace)
+		r.object, r.newCM, r.rawNew = configMapAt(cm, r.ref), cm, req.Object.Raw
 		if req.Operation == admissionv1.Update {
-			old, err := decodeConfigMap(req.OldObject.Raw)
+			old, err := configMapOf(req.OldObject)
 			if err != nil {
 				return nil, fmt.Errorf("oldObject: %w", err)
 			}
-			old.Namespace, old.Name = cm.Namespace, cm.Name
-			r.old, r.hasOld = ConfigMapObject(old), true
+			r.old, r.hasOld = configMapAt(old, r.ref), true
 		}
 	case admissionv1.Delete:
-		if len(req.OldObject.Raw) > 0 {
-			old, err := decodeConfigMap(req.OldObject.Raw)
+		if len(req.OldObject.Raw) > 0 || req.OldObject.Object != nil {
+			old, err := configMapOf(req.OldObject)
 			if err != nil {
 				return nil, fmt.Errorf("oldObject: %w", err)
 			}
-			old.Namespace, old.Name = req.Namespace, req.Name
-			r.old, r.hasOld = ConfigMapObject(old), true
+			r.old, r.hasOld = configMapAt(old, r.ref), true
 		}
 	default:
 		return nil, fmt.Errorf("argoguard judges CREATE, UPDATE and DELETE; this request is %s", req.Operation)
@@ -93,6 +102,13 @@ func decodeRequest(req admission.Request) (*request, error) {
 	// A request without a name (generateName) cannot be for a guarded
 	// object: IsGuarded is false and it is allowed untouched.
 	return r, nil
+}
+
+// configMapAt converts cm for the rules, named ref whatever cm says.
+func configMapAt(cm *corev1.ConfigMap, ref policy.ObjectRef) *policy.Object {
+	o := ConfigMapObject(cm)
+	o.Ref = ref
+	return o
 }
 
 // Handle implements admission.Handler.

@@ -20,6 +20,7 @@ type options struct {
 	port              int
 	metricsAddr       string
 	probeAddr         string
+	pprofAddr         string
 	kubeconfig        string // read by controller-runtime's config loading
 	certManagement    string // self | external
 	certSecret        string
@@ -54,6 +55,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.IntVar(&o.port, "port", 9443, "port of the webhook server")
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", `address of /metrics ("0" disables)`)
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	fs.StringVar(&o.pprofAddr, "pprof-bind-address", "", `address of Go's /debug/pprof/ profiles, for diagnosing (off when empty or "0"; keep it on localhost)`)
 	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "kubeconfig file (in-cluster config when empty)")
 	fs.StringVar(&o.certManagement, "cert-management", "self", "self: argoguard creates, renews and injects its certificate; external: --cert-dir is filled by someone else (cert-manager)")
 	fs.StringVar(&o.certSecret, "cert-secret", "argoguard-webhook-cert", "Secret holding the self-managed CA and serving certificate (in --namespace)")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -77,7 +78,7 @@ func newHarness(ctx context.Context, o options) (h *harness, err error) {
 	h.argoguard, err = startServer("argoguard", o.serverCPUs, filepath.Join(o.workDir, "argoguard.log"), o.webhookBin, ports[0],
 		"--settings="+settingsPath, "--cert-management=external", "--cert-dir="+certDir,
 		"--host=127.0.0.1", "--port="+strconv.Itoa(ports[0]), "--kubeconfig="+h.cp.kubeconfig,
-		"--health-probe-bind-address="+probe, "--metrics-bind-address=0")
+		"--health-probe-bind-address="+probe, "--metrics-bind-address=0", "--pprof-bind-address="+cmp.Or(o.pprofAddr, "0"))
 	if err != nil {
 		return nil, err
 	}
@@ -243,6 +244,9 @@ func clamp(d, lo, hi time.Duration) time.Duration {
 func (h *harness) measure(ctx context.Context) ([]row, error) {
 	var rows []row
 	for _, b := range h.bodies {
+		if h.o.only != nil && !h.o.only.MatchString(b.Name) {
+			continue
+		}
 		r := row{Body: b, Verdict: map[string]string{}, Latency: map[string]wrkResult{}, Throughput: map[string]wrkResult{}}
 		for _, s := range []*server{h.noop, h.argoguard} {
 			v, err := h.send(s, b)

@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"syscall"
 	"time"
 )
@@ -37,6 +38,8 @@ type options struct {
 	conns                       int
 	duration, latencyDuration   time.Duration
 	keep                        bool
+	pprofAddr                   string
+	only                        *regexp.Regexp
 }
 
 func main() {
@@ -53,7 +56,17 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "length of each throughput phase")
 	flag.DurationVar(&o.latencyDuration, "latency-duration", 3*time.Second, "length of each one-connection latency phase")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work folder (logs, bodies) after the run")
+	flag.StringVar(&o.pprofAddr, "pprof", "", "serve argoguard's /debug/pprof/ on this address (e.g. 127.0.0.1:6060) to profile it under load")
+	only := flag.String("only", "", "measure only the bodies whose name matches this regular expression")
 	flag.Parse()
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "load: -only:", err)
+			os.Exit(2)
+		}
+		o.only = re
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -98,6 +111,8 @@ func run(ctx context.Context, o options) error {
 		o.workDir = dir
 		if !o.keep {
 			defer os.RemoveAll(dir)
+		} else {
+			fmt.Fprintln(os.Stderr, "load: work folder (kept):", dir)
 		}
 	}
 	h, err := newHarness(ctx, o)
