@@ -129,14 +129,25 @@ func Diff(old, new *Enforcer) DiffResult {
 // compare adds the changes of names (sorted), and of the default role if
 // withDefault, to res.
 func (res *DiffResult) compare(old, new *Enforcer, names []string, withDefault bool) {
-	cmp := func(sub string, was, is map[PermissionKey]*Line) []Change {
-		return diffSubject(sub, was, is, new.regex, res.MatchModeChanged)
+	// Names that hold the same sets (members of one role) share one
+	// comparison; only the subject differs.
+	done := map[[2]*permSet][]Change{}
+	cmp := func(sub string, was, is *permSet) {
+		cs, ok := done[[2]*permSet{was, is}]
+		if !ok {
+			cs = diffSubject("", was.perms, is.perms, new.regex, res.MatchModeChanged)
+			done[[2]*permSet{was, is}] = cs
+		}
+		for _, c := range cs {
+			c.Subject = sub
+			res.Changes = append(res.Changes, c)
+		}
 	}
 	if withDefault {
-		res.Changes = append(res.Changes, cmp(EveryoneSubject, defaultPerms(old), defaultPerms(new))...)
+		cmp(EveryoneSubject, defaultPerms(old), defaultPerms(new))
 	}
 	for _, n := range names {
-		res.Changes = append(res.Changes, cmp(n, permsOf(old, n), permsOf(new, n))...)
+		cmp(n, permsOf(old, n), permsOf(new, n))
 		res.Roles = append(res.Roles, diffRoles(n, old, new)...)
 	}
 }
@@ -289,53 +300,6 @@ func covered(k PermissionKey, set map[PermissionKey]*Line, regex, modeChanged bo
 		}
 	}
 	return false
-}
-
-// permsOf returns the allow and deny lines that apply to sub (any name,
-// the empty subject "" included), its roles' within MaxRoleHops, without
-// the default role.
-func permsOf(e *Enforcer, sub string) map[PermissionKey]*Line {
-	// What Permissions(sub, false) lists, keeping per key its first line in
-	// load order, without building the g-line paths it also reports.
-	out := map[PermissionKey]*Line{}
-	for _, role := range e.Roles(sub) {
-		for _, i := range e.bySubject[role] {
-			l := e.rules[i].line
-			k := PermissionKey{l.Resource(), l.Action(), l.Object(), l.Effect()}
-			if k.Effect != "allow" && k.Effect != "deny" && !mayBreak(k, e.regex) {
-				continue // does nothing either way
-			}
-			if was, ok := out[k]; !ok || lineLess(l, was) {
-				out[k] = l
-			}
-		}
-	}
-	return out
-}
-
-// mayBreak reports whether a line may fail the requests that reach it
-// whatever its effect: casbin evaluates every line's patterns, and an
-// invalid regex or a gobwas/glob panic fails the whole Enforce call. Only
-// the glob shapes of parseSimpleGlob are known never to panic.
-func mayBreak(p PermissionKey, regex bool) bool {
-	for _, f := range []string{p.Resource, p.Action, p.Object} {
-		if regex && PatternError(f, true) != nil {
-			return true
-		}
-		if !regex && parseSimpleGlob(f) == nil && PatternError(f, false) == nil {
-			return true
-		}
-	}
-	return false
-}
-
-// defaultPerms returns what policy.default grants every user: nothing when
-// it is empty ("" there means "no default role", not the subject "").
-func defaultPerms(e *Enforcer) map[PermissionKey]*Line {
-	if e.defaultRole == "" {
-		return map[PermissionKey]*Line{}
-	}
-	return permsOf(e, e.defaultRole)
 }
 
 func diffSubject(sub string, old, new map[PermissionKey]*Line, regex, modeChanged bool) []Change {

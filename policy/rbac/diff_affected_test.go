@@ -10,7 +10,8 @@ import (
 
 // TestDiffOnlyAffectedEqualsFullDiff holds Diff, which compares only the
 // names that reach a changed line, equal to comparing every principal and
-// the default role, on random pairs of policies that differ by a few lines:
+// the default role, and the permission sets members share with their role
+// equal to each member's own walk, on random pairs of policies that differ by a few lines:
 // role chains longer than MaxRoleHops, cycles, duplicate lines, deny and
 // odd effects, the empty subject, default-role and match-mode changes.
 func TestDiffOnlyAffectedEqualsFullDiff(t *testing.T) {
@@ -88,6 +89,16 @@ func TestDiffOnlyAffectedEqualsFullDiff(t *testing.T) {
 			continue
 		}
 		old, new := mustEnforcer(t, oldData), mustEnforcer(t, newData)
+		for _, e := range []*Enforcer{old, new} {
+			for _, n := range e.Names() { // twice: computed, then from the memo
+				for range 2 {
+					if got, want := permsOf(e, n).perms, collectPerms(e, n).perms; !reflect.DeepEqual(got, want) {
+						t.Fatalf("pair %d: permissions of %q: shared set differs from the name's own walk\n%s\ngot  %v\nwant %v",
+							i, n, strings.Join(oldLines, "\n"), got, want)
+					}
+				}
+			}
+		}
 		got := Diff(old, new)
 		want := fullDiff(old, new)
 		checked++

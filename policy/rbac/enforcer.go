@@ -48,6 +48,10 @@ type Enforcer struct {
 
 	cyclesOnce sync.Once
 	cycles     [][]string // see Cycles
+
+	permsMu   sync.Mutex
+	permsMemo map[string]memoEntry // see permsOf
+	permsKeys int                  // permissions held by permsMemo
 }
 
 // ErrInvalidPolicy is returned (wrapped) when a policy has lines Argo CD refuses.

@@ -75,14 +75,21 @@ func newHarness(ctx context.Context, o options) (h *harness, err error) {
 		}
 	}
 	probe := "127.0.0.1:" + strconv.Itoa(ports[2])
-	h.argoguard, err = startServer("argoguard", o.serverCPUs, filepath.Join(o.workDir, "argoguard.log"), o.webhookBin, ports[0],
+	var env []string
+	if o.deployment != "" {
+		if env, err = runtimeEnv(o.deployment); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "load: argoguard runs with %s from %s\n", strings.Join(env, " "), o.deployment)
+	}
+	h.argoguard, err = startServer("argoguard", o.serverCPUs, filepath.Join(o.workDir, "argoguard.log"), env, o.webhookBin, ports[0],
 		"--settings="+settingsPath, "--cert-management=external", "--cert-dir="+certDir,
 		"--host=127.0.0.1", "--port="+strconv.Itoa(ports[0]), "--kubeconfig="+h.cp.kubeconfig,
 		"--health-probe-bind-address="+probe, "--metrics-bind-address=0", "--pprof-bind-address="+cmp.Or(o.pprofAddr, "0"))
 	if err != nil {
 		return nil, err
 	}
-	h.noop, err = startServer("noop", o.serverCPUs, filepath.Join(o.workDir, "noop.log"), o.noopBin, ports[1],
+	h.noop, err = startServer("noop", o.serverCPUs, filepath.Join(o.workDir, "noop.log"), nil, o.noopBin, ports[1],
 		"--cert-dir="+certDir, "--host=127.0.0.1", "--port="+strconv.Itoa(ports[1]))
 	if err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ type options struct {
 	duration, latencyDuration   time.Duration
 	keep                        bool
 	pprofAddr                   string
+	deployment                  string
 	only                        *regexp.Regexp
 }
 
@@ -56,6 +57,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "length of each throughput phase")
 	flag.DurationVar(&o.latencyDuration, "latency-duration", 3*time.Second, "length of each one-connection latency phase")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work folder (logs, bodies) after the run")
+	flag.StringVar(&o.deployment, "deployment", "deploy/base/deployment.yaml", `run argoguard with the Go runtime settings (GOMEMLIMIT, GOGC) of this Deployment's container ("" for none)`)
 	flag.StringVar(&o.pprofAddr, "pprof", "", "serve argoguard's /debug/pprof/ on this address (e.g. 127.0.0.1:6060) to profile it under load")
 	only := flag.String("only", "", "measure only the bodies whose name matches this regular expression")
 	flag.Parse()

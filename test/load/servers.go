@@ -136,8 +136,9 @@ type server struct {
 	log  string
 }
 
-// startServer runs bin with args under `taskset -c cpus`.
-func startServer(name, cpus, logPath, bin string, port int, args ...string) (*server, error) {
+// startServer runs bin with args under `taskset -c cpus`, with env added
+// to the environment.
+func startServer(name, cpus, logPath string, env []string, bin string, port int, args ...string) (*server, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -145,6 +146,7 @@ func startServer(name, cpus, logPath, bin string, port int, args ...string) (*se
 	full := append([]string{"-c", cpus, bin}, args...)
 	cmd := exec.Command("taskset", full...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.Env = append(os.Environ(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
