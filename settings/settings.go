@@ -188,11 +188,18 @@ type awsGroups struct {
 	} `json:"Groups"`
 }
 
-func (s *Settings) readGroupsFile() ([]Group, error) {
+// GroupsPath is the groups file the settings read ("" for none), relative
+// paths taken from the settings file's folder.
+func (s *Settings) GroupsPath() string {
 	path := s.Identity.GroupsFile
-	if !filepath.IsAbs(path) && s.Dir != "" {
+	if path != "" && !filepath.IsAbs(path) && s.Dir != "" {
 		path = filepath.Join(s.Dir, path)
 	}
+	return path
+}
+
+func (s *Settings) readGroupsFile() ([]Group, error) {
+	path := s.GroupsPath()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("settings: identity.groupsFile: %w", err)

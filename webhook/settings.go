@@ -2,6 +2,8 @@ package webhook
 
 import (
 	"context"
+	"hash/maphash"
+	"os"
 	"reflect"
 	"sync/atomic"
 	"time"
@@ -24,6 +26,32 @@ type SettingsStore struct {
 	lastErr string
 	// onChange is called after a new version is stored (tests, caches).
 	onChange func(*settings.Settings)
+	// sourceSum is a hash of the files the settings in force were read
+	// from: a poll that finds them unchanged parses nothing (a groups file
+	// of thousands of groups takes milliseconds to parse, on the cores
+	// that answer admissions).
+	sourceSum uint64
+}
+
+var sourceSeed = maphash.MakeSeed()
+
+// sourcesSum hashes the settings file and the groups file set names (read
+// now); false when either cannot be read.
+func sourcesSum(path string, set *settings.Settings) (uint64, bool) {
+	var h maphash.Hash
+	h.SetSeed(sourceSeed)
+	for _, p := range []string{path, set.GroupsPath()} {
+		if p == "" {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return 0, false
+		}
+		h.Write(data)
+		h.WriteByte(0)
+	}
+	return h.Sum64(), true
 }
 
 // LoadSettingsStore reads the settings file. A missing or bad file is an
@@ -38,7 +66,7 @@ func LoadSettingsStore(path string, interval time.Duration, log logr.Logger) (*S
 	}
 	st := &SettingsStore{path: path, interval: interval, log: log.WithName("settings")}
 	st.current.Store(s)
-	return st, nil
+	return st, nil // sourceSum 0: the first poll parses once more and notes the sum
 }
 
 // NewStaticSettings returns a store that never reloads (tests, the CLI).
@@ -77,6 +105,13 @@ func (st *SettingsStore) Start(ctx context.Context) error {
 // Reload reads the file once. A bad file is logged with its error and the
 // last good settings stay in force. It reports whether the settings changed.
 func (st *SettingsStore) Reload() bool {
+	// Unchanged files (with the groups file the settings in force name):
+	// nothing to parse. A changed settings file may name another groups
+	// file; it is parsed and hashed anew.
+	sum, ok := sourcesSum(st.path, st.Current())
+	if ok && sum == st.sourceSum && st.lastErr == "" {
+		return false
+	}
 	next, err := settings.Load(st.path)
 	if err != nil {
 		if msg := err.Error(); msg != st.lastErr {
@@ -86,6 +121,10 @@ func (st *SettingsStore) Reload() bool {
 		return false
 	}
 	st.lastErr = ""
+	// The sum was taken before parsing, with the groups file of the
+	// settings then in force: a change made meanwhile, or a groups file the
+	// new settings name, gives another sum at the next poll, which parses.
+	st.sourceSum = sum
 	if reflect.DeepEqual(next, st.Current()) {
 		return false
 	}

@@ -84,3 +84,53 @@ func TestMissingOrBadSettingsRefuseToStart(t *testing.T) {
 		t.Error("settings with an unknown field accepted")
 	}
 }
+
+// TestSettingsReloadFollowsTheGroupsFile: unchanged files are skipped, but
+// a new groups file, or the settings naming another one, is picked up.
+func TestSettingsReloadFollowsTheGroupsFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	groups := func(names ...string) string {
+		out := `{"Groups":[`
+		for i, n := range names {
+			if i > 0 {
+				out += ","
+			}
+			out += `{"GroupId":"94e8e4a8-3011-70a4-3f1c-5e6d2b7c9a0` + string(rune('0'+i)) + `","DisplayName":"` + n + `"}`
+		}
+		return out + "]}"
+	}
+	write("groups-a.json", groups("devs"))
+	write("settings.yaml", "identity:\n  groupsFile: groups-a.json\n")
+	store, err := LoadSettingsStore(filepath.Join(dir, "settings.yaml"), 0, logr.Discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := func(name string) bool { _, ok := store.Current().GroupByName(name); return ok }
+	for i := range 2 {
+		if store.Reload() {
+			t.Fatalf("poll %d: unchanged files reported as a change", i)
+		}
+	}
+	write("groups-a.json", groups("devs", "ops"))
+	if !store.Reload() || !known("ops") {
+		t.Fatal("a group added to the groups file was not picked up")
+	}
+	write("groups-b.json", groups("auditors"))
+	write("settings.yaml", "identity:\n  groupsFile: groups-b.json\n")
+	if !store.Reload() || !known("auditors") || known("ops") {
+		t.Fatal("settings naming another groups file were not picked up")
+	}
+	write("groups-b.json", groups("auditors", "sre"))
+	if !store.Reload() || !known("sre") {
+		t.Fatal("a change to the newly named groups file was not picked up")
+	}
+	if store.Reload() {
+		t.Fatal("unchanged files reported as a change")
+	}
+}

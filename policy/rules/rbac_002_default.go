@@ -43,7 +43,7 @@ func checkRBACDefault(s *policy.Snapshot) []policy.Finding {
 		}
 	}
 	var out []policy.Finding
-	for _, p := range in.enf.Permissions(def, false) {
+	for _, p := range in.defaultRolePerms() {
 		if p.Effect != "allow" || p.Action == "get" {
 			continue
 		}

@@ -22,14 +22,30 @@ type rbacInput struct {
 	// so); rules that need decisions stay silent then.
 	enf *rbac.Enforcer
 	set *settings.Settings
-	// accounts are argocd-cm's local accounts (accounts.<name>);
-	// accountsKnown says whether argocd-cm was available to read them.
-	accounts      map[string]bool
+	// argocdCM is the snapshot's argocd-cm, for its local accounts
+	// (isLocalAccount); accountsKnown says whether it was available.
+	argocdCM      *policy.Object
 	accountsKnown bool
 	// p and g are the user's p and g lines.
 	p, g []*rbac.Line
-	// near is shared by the copies of one parsed input (see loadRBAC).
-	near *nearIndex
+	// near and defaultGrants are shared by the copies of one parsed input
+	// (see loadRBAC), computed on first use.
+	near          *nearIndex
+	defaultGrants *defaultGrants
+}
+
+// defaultGrants are the default role's permissions (without the default
+// role applied twice), as RBAC-002 reads them on every evaluation.
+type defaultGrants struct {
+	once  sync.Once
+	perms []rbac.Permission
+}
+
+// defaultRolePerms returns enf.Permissions(policy.default, false), computed
+// once per parsed policy.
+func (in *rbacInput) defaultRolePerms() []rbac.Permission {
+	in.defaultGrants.once.Do(func() { in.defaultGrants.perms = in.enf.Permissions(in.pol.Default, false) })
+	return in.defaultGrants.perms
 }
 
 // nearIndex maps a lower-cased, trimmed role name to the defined roles
@@ -59,7 +75,7 @@ func loadRBAC(s *policy.Snapshot) (*rbacInput, bool) {
 	}
 	in := *rbacCache.get(obj.Data, func() *rbacInput { return parseRBAC(obj) })
 	in.obj = obj // the cached parse may come from another object with the same data
-	in.set, in.accounts, in.accountsKnown = set, localAccounts(s), s.ArgoCDCM != nil
+	in.set, in.argocdCM, in.accountsKnown = set, s.ArgoCDCM, s.ArgoCDCM != nil
 	return &in, true
 }
 
@@ -92,7 +108,7 @@ func policyDataKey(k string) bool {
 }
 
 func parseRBAC(obj *policy.Object) *rbacInput {
-	in := &rbacInput{obj: obj, pol: rbac.Parse(obj.Data), near: &nearIndex{}}
+	in := &rbacInput{obj: obj, pol: rbac.Parse(obj.Data), near: &nearIndex{}, defaultGrants: &defaultGrants{}}
 	for _, l := range in.pol.Lines {
 		switch l.Type {
 		case "p":
@@ -170,21 +186,19 @@ func (in *rbacInput) groupCandidate(sub string) bool {
 }
 
 // isLocalAccount reports whether argocd-cm declares accounts.<name>.
-func (in *rbacInput) isLocalAccount(sub string) bool { return in.accounts[sub] }
-
-// localAccounts reads the account names of argocd-cm's accounts.<name> keys.
-func localAccounts(s *policy.Snapshot) map[string]bool {
-	out := map[string]bool{}
-	if s.ArgoCDCM == nil {
-		return out
+func (in *rbacInput) isLocalAccount(sub string) bool {
+	if in.argocdCM == nil {
+		return false
 	}
-	for k := range s.ArgoCDCM.Data {
+	// accounts.<name>, accounts.<name>.enabled, accounts.<name>.tokens
+	for k := range in.argocdCM.Data {
 		if name, ok := strings.CutPrefix(k, "accounts."); ok {
-			name, _, _ = strings.Cut(name, ".")
-			out[name] = true
+			if name, _, _ = strings.Cut(name, "."); name == sub {
+				return true
+			}
 		}
 	}
-	return out
+	return false
 }
 
 // gLines and pLines are the user's g and p lines, in load order.
