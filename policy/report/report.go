@@ -38,6 +38,9 @@ type Input struct {
 	Baseline *policy.Object
 	// Now is the report time; zero leaves timestamps out (golden files).
 	Now time.Time
+	// NoMatrix leaves out the permission matrix, which only the readable
+	// formats show (PolicyReports do not carry it, and it is the costly part).
+	NoMatrix bool
 }
 
 // Report is the stable machine form of one run (docs/report-schema.md).
@@ -194,7 +197,7 @@ func Build(in Input) *Report {
 	r.buildFindings(snap, in.Findings, ruleByID)
 	r.buildObjects(snap, in.Rules)
 	r.buildSummary()
-	if snap.RBACCM != nil {
+	if snap.RBACCM != nil && !in.NoMatrix {
 		e, err := enforcerFor(snap.RBACCM)
 		if err != nil {
 			r.MatrixError = err.Error()

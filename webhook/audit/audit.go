@@ -96,6 +96,10 @@ type Controller struct {
 	lastWrite  time.Time
 	lastErr    string
 	crdMissing bool
+	// pending are the reports of the objects as fingerprinted pendingFP,
+	// built but not yet all written.
+	pending   []report.PolicyReport
+	pendingFP string
 	// findings is the signature of each object's findings as last reported.
 	findings map[policy.ObjectRef]string
 }
@@ -166,17 +170,29 @@ func (c *Controller) Sync(ctx context.Context) error {
 	c.mu.Lock()
 	resync := now.Sub(c.lastWrite) >= c.opts.Resync
 	due := fp != c.lastFP || resync
+	pending := c.pending
+	if fp != c.pendingFP {
+		pending = nil
+	}
 	c.mu.Unlock()
 	if !due {
 		return nil
 	}
-	findings, err := rules.Evaluate(snap)
-	if err != nil {
-		return fmt.Errorf("evaluation incomplete: %w", err)
+	if pending == nil {
+		findings, err := rules.Evaluate(snap)
+		if err != nil {
+			return fmt.Errorf("evaluation incomplete: %w", err)
+		}
+		r := report.Build(report.Input{Snapshot: snap, Findings: findings, Rules: rules.Registry().Rules(), Now: now, NoMatrix: true})
+		pending = report.PolicyReports(r, c.opts.ReportFormat)
+		// Kept until written: while the report CRD is missing, each poll
+		// retries the write without judging the unchanged objects again.
+		c.mu.Lock()
+		c.pending, c.pendingFP = pending, fp
+		c.mu.Unlock()
 	}
-	r := report.Build(report.Input{Snapshot: snap, Findings: findings, Rules: rules.Registry().Rules(), Now: now})
 	var errs []error
-	for _, pr := range report.PolicyReports(r, c.opts.ReportFormat) {
+	for _, pr := range pending {
 		if err := c.write(ctx, pr, signature(pr), resync); err != nil {
 			errs = append(errs, err)
 			continue
@@ -195,6 +211,7 @@ func (c *Controller) Sync(ctx context.Context) error {
 		c.log.Info("report CRD found; writing reports", "format", c.opts.ReportFormat)
 	}
 	c.crdMissing, c.lastFP, c.lastWrite, c.lastErr = false, fp, now, ""
+	c.pending, c.pendingFP = nil, ""
 	c.mu.Unlock()
 	auditLastSuccess.Set(float64(now.Unix()))
 	return nil
