@@ -118,9 +118,15 @@ func (e *RulePanic) Error() string {
 // overrides the default action per rule ID (nil: defaults). A panicking rule
 // stops the evaluation with a *RulePanic.
 func (r *Registry) Evaluate(s *Snapshot, actions map[string]Action) ([]Finding, error) {
+	return r.EvaluateOnly(s, actions, nil)
+}
+
+// EvaluateOnly is Evaluate with only the rules whose IDs are in ids (nil:
+// every rule).
+func (r *Registry) EvaluateOnly(s *Snapshot, actions map[string]Action, ids map[string]bool) ([]Finding, error) {
 	var out []Finding
 	for _, rule := range r.ordered {
-		if rule.ClusterOnly && !s.SecretsKnown {
+		if (rule.ClusterOnly && !s.SecretsKnown) || (ids != nil && !ids[rule.ID]) {
 			continue
 		}
 		found, err := runRule(rule, s)

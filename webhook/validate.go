@@ -194,11 +194,30 @@ func (v *Validator) decide(ctx context.Context, set *settings.Settings, r *reque
 	if err != nil {
 		return Decision{}, err
 	}
-	beforeFindings, err := eval(before)
+	// Decide compares the deny findings after the change with the same
+	// rules' findings before it (preexisting matches by rule ID): the other
+	// rules need not run again.
+	evalBefore := eval
+	if v.Evaluate == nil {
+		ids := denyingRules(afterFindings)
+		evalBefore = func(s *policy.Snapshot) ([]policy.Finding, error) { return rules.EvaluateOnly(s, ids) }
+	}
+	beforeFindings, err := evalBefore(before)
 	if err != nil {
 		return Decision{}, err
 	}
 	return Decide(r.ref, set.Mode, afterFindings, beforeFindings, breakGlass), nil
+}
+
+// denyingRules returns the IDs of the rules with a deny finding.
+func denyingRules(findings []policy.Finding) map[string]bool {
+	ids := map[string]bool{}
+	for _, f := range findings {
+		if f.Action == policy.ActionDeny {
+			ids[f.RuleID] = true
+		}
+	}
+	return ids
 }
 
 // needsBefore reports whether Decide reads the findings before the change:

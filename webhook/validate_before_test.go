@@ -101,3 +101,48 @@ func TestDecideWithoutBeforeWhenNotNeeded(t *testing.T) {
 		t.Error("enforce mode with a deny finding must read the state before the change")
 	}
 }
+
+// TestBeforeRunsOnlyTheDenyingRules: the state before a change is judged
+// by the rules that deny after it, and nothing else; every answer equals
+// the one of a full second evaluation. Each guide object is changed
+// between its variants (and created) over live states of either variant,
+// in enforce mode, which is the only mode that reads the state before.
+func TestBeforeRunsOnlyTheDenyingRules(t *testing.T) {
+	set := withMode(guideSettings(t), settings.ModeEnforce)
+	files := []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"}
+	variants := []string{"fixed", "as-written"}
+	denied, preexisting := 0, 0
+	for _, live := range variants {
+		reader := guideCluster(t, live)
+		only := Handler(&Validator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard()}, logr.Discard(), 0)
+		full := Handler(&Validator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard(),
+			Evaluate: rules.Evaluate}, logr.Discard(), 0)
+		for _, file := range files {
+			for _, to := range variants {
+				for _, from := range append(variants, "") {
+					o := reviewOpts{op: admissionv1.Update, object: guideConfigMap(t, to, file)}
+					if from == "" {
+						o.op = admissionv1.Create
+					} else {
+						o.old = guideConfigMap(t, from, file)
+					}
+					body := reviewJSON(t, o)
+					got, want := post(t, only, body), post(t, full, body)
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("live %s, %s %s -> %s: answers differ\nonly denying rules: %+v\nall rules:          %+v",
+							live, file, from, to, got, want)
+					}
+					if !want.Allowed {
+						denied++
+					}
+					if strings.Contains(strings.Join(want.Warnings, "\n"), "already live") {
+						preexisting++
+					}
+				}
+			}
+		}
+	}
+	if denied == 0 || preexisting == 0 {
+		t.Fatalf("the cases must include denials (%d) and live deny findings (%d)", denied, preexisting)
+	}
+}

@@ -132,10 +132,11 @@ func (res *DiffResult) compare(old, new *Enforcer, names []string, withDefault b
 	// Names that hold the same sets (members of one role) share one
 	// comparison; only the subject differs.
 	done := map[[2]*permSet][]Change{}
+	m := NewMatcher(new.regex) // patterns compiled once for the whole diff
 	cmp := func(sub string, was, is *permSet) {
 		cs, ok := done[[2]*permSet{was, is}]
 		if !ok {
-			cs = diffSubject("", was.perms, is.perms, new.regex, res.MatchModeChanged)
+			cs = diffSubject("", was.perms, is.perms, m, res.MatchModeChanged)
 			done[[2]*permSet{was, is}] = cs
 		}
 		for _, c := range cs {
@@ -289,28 +290,28 @@ func first(ls []*Line) *Line {
 // every field (see Covers), so that narrowing or widening a grant shows
 // once: "*/*" covers "prod/*", but "a?" does not cover "a*". Across a
 // match-mode change nothing covers anything.
-func covered(k PermissionKey, set map[PermissionKey]*Line, regex, modeChanged bool) bool {
+func covered(k PermissionKey, set map[PermissionKey]*Line, m *Matcher, modeChanged bool) bool {
 	if modeChanged || k.Effect != "allow" {
 		return false
 	}
 	for o := range set {
-		if o.Effect == "allow" && Covers(o.Resource, k.Resource, regex) &&
-			Covers(o.Action, k.Action, regex) && Covers(o.Object, k.Object, regex) {
+		if o.Effect == "allow" && m.Covers(o.Resource, k.Resource) &&
+			m.Covers(o.Action, k.Action) && m.Covers(o.Object, k.Object) {
 			return true
 		}
 	}
 	return false
 }
 
-func diffSubject(sub string, old, new map[PermissionKey]*Line, regex, modeChanged bool) []Change {
+func diffSubject(sub string, old, new map[PermissionKey]*Line, m *Matcher, modeChanged bool) []Change {
 	var out []Change
 	for k, l := range new {
-		if _, ok := old[k]; !ok && !covered(k, old, regex, modeChanged) {
+		if _, ok := old[k]; !ok && !covered(k, old, m, modeChanged) {
 			out = append(out, Change{Subject: sub, Gained: k.Effect == "allow", Perm: k, Line: l})
 		}
 	}
 	for k, l := range old {
-		if _, ok := new[k]; !ok && !covered(k, new, regex, modeChanged) {
+		if _, ok := new[k]; !ok && !covered(k, new, m, modeChanged) {
 			out = append(out, Change{Subject: sub, Gained: k.Effect != "allow", Perm: k, Line: l})
 		}
 	}

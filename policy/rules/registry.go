@@ -25,6 +25,11 @@ func Evaluate(s *policy.Snapshot) ([]policy.Finding, error) {
 	return registry.Evaluate(s, Actions(s))
 }
 
+// EvaluateOnly runs the rules whose IDs are in ids (nil: all), as Evaluate.
+func EvaluateOnly(s *policy.Snapshot, ids map[string]bool) ([]policy.Finding, error) {
+	return registry.EvaluateOnly(s, Actions(s), ids)
+}
+
 // Actions returns the settings' per-rule action overrides.
 func Actions(s *policy.Snapshot) map[string]policy.Action {
 	if s.Settings == nil || len(s.Settings.Rules) == 0 {
