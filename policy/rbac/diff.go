@@ -6,6 +6,7 @@ package rbac
 import (
 	"cmp"
 	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -315,21 +316,21 @@ func diffSubject(sub string, old, new map[PermissionKey]*Line, m *Matcher, modeC
 			out = append(out, Change{Subject: sub, Gained: k.Effect != "allow", Perm: k, Line: l})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Gained != out[j].Gained {
-			return out[i].Gained
+	slices.SortFunc(out, func(a, b Change) int {
+		if a.Gained != b.Gained {
+			if a.Gained {
+				return -1
+			}
+			return 1
 		}
-		return permLess(out[i].Perm, out[j].Perm)
+		return permCompare(a.Perm, b.Perm)
 	})
 	return out
 }
 
-// permLess orders permissions by effect, action, resource and object (the
-// order of their String forms, without building the strings).
-func permLess(a, b PermissionKey) bool {
-	if c := cmp.Or(strings.Compare(a.Effect, b.Effect), strings.Compare(a.Action, b.Action),
-		strings.Compare(a.Resource, b.Resource)); c != 0 {
-		return c < 0
-	}
-	return a.Object < b.Object
+// permCompare orders permissions by effect, action, resource and object
+// (the order of their String forms, without building the strings).
+func permCompare(a, b PermissionKey) int {
+	return cmp.Or(strings.Compare(a.Effect, b.Effect), strings.Compare(a.Action, b.Action),
+		strings.Compare(a.Resource, b.Resource), strings.Compare(a.Object, b.Object))
 }
