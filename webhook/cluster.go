@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -77,7 +78,12 @@ func (r *ClusterReader) cacheFor(ref policy.ObjectRef) (*objectCache, error) {
 			ref.Namespace: {},
 		},
 		ByObject: map[client.Object]cache.ByObject{
-			&corev1.ConfigMap{}: {Field: fields.OneTermEqualSelector("metadata.name", ref.Name)},
+			// Read-only sharing: every admission reads the other guarded
+			// objects, and a deep copy of each (data included) was 7% of
+			// an admission's CPU. Nothing in argoguard modifies an object
+			// it read (the defaulters copy before patching), and informers
+			// replace objects instead of changing them.
+			&corev1.ConfigMap{}: {Field: fields.OneTermEqualSelector("metadata.name", ref.Name), UnsafeDisableDeepCopy: ptr.To(true)},
 		},
 		DefaultTransform: cache.TransformStripManagedFields(),
 	})
