@@ -92,8 +92,7 @@ func (r *ClusterReader) cacheFor(ref policy.ObjectRef) (*objectCache, error) {
 		},
 		ByObject: map[client.Object]cache.ByObject{
 			// Read-only sharing: every admission reads the other guarded
-			// objects, and a deep copy of each (data included) was 7% of
-			// an admission's CPU. Nothing in argoguard modifies an object
+			// objects, and need not deep-copy each (data included). Nothing in argoguard modifies an object
 			// it read (the defaulters copy before patching), and informers
 			// replace objects instead of changing them.
 			&corev1.ConfigMap{}: {Field: fields.OneTermEqualSelector("metadata.name", ref.Name), UnsafeDisableDeepCopy: ptr.To(true)},

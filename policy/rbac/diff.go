@@ -174,26 +174,11 @@ func affectedNames(old, new *Enforcer, modeChanged bool) map[string]bool {
 		maps.Copy(out, new.names())
 		return out
 	}
-	out := map[string]bool{}
-	var frontier []string
-	for _, sub := range changedSubjects(old.loaded, new.loaded) {
-		if !out[sub] {
-			out[sub] = true
-			frontier = append(frontier, sub)
-		}
-	}
-	// Backwards along old's g links: who reaches a changed name.
-	for hop := 0; hop < MaxRoleHops && len(frontier) > 0; hop++ {
-		var next []string
-		for _, n := range frontier {
-			for _, m := range old.roleOf[n] {
-				if !out[m] {
-					out[m] = true
-					next = append(next, m)
-				}
-			}
-		}
-		frontier = next
+	// Who reaches a changed name: backwards along old's g links.
+	changed := changedSubjects(old.loaded, new.loaded)
+	out := make(map[string]bool, len(changed))
+	for _, n := range append(changed, reach(old.roleOf, changed...)...) {
+		out[n] = true
 	}
 	return out
 }

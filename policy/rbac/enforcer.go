@@ -210,15 +210,18 @@ func (e *Enforcer) Decide(sub, res, act, obj string) Decision {
 // MaxRoleHops links (breadth first, shortest distance, as casbin's role
 // manager), sub first. Cycles are harmless.
 func (e *Enforcer) Roles(sub string) []string {
-	return append([]string{sub}, reach(sub, e.links)...)
+	return append([]string{sub}, reach(e.links, sub)...)
 }
 
-// reach walks edges breadth first from start, at most MaxRoleHops links,
-// and returns the names reached (start excluded) in walk order.
-func reach(start string, edges map[string][]string) []string {
+// reach walks edges breadth first from starts, at most MaxRoleHops links,
+// and returns the names reached (starts excluded) in walk order.
+func reach(edges map[string][]string, starts ...string) []string {
 	var out []string
-	seen := map[string]bool{start: true}
-	frontier := []string{start}
+	seen := make(map[string]bool, len(starts))
+	for _, s := range starts {
+		seen[s] = true
+	}
+	frontier := starts
 	for hop := 0; hop < MaxRoleHops && len(frontier) > 0; hop++ {
 		var next []string
 		for _, n := range frontier {
@@ -239,7 +242,7 @@ func reach(start string, edges map[string][]string) []string {
 // MaxRoleHops links (role itself excluded), sorted: a breadth-first walk
 // of the g lines backwards, which finds the same names as Roles forwards.
 func (e *Enforcer) Members(role string) []string {
-	out := reach(role, e.roleOf)
+	out := reach(e.roleOf, role)
 	sortStrings(out)
 	return out
 }
