@@ -124,9 +124,38 @@ func (c *dataCache[T]) touch(i int) {
 	c.entries[0] = e
 }
 
-// stringCache is a dataCache for one string (a certificate's caData).
-type stringCache[T any] struct{ c dataCache[T] }
+// stringCache keeps values parsed from one string (a certificate's caData,
+// scopes), most recent first, at most max. Keys compare as strings: equal
+// content, and the same string at once.
+type stringCache[T any] struct {
+	mu      sync.Mutex
+	max     int
+	entries []stringEntry[T]
+}
+
+type stringEntry[T any] struct {
+	key string
+	val T
+}
 
 func (c *stringCache[T]) get(s string, parse func() T) T {
-	return c.c.get(map[string]string{"": s}, parse)
+	c.mu.Lock()
+	for i, e := range c.entries {
+		if e.key == s {
+			copy(c.entries[1:i+1], c.entries[:i])
+			c.entries[0] = e
+			c.mu.Unlock()
+			return e.val
+		}
+	}
+	c.mu.Unlock()
+	v := parse() // outside the lock: a panicking parse leaves it unlocked
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = slices.Insert(c.entries, 0, stringEntry[T]{key: s, val: v})
+	if len(c.entries) > c.max {
+		clear(c.entries[c.max:])
+		c.entries = c.entries[:c.max]
+	}
+	return v
 }

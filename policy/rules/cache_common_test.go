@@ -117,3 +117,34 @@ func TestCADataCacheKeepsErrorsAndCertificates(t *testing.T) {
 		t.Errorf("second lookup lost the error: %v", again.err)
 	}
 }
+
+// TestStringCacheKeepsTheMostRecent: at most max values, the least recently
+// used goes first, equal content hits whatever string holds it, and a
+// panicking parse leaves the cache usable.
+func TestStringCacheKeepsTheMostRecent(t *testing.T) {
+	c := stringCache[int]{max: 2}
+	parses := 0
+	get := func(s string) int {
+		return c.get(strings.Clone(s), func() int { parses++; return len(s) })
+	}
+	get("a")
+	get("bb")
+	get("a") // a is now the most recent; bb goes next
+	get("ccc")
+	if parses != 3 {
+		t.Fatalf("%d parses, want 3 (a hit by content)", parses)
+	}
+	if get("a"); parses != 3 {
+		t.Fatal("the most recently used entry was evicted")
+	}
+	if get("bb"); parses != 4 {
+		t.Fatal("the least recently used entry was kept beyond max")
+	}
+	func() {
+		defer func() { _ = recover() }()
+		c.get("boom", func() int { panic("parse failed") })
+	}()
+	if v := get("dddd"); v != 4 {
+		t.Fatalf("after a panicking parse: got %d", v)
+	}
+}

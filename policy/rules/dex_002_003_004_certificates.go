@@ -89,7 +89,7 @@ func samlCerts(s *policy.Snapshot, in *acdInput, sc *sso.SAML) (certs []certInfo
 
 // caDataCache keeps decoded certificates by caData text: decoding and
 // parsing them was a sixth of an admission.
-var caDataCache = stringCache[decodedCAData]{c: dataCache[decodedCAData]{max: 16}}
+var caDataCache = stringCache[decodedCAData]{max: 16}
 
 // decodedCAData is what samlCerts needs of a caData: read-only once cached.
 type decodedCAData struct {

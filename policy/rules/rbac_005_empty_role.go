@@ -37,7 +37,7 @@ func checkRBACEmptyRole(s *policy.Snapshot) []policy.Finding {
 		out = append(out, policy.Finding{
 			Location: in.atKey(rbac.KeyDefault),
 			Message:  fmt.Sprintf("policy.default %s has no permissions: it grants nothing", quoteField(def)),
-			Detail:   "no p line grants anything to this role or the roles it inherits" + nearRole(in, def),
+			Detail:   "no p line grants anything to this role or the roles it inherits" + nearRole(&in, def),
 			Fix:      "name an existing role (e.g. role:readonly) exactly, without spaces",
 		})
 	}
@@ -48,7 +48,7 @@ func checkRBACEmptyRole(s *policy.Snapshot) []policy.Finding {
 		out = append(out, policy.Finding{
 			Location: in.atLine(l),
 			Message:  fmt.Sprintf("role %s has no permissions: %s gets nothing", quoteField(l.Role()), quoteField(l.Subject())),
-			Detail:   "no p line grants anything to this role or the roles it inherits" + nearRole(in, l.Role()),
+			Detail:   "no p line grants anything to this role or the roles it inherits" + nearRole(&in, l.Role()),
 			Fix:      "fix the role name or add its p lines",
 		})
 	}

@@ -41,7 +41,7 @@ func checkRBACActions(s *policy.Snapshot) []policy.Finding {
 		base, _, _ := strings.Cut(act, "/")
 		if !isLiteral(base, regex) {
 			if !rbac.KnownResource(res) {
-				out = append(out, actionFinding(in, l, fmt.Errorf("'%s' is not a valid resource name", res)))
+				out = append(out, actionFinding(&in, l, fmt.Errorf("'%s' is not a valid resource name", res)))
 			}
 			continue
 		}
@@ -54,7 +54,7 @@ func checkRBACActions(s *policy.Snapshot) []policy.Finding {
 			continue
 		}
 		if err := rbac.ValidateGrant(res, act); err != nil {
-			out = append(out, actionFinding(in, l, err))
+			out = append(out, actionFinding(&in, l, err))
 		}
 	}
 	return out

@@ -87,7 +87,7 @@ func checkRBACRedundant(s *policy.Snapshot) []policy.Finding {
 		}
 	}
 	if in.enf != nil {
-		out = append(out, cycleFindings(in)...)
+		out = append(out, cycleFindings(&in)...)
 	}
 	return out
 }

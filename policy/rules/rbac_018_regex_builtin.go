@@ -29,7 +29,7 @@ func checkRBACRegexBuiltin(s *policy.Snapshot) []policy.Finding {
 		return nil
 	}
 	var out []policy.Finding
-	if def := in.pol.Default; def != "" && usesBuiltinRole(in, def) {
+	if def := in.pol.Default; def != "" && usesBuiltinRole(&in, def) {
 		out = append(out, policy.Finding{
 			Location: in.atKey(rbac.KeyDefault),
 			Message:  fmt.Sprintf("policy.default %s relies on a built-in role, which grants nothing in regex mode", def),

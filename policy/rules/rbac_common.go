@@ -64,10 +64,10 @@ var rbacCache = dataCache[*rbacInput]{max: 3}
 
 // loadRBAC returns the snapshot's argocd-rbac-cm, parsed, or false when the
 // snapshot has none.
-func loadRBAC(s *policy.Snapshot) (*rbacInput, bool) {
+func loadRBAC(s *policy.Snapshot) (rbacInput, bool) {
 	obj := s.RBACCM
 	if obj == nil {
-		return nil, false
+		return rbacInput{}, false
 	}
 	set := s.Settings
 	if set == nil {
@@ -76,7 +76,7 @@ func loadRBAC(s *policy.Snapshot) (*rbacInput, bool) {
 	in := *rbacCache.get(obj.Data, func() *rbacInput { return parseRBAC(obj) })
 	in.obj = obj // the cached parse may come from another object with the same data
 	in.set, in.argocdCM, in.accountsKnown = set, s.ArgoCDCM, s.ArgoCDCM != nil
-	return &in, true
+	return in, true // a value: each rule's copy stays on its stack
 }
 
 // samePolicyData reports whether two argocd-rbac-cm data maps hold the same

@@ -67,7 +67,7 @@ func parseScopes(value string) ([]string, error) {
 }
 
 // scopesCache: two rules read scopes in every evaluation, YAML each time.
-var scopesCache = stringCache[parsedScopes]{c: dataCache[parsedScopes]{max: 16}}
+var scopesCache = stringCache[parsedScopes]{max: 16}
 
 type parsedScopes struct {
 	scopes []string

@@ -65,7 +65,7 @@ func checkRBACUnknownGroup(s *policy.Snapshot) []policy.Finding {
 		if !(in.set.SendsGroupIDs() && isGroupIDShape(sub)) && !in.accountsKnown {
 			continue
 		}
-		if g, ok := groupFold(in, sub); ok {
+		if g, ok := groupFold(&in, sub); ok {
 			out = append(out, policy.Finding{
 				Location: in.atLine(l),
 				Message:  fmt.Sprintf("group ID in the wrong case: the provider sends %s", g.ID),
