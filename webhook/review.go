@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -70,15 +71,31 @@ func decodeConfigMapReview(body []byte) (admission.Request, bool) {
 	return req, true
 }
 
-// readBody reads at most max+1 bytes of the request body, in one
-// allocation when the client sent Content-Length.
-func readBody(r *http.Request, max int64) ([]byte, error) {
-	var buf bytes.Buffer
+// bodyBuffers recycles request-body buffers: a review is decoded into
+// fresh values (strings and raw extensions are copied), so nothing refers
+// to its body once it is answered. Buffers of large bodies are dropped
+// rather than kept.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledBody = 256 << 10
+
+// readBody reads at most max+1 bytes of the request body into a pooled
+// buffer, grown once when the client sent Content-Length. The caller
+// gives the buffer back with releaseBody once nothing reads the body.
+func readBody(r *http.Request, max int64) (*bytes.Buffer, error) {
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
 	if n := r.ContentLength; n > 0 {
 		buf.Grow(int(min(n, max+1)) + bytes.MinRead)
 	}
 	_, err := buf.ReadFrom(io.LimitReader(r.Body, max+1))
-	return buf.Bytes(), err
+	return buf, err
+}
+
+func releaseBody(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBody {
+		bodyBuffers.Put(buf)
+	}
 }
 
 // writeReview answers with a v1 AdmissionReview holding resp.

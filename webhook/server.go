@@ -70,8 +70,10 @@ func (l *limitedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReviewError(w, http.StatusBadRequest, fmt.Errorf("argoguard: admission request body is empty"))
 		return
 	}
-	body, err := readBody(r, l.max)
+	buf, err := readBody(r, l.max)
 	_ = r.Body.Close()
+	defer releaseBody(buf) // after the answer: nothing decoded refers to the body
+	body := buf.Bytes()
 	if err != nil {
 		writeReviewError(w, http.StatusBadRequest, fmt.Errorf("reading the admission request: %w", err))
 		return
