@@ -196,22 +196,12 @@ func changedSubjects(old, new []*Line) []string {
 	for len(old) > 0 && len(new) > 0 && sameEffect(old[len(old)-1], new[len(new)-1]) {
 		old, new = old[:len(old)-1], new[:len(new)-1]
 	}
-	type lineKey struct {
-		g                      bool
-		sub, res, act, obj, ef string
-	}
-	key := func(l *Line) lineKey {
-		if l.Type == "g" {
-			return lineKey{g: true, sub: l.Subject(), res: l.Role()}
-		}
-		return lineKey{false, l.Subject(), l.Resource(), l.Action(), l.Object(), l.Effect()}
-	}
 	const inOld, inNew = 1, 2
-	seen := make(map[lineKey]uint8, len(old)+len(new))
+	seen := make(map[effectKey]uint8, len(old)+len(new))
 	mark := func(ls []*Line, bit uint8) {
 		for _, l := range ls {
 			if !l.Ignored() {
-				seen[key(l)] |= bit
+				seen[effectKeyOf(l)] |= bit
 			}
 		}
 	}
@@ -226,21 +216,23 @@ func changedSubjects(old, new []*Line) []string {
 	return out
 }
 
-// sameEffect reports whether two loaded lines grant or link the same: the
-// same type and the fields the enforcer reads.
-func sameEffect(a, b *Line) bool {
-	if a.Type != b.Type {
-		return false
-	}
-	switch a.Type {
+// effectKey is what the enforcer reads of a loaded line: its type and, for
+// p and g lines, the fields that grant or link (r, e and m lines are
+// loaded and ignored: only their type counts).
+type effectKey struct{ typ, sub, res, act, obj, eff string }
+
+func effectKeyOf(l *Line) effectKey {
+	switch l.Type {
 	case "p":
-		return a.Subject() == b.Subject() && a.Resource() == b.Resource() && a.Action() == b.Action() &&
-			a.Object() == b.Object() && a.Effect() == b.Effect()
+		return effectKey{l.Type, l.Subject(), l.Resource(), l.Action(), l.Object(), l.Effect()}
 	case "g":
-		return a.Subject() == b.Subject() && a.Role() == b.Role()
+		return effectKey{typ: l.Type, sub: l.Subject(), res: l.Role()}
 	}
-	return true // r, e and m lines are loaded and ignored
+	return effectKey{typ: l.Type}
 }
+
+// sameEffect reports whether two loaded lines grant or link the same.
+func sameEffect(a, b *Line) bool { return effectKeyOf(a) == effectKeyOf(b) }
 
 func diffRoles(sub string, old, new *Enforcer) []RoleChange {
 	held := func(e *Enforcer) map[string]bool {

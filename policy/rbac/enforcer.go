@@ -216,13 +216,18 @@ func (e *Enforcer) Roles(sub string) []string {
 // reach walks edges breadth first from starts, at most MaxRoleHops links,
 // and returns the names reached (starts excluded) in walk order.
 func reach(edges map[string][]string, starts ...string) []string {
+	return reachWithin(edges, MaxRoleHops, starts...)
+}
+
+// reachWithin is reach with at most hops links.
+func reachWithin(edges map[string][]string, hops int, starts ...string) []string {
 	var out []string
 	seen := make(map[string]bool, len(starts))
 	for _, s := range starts {
 		seen[s] = true
 	}
 	frontier := starts
-	for hop := 0; hop < MaxRoleHops && len(frontier) > 0; hop++ {
+	for hop := 0; hop < hops && len(frontier) > 0; hop++ {
 		var next []string
 		for _, n := range frontier {
 			for _, r := range edges[n] {
@@ -407,25 +412,15 @@ func (e *Enforcer) Path(sub, role string) []*Line {
 // warning checks).
 func (e *Enforcer) HasPermissions(name string) bool {
 	e.permittedOnce.Do(func() {
-		// Breadth-first from every p subject at once, backwards along the g
-		// lines: the names within MaxRoleHops of some p line.
-		e.permitted = make(map[string]bool, len(e.bySubject))
-		var frontier []string
+		// Backwards along the g lines from every p subject at once: the
+		// names within MaxRoleHops of some p line.
+		subs := make([]string, 0, len(e.bySubject))
 		for sub := range e.bySubject {
-			e.permitted[sub] = true
-			frontier = append(frontier, sub)
+			subs = append(subs, sub)
 		}
-		for hop := 0; hop < MaxRoleHops && len(frontier) > 0; hop++ {
-			var next []string
-			for _, n := range frontier {
-				for _, m := range e.roleOf[n] {
-					if !e.permitted[m] {
-						e.permitted[m] = true
-						next = append(next, m)
-					}
-				}
-			}
-			frontier = next
+		e.permitted = make(map[string]bool, len(subs))
+		for _, n := range append(subs, reach(e.roleOf, subs...)...) {
+			e.permitted[n] = true
 		}
 	})
 	return e.permitted[name]

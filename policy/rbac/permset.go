@@ -61,24 +61,7 @@ func (e *Enforcer) memoPerms(name string) memoEntry {
 // reachesBeyond reports whether start reaches a new name through more
 // than hops links.
 func reachesBeyond(start string, edges map[string][]string, hops int) bool {
-	seen := map[string]bool{start: true}
-	frontier := []string{start}
-	for hop := 0; len(frontier) > 0; hop++ {
-		var next []string
-		for _, n := range frontier {
-			for _, r := range edges[n] {
-				if !seen[r] {
-					if hop >= hops {
-						return true
-					}
-					seen[r] = true
-					next = append(next, r)
-				}
-			}
-		}
-		frontier = next
-	}
-	return false
+	return len(reachWithin(edges, hops+1, start)) > len(reachWithin(edges, hops, start))
 }
 
 // collectPerms is what Permissions(sub, false) lists, keeping per key its
