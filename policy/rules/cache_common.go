@@ -110,18 +110,28 @@ func (c *dataCache[T]) byContent(data map[string]string, sum uint64) (T, bool) {
 func (c *dataCache[T]) add(e *dataEntry[T]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries = slices.Insert(c.entries, 0, e)
-	if len(c.entries) > c.max {
-		clear(c.entries[c.max:])
-		c.entries = c.entries[:c.max]
-	}
+	c.entries = pushFront(c.entries, e, c.max)
 }
 
 // touch moves entry i to the front (the caller holds the lock).
-func (c *dataCache[T]) touch(i int) {
-	e := c.entries[i]
-	copy(c.entries[1:i+1], c.entries[:i])
-	c.entries[0] = e
+func (c *dataCache[T]) touch(i int) { moveToFront(c.entries, i) }
+
+// pushFront inserts e first in a most-recent-first list and drops what is
+// beyond max.
+func pushFront[E any](s []E, e E, max int) []E {
+	s = slices.Insert(s, 0, e)
+	if len(s) > max {
+		clear(s[max:])
+		s = s[:max]
+	}
+	return s
+}
+
+// moveToFront moves s[i] to the front of a most-recent-first list.
+func moveToFront[E any](s []E, i int) {
+	e := s[i]
+	copy(s[1:i+1], s[:i])
+	s[0] = e
 }
 
 // stringCache keeps values parsed from one string (a certificate's caData,
@@ -142,8 +152,7 @@ func (c *stringCache[T]) get(s string, parse func() T) T {
 	c.mu.Lock()
 	for i, e := range c.entries {
 		if e.key == s {
-			copy(c.entries[1:i+1], c.entries[:i])
-			c.entries[0] = e
+			moveToFront(c.entries, i)
 			c.mu.Unlock()
 			return e.val
 		}
@@ -152,10 +161,6 @@ func (c *stringCache[T]) get(s string, parse func() T) T {
 	v := parse() // outside the lock: a panicking parse leaves it unlocked
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries = slices.Insert(c.entries, 0, stringEntry[T]{key: s, val: v})
-	if len(c.entries) > c.max {
-		clear(c.entries[c.max:])
-		c.entries = c.entries[:c.max]
-	}
+	c.entries = pushFront(c.entries, stringEntry[T]{key: s, val: v}, c.max)
 	return v
 }

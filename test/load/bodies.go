@@ -29,16 +29,24 @@ type body struct {
 
 // readConfigMap reads a ConfigMap manifest of the guide.
 func readConfigMap(path string) (*corev1.ConfigMap, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
 	var cm corev1.ConfigMap
-	if err := yaml.UnmarshalStrict(raw, &cm); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := readManifest(path, &cm); err != nil {
+		return nil, err
 	}
 	cm.APIVersion, cm.Kind = "v1", "ConfigMap"
 	return &cm, nil
+}
+
+// readManifest reads one YAML manifest into obj, strictly.
+func readManifest(path string, obj any) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := yaml.UnmarshalStrict(raw, obj); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 // updateReview is the AdmissionReview kube-apiserver sends for an UPDATE
