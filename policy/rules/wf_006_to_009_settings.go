@@ -40,13 +40,22 @@ func init() {
 	register(policy.Rule{
 		ID: "WF-007", Title: "scopes lack groups while rbac.enabled", Severity: policy.SeverityMedium,
 		Category: "workflows", Action: policy.ActionWarn,
-		Doc: "Dex's SAML connector returns groups only when the client asks for the groups scope; without it the " +
-			"rbac-rule expressions see no groups and match nobody (\"no service account rule matches\"). Add " +
-			"scopes: [groups, email].",
+		Doc: "Dex (every connector) puts groups in the token only when the client asks for the groups scope; " +
+			"without it the rbac-rule expressions see no groups and match nobody (\"no service account rule " +
+			"matches\"). With another identity provider and customGroupClaimName, the provider decides which scope " +
+			"releases that claim, so nothing is said. Add scopes: [groups, email].",
 		Check: func(s *policy.Snapshot) []policy.Finding {
 			in, ok := loadWorkflows(s)
 			if !ok || !in.cfg.RBAC() || in.cfg.HasScope("groups") || in.cfg.HasProblem("scopes") {
 				return nil
+			}
+			dex := in.usesArgoCDDex(s)
+			if !dex && in.cfg.CustomGroupClaimName.Value != "" {
+				return nil // the IdP's own claim; which scope releases it is the IdP's business
+			}
+			msg := "rbac.enabled is true but scopes lack groups: the rbac-rule expressions see no groups"
+			if !dex {
+				msg = "rbac.enabled is true but scopes lack groups: most providers then send no groups"
 			}
 			line := in.cfg.ScopesLine
 			if line == 0 {
@@ -54,7 +63,7 @@ func init() {
 			}
 			return []policy.Finding{{
 				Location: in.atPath(line, in.cfg.Prefix+"scopes"),
-				Message:  "rbac.enabled is true but scopes lack groups: the rbac-rule expressions see no groups",
+				Message:  msg,
 				Fix:      "set scopes: [groups, email]",
 			}}
 		},
