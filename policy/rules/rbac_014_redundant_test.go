@@ -34,6 +34,26 @@ func TestRBAC014Redundant(t *testing.T) {
 	})
 }
 
+// One finding per kind of problem, listing its lines, not one per line.
+func TestRBAC014Grouped(t *testing.T) {
+	runTable(t, "RBAC-014", []ruleCase{
+		{name: "three duplicates, one finding", data: csv("p, role:dev, applications, get, */*, allow\ng, devs, role:dev\n" +
+			"p, role:dev, applications, get, */*, allow\ng, devs, role:dev\ng, devs, role:dev"),
+			lines: []int{3}, contains: "lines 3-5 repeat earlier lines"},
+		{name: "built-in roles extended on several lines", data: csv("p, role:readonly, applications, sync, */*, allow\n" +
+			"p, role:dev, applications, get, */*, allow\np, role:readonly, logs, get, */*, allow\np, role:admin, exec, create, */*, allow"),
+			lines: []int{1}, contains: "lines 1, 3-4 extend built-in role:readonly, role:admin"},
+		{name: "two shadowed lines, one finding", data: csv("p, role:dev, applications, get, */*, allow\n" +
+			"p, role:dev, applications, get, team-a/*, allow\np, role:dev, applications, get, team-b/*, allow"),
+			lines: []int{2}, contains: "lines 2-3 are shadowed"},
+	})
+	fs := run(t, "RBAC-014", rbacSnap(t, csv("p, role:dev, applications, get, */*, allow\n"+
+		"p, role:dev, applications, get, team-a/*, allow\np, role:dev, applications, get, team-b/*, allow"), ""))
+	if len(fs) != 1 || !strings.Contains(fs[0].Detail, `data["policy.csv"] line 3: shadowed by data["policy.csv"] line 1`) {
+		t.Errorf("the grouped finding must list each line with its reason: %+v", fs)
+	}
+}
+
 // TestRBAC014ShadowedLinesChangeNothing: for every pair of patterns in one
 // field (glob and regex, allow and deny), each line RBAC-014 calls shadowed
 // or ineffective must be removable without changing any decision of the
