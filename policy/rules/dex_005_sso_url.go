@@ -24,8 +24,9 @@ func init() {
 			"request; over http on a real host the request and the user's password and session travel in clear " +
 			"(http on localhost, 127.0.0.1 or [::1] is a local test IdP and passes). With AWS IAM Identity Center " +
 			"it must be the application's \"IAM Identity Center sign-in URL\" " +
-			"(https://portal.sso.<region>.amazonaws.com/saml/assertion/<id>); any other URL is not where " +
-			"Identity Center takes SAML requests, so the login fails.",
+			"(https://portal.sso.<region>.amazonaws.com/saml/assertion/<id>). Another URL there is a warning: it " +
+			"is judged against the shape of Identity Center URLs and the settings' provider, a guess that the " +
+			"configuration may not share (another IdP may be in use on purpose).",
 		Check: checkSSOURL,
 	})
 }
@@ -57,6 +58,7 @@ func checkSSOURL(s *policy.Snapshot) []policy.Finding {
 			})
 		case in.set.Identity.Provider == settings.ProviderAWS && !awsSSOURL.MatchString(v.Value):
 			out = append(out, policy.Finding{
+				Action:   policy.ActionWarn, // a shape check against the settings' provider
 				Location: in.atDex(v),
 				Message:  "ssoURL " + v.Value + " is not an IAM Identity Center SAML URL",
 				Fix:      "copy the application's \"IAM Identity Center sign-in URL\" (https://portal.sso.<region>.amazonaws.com/saml/assertion/<id>)",

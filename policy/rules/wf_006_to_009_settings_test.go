@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/argoguard/argoguard/policy"
+)
 
 func TestWF006(t *testing.T) {
 	runSSOTable(t, "WF-006", []ssoCase{
@@ -31,7 +35,12 @@ func TestWF007(t *testing.T) {
 
 func TestWF008(t *testing.T) {
 	runSSOTable(t, "WF-008", []ssoCase{
-		{name: "skip verify", tweak: replaceSSO("sessionExpiry: 8h", "sessionExpiry: 8h\ninsecureSkipVerify: true"), want: 1, contains: "not checked", line: 13},
+		{name: "skip verify", tweak: replaceSSO("sessionExpiry: 8h", "sessionExpiry: 8h\ninsecureSkipVerify: true"), want: 1, contains: "not checked", line: 13, action: policy.ActionDeny},
+		{name: "skip verify against a local issuer", tweak: func(f *ssoFixture) {
+			f.acd["url"] = "https://localhost:8080"
+			f.sso = replaceIn3(replaceIn3(f.sso, "sessionExpiry: 8h", "sessionExpiry: 8h\ninsecureSkipVerify: true"),
+				"issuer: https://argocd.example.com/api/dex", "issuer: https://localhost:8080/api/dex")
+		}, want: 1, contains: "not checked", action: policy.ActionWarn},
 		{name: "false", tweak: replaceSSO("sessionExpiry: 8h", "sessionExpiry: 8h\ninsecureSkipVerify: false"), want: 0},
 	})
 }
