@@ -19,7 +19,8 @@ func init() {
 		ID: "ACD-002", Title: "dex.config set but url empty", Severity: policy.SeverityCritical,
 		Category: "argocd", Action: policy.ActionDeny,
 		Doc: "Argo CD treats Dex as configured only when `url` is set: with dex.config but no url, " +
-			"argocd-dex-server logs \"dex is not configured\" and the SSO button disappears. Set url to Argo CD's external URL.",
+			"argocd-dex-server logs \"dex is not configured\" and the SSO button disappears. Set url to Argo CD's external URL." +
+			" Source: Argo CD: util/settings/settings.go (IsDexConfigured), cmd/argocd-dex/commands/argocd_dex.go.",
 		Check: checkURLMissing,
 	})
 	register(policy.Rule{

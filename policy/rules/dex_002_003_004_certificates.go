@@ -22,7 +22,8 @@ func init() {
 		ID: "DEX-002", Title: "SAML signature validation off", Severity: policy.SeverityCritical,
 		Category: "dex", Action: policy.ActionDeny,
 		Doc: "insecureSkipSignatureValidation: true makes Dex accept unsigned or forged SAML responses: anyone can " +
-			"log in as anyone, with any groups. Remove it and give the IdP certificate in caData.",
+			"log in as anyone, with any groups. Remove it and give the IdP certificate in caData." +
+			" Source: Dex: connector/saml/saml.go (no validator, so HandlePOST skips the signature check).",
 		Check: checkSkipSignatures,
 	})
 	register(policy.Rule{
