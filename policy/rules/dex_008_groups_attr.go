@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/settings"
 )
 
 func init() {
@@ -64,6 +65,10 @@ func checkGroupsAttr(s *policy.Snapshot) []policy.Finding {
 	if othersDeliver || !sure {
 		action = policy.ActionWarn
 	}
+	fix := "add groupsAttr: the name of the SAML attribute your IdP puts groups in"
+	if in.set.Identity.Provider == settings.ProviderAWS {
+		fix = "add groupsAttr: groups (the SAML attribute mapped from ${user:groups})"
+	}
 	var out []policy.Finding
 	for _, c := range in.saml() {
 		if c.SAML.GroupsAttr.Value != "" {
@@ -78,7 +83,7 @@ func checkGroupsAttr(s *policy.Snapshot) []policy.Finding {
 			Location: in.at("dex.config", c.ConfigLine, c.Path+".config"),
 			Message:  "SAML connector " + c.ID.Value + " has no groupsAttr, but argocd-rbac-cm grants to groups (" + rb.shortName(group) + ")",
 			Detail:   detail,
-			Fix:      "add groupsAttr: groups (the SAML attribute mapped from ${user:groups})",
+			Fix:      fix,
 		})
 	}
 	return out
