@@ -82,7 +82,7 @@ func nearRole(in *rbacInput, role string) string {
 	idx.once.Do(func() {
 		idx.roles = map[string][]string{}
 		for _, n := range in.enf.Names() { // sorted: the first candidate is stable
-			if !in.enf.HasPermissions(n) {
+			if !in.enf.HasPermissions(n) || len(n) > maxNearRoleLen {
 				continue
 			}
 			for _, v := range deletionVariants(normRoleName(n)) {
@@ -91,6 +91,9 @@ func nearRole(in *rbacInput, role string) string {
 		}
 	})
 	q := normRoleName(role)
+	if len(q) > maxNearRoleLen+1 {
+		return ""
+	}
 	for _, v := range deletionVariants(q) {
 		for _, n := range idx.roles[v] {
 			if n != role && withinOneEdit(q, normRoleName(n)) {
@@ -100,6 +103,10 @@ func nearRole(in *rbacInput, role string) string {
 	}
 	return ""
 }
+
+// maxNearRoleLen bounds the names nearRole indexes: each name adds its
+// length in variants of its length, so a hostile 100 KB name must not.
+const maxNearRoleLen = 128
 
 func normRoleName(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 

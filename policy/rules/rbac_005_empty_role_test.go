@@ -79,3 +79,22 @@ func containsAll(s string, parts ...string) bool {
 	}
 	return true
 }
+
+// Very long role names are not indexed for suggestions (each name adds its
+// length in variants of its length): the dead line is still reported.
+func TestRBAC005VeryLongRoleName(t *testing.T) {
+	long := "role:" + strings.Repeat("x", 100000)
+	fs, err := Evaluate(rbacSnap(t, csv("p, "+long+", applications, get, */*, allow\ng, devs, "+long+"y"), ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dead []policy.Finding
+	for _, f := range fs {
+		if f.RuleID == "RBAC-005" {
+			dead = append(dead, f)
+		}
+	}
+	if len(dead) != 1 || !strings.Contains(dead[0].Message, "dead line") || strings.Contains(dead[0].Detail, "did you mean") {
+		t.Fatalf("want one dead-line finding without a suggestion, got %+v", dead)
+	}
+}
