@@ -17,7 +17,8 @@ func init() {
 		Category: "argocd", Action: policy.ActionDeny,
 		Doc: "argocd-dex-server renders dex.config before starting Dex. When it is not valid YAML, not a map, " +
 			"has no `connectors` list, or a connector or its `config` is not a map, it exits (\"malformed Dex " +
-			"configuration found\") and nobody can log in with SSO. Fix the YAML at the line named.",
+			"configuration found\") and nobody can log in with SSO. Fix the YAML at the line named." +
+			" Source: Argo CD: util/dex/config.go (\"malformed Dex configuration found\"), cmd/argocd-dex/commands/argocd_dex.go.",
 		Check: checkDexConfigReadable,
 	})
 }

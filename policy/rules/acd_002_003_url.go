@@ -1,8 +1,9 @@
 package rules
 
 // ACD-002 and ACD-003 restrict argocd-cm `url`: Dex is ignored without it,
-// and every SSO URL (Dex issuer, ACS URL, callbacks) is derived from it by
-// string concatenation, so it must be a clean absolute https URL.
+// and every SSO URL (Dex issuer, ACS URL, callbacks) is derived from it, so
+// it must be a clean absolute URL: https, or http on a loopback host; a
+// root path is allowed, a trailing slash is not.
 
 import (
 	"fmt"
@@ -18,15 +19,21 @@ func init() {
 		ID: "ACD-002", Title: "dex.config set but url empty", Severity: policy.SeverityCritical,
 		Category: "argocd", Action: policy.ActionDeny,
 		Doc: "Argo CD treats Dex as configured only when `url` is set: with dex.config but no url, " +
-			"argocd-dex-server logs \"dex is not configured\" and the SSO button disappears. Set url to Argo CD's external URL.",
+			"argocd-dex-server logs \"dex is not configured\" and the SSO button disappears. Set url to Argo CD's external URL." +
+			" Source: Argo CD: util/settings/settings.go (IsDexConfigured), cmd/argocd-dex/commands/argocd_dex.go.",
 		Check: checkURLMissing,
 	})
 	register(policy.Rule{
-		ID: "ACD-003", Title: "url not a clean absolute https URL", Severity: policy.SeverityHigh,
+		ID: "ACD-003", Title: "url not a clean absolute URL", Severity: policy.SeverityHigh,
 		Category: "argocd", Action: policy.ActionDeny,
-		Doc: "Dex's issuer is `url` + \"/api/dex\" and the SAML ACS URL `url` + \"/api/dex/callback\". A trailing " +
-			"slash gives \"//api/dex\" (404 at login), http sends tokens in clear, spaces or a query break every " +
-			"derived URL. Write url as https://host with nothing after the host; additionalUrls likewise.",
+		Doc: "Argo CD derives Dex's issuer as url + \"/api/dex\" by concatenation and the callbacks " +
+			"(<url>/api/dex/callback, <url>/auth/callback) by joining paths (util/settings/settings.go IssuerURL, " +
+			"DexRedirectURL, RedirectURL). A trailing slash gives \"//api/dex\" (404 at login); spaces, a query or a " +
+			"fragment break every derived URL; plain http on a host other than localhost, 127.0.0.1 or [::1] sends " +
+			"logins and tokens in clear. http on a loopback host is the documented local development setup and a " +
+			"path (https://example.com/argocd) is supported when argocd-server serves under that root path " +
+			"(server/server.go withRootPath, server.rootpath): both pass. Write url as https://host[/path] with no " +
+			"trailing slash; additionalUrls likewise.",
 		Check: checkURLShape,
 	})
 }
@@ -59,8 +66,8 @@ func checkURLShape(s *policy.Snapshot) []policy.Finding {
 			out = append(out, policy.Finding{
 				Location: in.at(sso.KeyURL, 1, ""),
 				Message:  "url " + why,
-				Detail:   "Dex's issuer and the SAML ACS URL are derived from url by concatenation; logins fail (a trailing slash gives //api/dex)",
-				Fix:      "write url as https://<host> with nothing after the host",
+				Detail:   "Dex's issuer and the SAML ACS URL are derived from url; logins fail, or travel in clear over http",
+				Fix:      "write url as https://<host>[/<path>] with no trailing slash, query or fragment",
 			})
 		}
 	}
@@ -76,7 +83,7 @@ func checkURLShape(s *policy.Snapshot) []policy.Finding {
 			out = append(out, policy.Finding{
 				Location: in.at(sso.KeyAdditionalURLs, 1, fmt.Sprintf("[%d]", i)),
 				Message:  "additional URL " + why,
-				Fix:      "write each additional URL as https://<host>",
+				Fix:      "write each additional URL as https://<host>[/<path>] with no trailing slash",
 			})
 		}
 	}
@@ -92,15 +99,14 @@ func urlShapeProblem(raw string) string {
 	if err != nil || u.Host == "" {
 		return fmt.Sprintf("%q is not an absolute URL", raw)
 	}
+	if why := cleartextProblem(u); why != "" {
+		return fmt.Sprintf("%q %s", raw, why)
+	}
 	switch {
-	case u.Scheme != "https":
-		return fmt.Sprintf("%q is not https", raw)
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return fmt.Sprintf("%q has a query or fragment", raw)
 	case strings.HasSuffix(u.Path, "/"):
 		return fmt.Sprintf("%q ends with a slash (Dex's issuer becomes %s)", raw, sso.IssuerURL(raw))
-	case u.Path != "":
-		return fmt.Sprintf("%q has a path", raw)
 	}
 	return ""
 }

@@ -26,7 +26,8 @@ func init() {
 		Category: "argocd", Action: policy.ActionDeny,
 		Doc: "Argo CD reads admin.enabled and accounts.<name>.enabled with strconv.ParseBool. An invalid " +
 			"accounts.<name>.enabled makes reading the accounts fail, so every local login fails, admin's too; an " +
-			"invalid admin.enabled leaves admin enabled. Write \"true\" or \"false\".",
+			"invalid admin.enabled leaves admin enabled. Write \"true\" or \"false\"." +
+			" Source: Argo CD: util/settings/accounts.go (strconv.ParseBool).",
 		Check: checkAccountFlags,
 	})
 }

@@ -20,7 +20,8 @@ func init() {
 		Category: "argocd", Action: policy.ActionDeny,
 		Doc: "A connector clientSecret or a static client secret written in argocd-cm is readable by everyone " +
 			"who can read ConfigMaps and ends up in Git. Put it in a Secret labelled app.kubernetes.io/part-of: argocd " +
-			"and write `$<secret>:<key>`, or use secretEnv for static clients.",
+			"and write `$<secret>:<key>`, or use secretEnv for static clients." +
+			" Source: A security hole, not a failure: Argo CD substitutes $-references (util/settings/settings.go ReplaceStringSecret) so the Secret is the place for it.",
 		Check: checkInlineSecrets,
 	})
 }

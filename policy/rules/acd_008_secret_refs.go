@@ -26,7 +26,8 @@ func init() {
 		Doc: "Argo CD replaces `$<secret>:<key>` with a key of that Secret (which must be labelled " +
 			"app.kubernetes.io/part-of: argocd) and `$<key>` with a key of argocd-secret. When the Secret, the label " +
 			"or the key is missing, the literal text is passed to Dex and the login fails. Needs the Secrets (cluster, " +
-			"or Secret files given to the CLI).",
+			"or Secret files given to the CLI)." +
+			" Source: Argo CD: util/settings/settings.go (ReplaceMapSecrets, ReplaceStringSecret).",
 		Check: checkSecretRefs,
 	})
 }

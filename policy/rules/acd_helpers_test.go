@@ -142,6 +142,8 @@ type ssoCase struct {
 	contains string
 	path     string
 	line     int
+	// action, when set, is the effective action every finding must have.
+	action policy.Action
 }
 
 // runSSOTable runs one rule over the table. The untouched fixture must
@@ -173,6 +175,9 @@ func runSSOTable(t *testing.T, id string, cases []ssoCase) {
 				}
 				if tc.contains != "" && !strings.Contains(fd.Message, tc.contains) {
 					t.Errorf("message %q lacks %q", fd.Message, tc.contains)
+				}
+				if got := orAction(fd.Action, rule.Action); tc.action != "" && got != tc.action {
+					t.Errorf("finding %q has action %s, want %s", fd.Message, got, tc.action)
 				}
 				if strings.Contains(fd.Long(), secretValue) {
 					t.Errorf("finding shows a secret value: %s", fd.Long())
@@ -215,4 +220,12 @@ func setACD(kv ...string) func(f *ssoFixture) {
 			f.acd[kv[i]] = kv[i+1]
 		}
 	}
+}
+
+// orAction is a finding's effective action without settings overrides.
+func orAction(a, def policy.Action) policy.Action {
+	if a != "" {
+		return a
+	}
+	return def
 }

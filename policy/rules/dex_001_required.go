@@ -17,7 +17,8 @@ func init() {
 		Doc: "Dex's SAML connector refuses to open without ssoURL, usernameAttr, emailAttr and exactly one of " +
 			"ca/caData (\"missing required field\", \"must provide either 'ca' or 'caData'\"). The SSO login then fails " +
 			"or disappears. For AWS IAM Identity Center: ssoURL is the IAM Identity Center sign-in URL, caData the " +
-			"base64 of the IdP certificate PEM, usernameAttr and emailAttr `email`.",
+			"base64 of the IdP certificate PEM, usernameAttr and emailAttr `email`." +
+			" Source: Dex: connector/saml/saml.go (openConnector).",
 		Check: checkSAMLRequired,
 	})
 }

@@ -22,14 +22,19 @@ func init() {
 		ID: "DEX-002", Title: "SAML signature validation off", Severity: policy.SeverityCritical,
 		Category: "dex", Action: policy.ActionDeny,
 		Doc: "insecureSkipSignatureValidation: true makes Dex accept unsigned or forged SAML responses: anyone can " +
-			"log in as anyone, with any groups. Remove it and give the IdP certificate in caData.",
+			"log in as anyone, with any groups. Remove it and give the IdP certificate in caData." +
+			" Source: Dex: connector/saml/saml.go (no validator, so HandlePOST skips the signature check).",
 		Check: checkSkipSignatures,
 	})
 	register(policy.Rule{
 		ID: "DEX-003", Title: "SAML CA unusable", Severity: policy.SeverityCritical,
 		Category: "dex", Action: policy.ActionDeny,
-		Doc: "caData must be the standard base64 of the whole PEM text (BEGIN/END lines included); raw PEM, other " +
-			"data or both ca and caData stop Dex. An expired certificate makes every login fail. Encode with " +
+		Doc: "Dex's SAML connector (connector/saml/saml.go, openConnector) refuses to start when both ca and caData " +
+			"are set (\"must provide either 'ca' or 'caData'\"), when caData is not the standard base64 of PEM text " +
+			"(it is decoded as JSON bytes), or when that text holds no parsable certificate. When every certificate " +
+			"has expired, signature validation (goxmldsig) rejects every response and no one can log in. All of " +
+			"this is skipped by Dex when insecureSkipSignatureValidation is true (DEX-002's finding). An expired " +
+			"certificate beside a valid one (a rotation in progress) works and is a warning. Encode with " +
 			"`base64 -w0 idp-cert.pem`. A `$secret:key` caData is checked when the Secret is known.",
 		Check: checkCAUsable,
 	})
@@ -122,10 +127,14 @@ func checkCAUsable(s *policy.Snapshot) []policy.Finding {
 	var out []policy.Finding
 	for _, c := range in.saml() {
 		sc := c.SAML
+		if sc.SkipsSignatures() {
+			continue // Dex reads no CA then; DEX-002 reports the connector
+		}
 		if sc.CA.Value != "" && sc.CAData.Value != "" {
 			out = append(out, policy.Finding{
 				Location: in.atDex(sc.CA),
 				Message:  "both ca and caData are set; Dex refuses the connector",
+				Detail:   "Dex stops with \"must provide either 'ca' or 'caData'\"",
 				Fix:      "keep only caData (base64 of the PEM certificate)",
 			})
 		}
@@ -145,15 +154,28 @@ func checkCAUsable(s *policy.Snapshot) []policy.Finding {
 		if s.Now.IsZero() {
 			continue
 		}
+		var expired []certInfo
 		for _, ci := range certs {
 			if !s.Now.Before(ci.notAfter) {
-				out = append(out, policy.Finding{
-					Location: in.atDex(sc.CAData),
-					Message:  fmt.Sprintf("the IdP certificate %q expired on %s", ci.subject, ci.notAfter.UTC().Format("2006-01-02")),
-					Detail:   "Dex rejects every SAML response signed with it",
-					Fix:      "download the current certificate from the IdP and update caData",
-				})
+				expired = append(expired, ci)
 			}
+		}
+		// A valid certificate beside the expired ones (a rotation) still
+		// verifies the IdP's responses: only a leftover to clean up.
+		allExpired := len(expired) == len(certs)
+		for _, ci := range expired {
+			f := policy.Finding{
+				Location: in.atDex(sc.CAData),
+				Message:  fmt.Sprintf("the IdP certificate %q expired on %s", ci.subject, ci.notAfter.UTC().Format("2006-01-02")),
+				Detail:   "Dex rejects every SAML response signed with it",
+				Fix:      "download the current certificate from the IdP and update caData",
+			}
+			if !allExpired {
+				f.Action = policy.ActionWarn
+				f.Detail = "caData also holds a valid certificate, so responses signed with that one still verify"
+				f.Fix = "remove the expired certificate from caData"
+			}
+			out = append(out, f)
 		}
 	}
 	return out

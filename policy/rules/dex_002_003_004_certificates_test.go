@@ -1,9 +1,21 @@
 package rules
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/argoguard/argoguard/policy"
 )
 
 // removeLine drops the first line containing s; replaceLine replaces it.
@@ -37,8 +49,15 @@ func TestDEX003(t *testing.T) {
 			f.dex = replaceLine(f.dex, "caData:", "    caData: \"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\"")
 		}, want: 1, contains: "base64 of the whole PEM", path: "connectors[0].config.caData", line: 9},
 		{name: "not PEM", tweak: func(f *ssoFixture) { f.dex = replaceLine(f.dex, "caData:", "    caData: Zm9vYmFy") }, want: 1, contains: "no PEM certificate"},
-		{name: "ca and caData", tweak: replaceDex("    groupsAttr: groups\n", "    groupsAttr: groups\n    ca: /etc/dex/ca.pem\n"), want: 1, contains: "both ca and caData"},
-		{name: "expired", tweak: func(f *ssoFixture) { f.now = time.Date(2032, 1, 1, 0, 0, 0, 0, time.UTC) }, want: 1, contains: "expired on 2031-11-29"},
+		{name: "ca and caData", tweak: replaceDex("    groupsAttr: groups\n", "    groupsAttr: groups\n    ca: /etc/dex/ca.pem\n"), want: 1, contains: "both ca and caData", action: policy.ActionDeny},
+		// Dex checks the CA only when it validates signatures (DEX-002 reports skipping).
+		{name: "ca and caData while skipping signatures", tweak: replaceDex("    groupsAttr: groups\n",
+			"    groupsAttr: groups\n    ca: /etc/dex/ca.pem\n    insecureSkipSignatureValidation: true\n"), want: 0},
+		{name: "expired", tweak: func(f *ssoFixture) { f.now = time.Date(2032, 1, 1, 0, 0, 0, 0, time.UTC) }, want: 1, contains: "expired on 2031-11-29", action: policy.ActionDeny},
+		{name: "expired beside a valid one (rotation)", tweak: func(f *ssoFixture) {
+			f.dex = replaceLine(f.dex, "caData:", "    caData: "+rotationCAData(t))
+			f.now = time.Date(2032, 1, 1, 0, 0, 0, 0, time.UTC)
+		}, want: 1, contains: "expired on 2031-11-29", action: policy.ActionWarn},
 		{name: "reference unresolved is ACD-008's", tweak: func(f *ssoFixture) { f.dex = replaceLine(f.dex, "caData:", "    caData: $dex:ca") }, want: 0},
 		{name: "reference to raw PEM", tweak: func(f *ssoFixture) {
 			f.dex = replaceLine(f.dex, "caData:", "    caData: $dex:ca")
@@ -64,4 +83,28 @@ func TestDEX004(t *testing.T) {
 		{name: "expired is DEX-003's", tweak: func(f *ssoFixture) { f.now = time.Date(2032, 1, 1, 0, 0, 0, 0, time.UTC) }, want: 0},
 		{name: "31 days left", tweak: func(f *ssoFixture) { f.now = time.Date(2031, 10, 29, 0, 0, 0, 0, time.UTC) }, want: 0},
 	})
+}
+
+// rotationCAData is caData holding the guide's IdP certificate (expiring
+// 2031-11-29) and a newer one valid until 2040: an IdP certificate
+// rotation in progress.
+func rotationCAData(t *testing.T) string {
+	t.Helper()
+	old, err := os.ReadFile(filepath.Join(guideDir, "idp-cert.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "idp next"},
+		NotBefore: time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(append(old, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...))
 }

@@ -1,12 +1,25 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/argoguard/argoguard/policy"
+)
 
 func TestDEX005(t *testing.T) {
 	aws := "https://portal.sso.us-east-1.amazonaws.com/saml/assertion/MzQ1Njc4OTAx"
 	runSSOTable(t, "DEX-005", []ssoCase{
-		{name: "http", tweak: replaceDex(aws, "http://portal.sso.us-east-1.amazonaws.com/saml/assertion/MzQ1Njc4OTAx"), want: 1, contains: "not an https URL", line: 8},
-		{name: "not Identity Center", tweak: replaceDex(aws, "https://idp.example.com/sso/saml"), want: 1, contains: "not an IAM Identity Center SAML URL"},
+		{name: "http", tweak: replaceDex(aws, "http://portal.sso.us-east-1.amazonaws.com/saml/assertion/MzQ1Njc4OTAx"), want: 1, contains: "non-loopback", line: 8, action: policy.ActionDeny},
+		{name: "http on a local test IdP", tweak: func(f *ssoFixture) {
+			f.settings = "argocd: {url: https://argocd.example.com}\n"
+			f.dex = replaceIn2(f.dex, aws, "http://localhost:8081/realms/dev/protocol/saml")
+		}, want: 0},
+		{name: "http on a private address", tweak: func(f *ssoFixture) {
+			f.settings = "argocd: {url: https://argocd.example.com}\n"
+			f.dex = replaceIn2(f.dex, aws, "http://10.1.2.3:8081/saml")
+		}, want: 1, contains: "non-loopback"},
+		{name: "relative", tweak: replaceDex(aws, "/saml/assertion"), want: 1, contains: "not an absolute URL"},
+		{name: "not Identity Center", tweak: replaceDex(aws, "https://idp.example.com/sso/saml"), want: 1, contains: "not an IAM Identity Center SAML URL", action: policy.ActionWarn},
 		{name: "other provider", tweak: func(f *ssoFixture) {
 			f.settings = "argocd: {url: https://argocd.example.com}\n"
 			f.dex = replaceIn2(f.dex, aws, "https://idp.example.com/sso/saml")

@@ -22,7 +22,8 @@ func init() {
 		Category: "dex", Action: policy.ActionDeny,
 		Doc: "A value such as https://portal.sso.<region>.amazonaws.com/saml/assertion/<id> or caData: " +
 			"<base64-encoded-cert> was copied from a guide without filling it in. Replace it with the value from " +
-			"the IdP's application page.",
+			"the IdP's application page." +
+			" Source: Dex: connector/saml/saml.go (ssoURL and caData used as written).",
 		Check: checkDexPlaceholders,
 	})
 }

@@ -22,7 +22,8 @@ func init() {
 		Category: "dex", Action: policy.ActionDeny,
 		Doc: "Dex accepts a full NameID format URN or its last part (persistent, emailAddress, unspecified, " +
 			"transient, ...); anything else stops the connector (\"invalid nameIDPolicyFormat\"). Leave it out for " +
-			"persistent, or write emailAddress.",
+			"persistent, or write emailAddress." +
+			" Source: Dex: connector/saml/saml.go (nameIDFormatLookup).",
 		Check: checkNameIDFormat,
 	})
 	register(policy.Rule{
@@ -30,7 +31,8 @@ func init() {
 		Category: "dex", Action: policy.ActionDeny,
 		Doc: "Dex stops on a connector without id, type, name or config, or of an unknown type, and on a static " +
 			"client without name, with both or neither of id/idEnv, or (unless public) both or neither of " +
-			"secret/secretEnv. Argo CD's Dex then serves no login at all.",
+			"secret/secretEnv. Argo CD's Dex then serves no login at all." +
+			" Source: Dex: cmd/dex/config.go (Validate), server/connectors/resolve.go (unknown connector type).",
 		Check: checkDexRefuses,
 	})
 	register(policy.Rule{
@@ -38,7 +40,8 @@ func init() {
 		Category: "dex", Action: policy.ActionDeny,
 		Doc: "Argo CD registers the Dex clients argo-cd, argo-cd-cli and argo-cd-pkce itself, before the user's " +
 			"staticClients; Dex keeps the last of duplicate ids, so a user client with one of these ids replaces " +
-			"Argo CD's and its login fails (\"unregistered redirect_uri\"). Use an id of its own (argo-workflows-sso).",
+			"Argo CD's and its login fails (\"unregistered redirect_uri\"). Use an id of its own (argo-workflows-sso)." +
+			" Source: Argo CD: util/dex/config.go (its own clients first); Dex: storage/static.go (last id wins).",
 		Check: checkReservedClientIDs,
 	})
 }

@@ -22,7 +22,8 @@ func init() {
 			"(g, subject, role). One line it cannot read makes the whole policy invalid: argocd-server refuses " +
 			"it at start-up and, when changed at run time, fails every RBAC request. Lines of type r, e or m and " +
 			"a # note after the effect are accepted but do nothing. Fix the named line: add the missing field or " +
-			"comma, quote fields that contain commas, and put comments on their own line.",
+			"comma, quote fields that contain commas, and put comments on their own line." +
+			" Source: Argo CD: util/rbac/rbac.go (ValidatePolicy, policy loading with encoding/csv).",
 		Check: checkRBACSyntax,
 	})
 }

@@ -2,7 +2,9 @@ package rules
 
 // RBAC-002 restricts policy.default: it applies to every authenticated user
 // (and anonymous users when enabled), is checked before anything else, and
-// no deny can take it back, so it must grant nothing beyond get.
+// no deny can take it back, so it must grant nothing beyond get. UI
+// extensions (resource extensions, action invoke) are their own category,
+// judged by RBAC-022.
 
 import (
 	"fmt"
@@ -15,11 +17,13 @@ func init() {
 	register(policy.Rule{
 		ID: "RBAC-002", Title: "policy.default grants more than read access",
 		Severity: policy.SeverityCritical, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "policy.default is evaluated first, as its own subject, for every request of every logged-in user " +
-			"(and of anonymous users when users.anonymous.enabled is true); a deny written for a user or group " +
-			"cannot take away what it grants. A default of role:admin, a role that inherits it, or one that allows " +
-			"any action other than get gives that power to everyone who can log in. Use role:readonly, a custom " +
-			"read-only role, or leave policy.default empty.",
+		Doc: "Argo CD's enforcer (util/rbac/rbac.go) tries policy.default first, as its own subject, for every " +
+			"request of every logged-in user (and of anonymous users when users.anonymous.enabled is true); a deny " +
+			"written for a user or group cannot take away what it grants. A default of role:admin, a role that " +
+			"inherits it, or one that allows any action other than get on Argo CD's objects gives that power to " +
+			"everyone who can log in: an unambiguous security hole. UI extensions (extensions, invoke) are not " +
+			"writes to Argo CD objects and are judged by RBAC-022. Use role:readonly, a custom read-only role, a " +
+			"role with no permissions (deny by default), or leave policy.default empty.",
 		Check: checkRBACDefault,
 	})
 }
@@ -44,7 +48,7 @@ func checkRBACDefault(s *policy.Snapshot) []policy.Finding {
 	}
 	var out []policy.Finding
 	for _, p := range in.defaultRolePerms() {
-		if p.Effect != "allow" || p.Action == "get" {
+		if p.Effect != "allow" || p.Action == "get" || p.Resource == rbac.ResourceExtensions {
 			continue
 		}
 		out = append(out, policy.Finding{

@@ -16,7 +16,8 @@ func init() {
 		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
 		Doc: "The sixth field of a p line must be exactly allow or deny (lower case). Casbin counts any other " +
 			"value (Allow, DENY, allowed, empty) as neither, so the line neither grants nor blocks anything, " +
-			"silently. Write allow or deny.",
+			"silently. Write allow or deny." +
+			" Source: Argo CD: assets/model.conf (effect some(allow) && !some(deny)).",
 		Check: checkRBACEffect,
 	})
 }

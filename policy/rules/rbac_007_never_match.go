@@ -22,7 +22,8 @@ func init() {
 			"never matches, so the line grants nothing: write */* or <project>/*. A glob that does not compile " +
 			"never matches; one with unbalanced { } is read loosely by Argo CD v3.5 (and can fail whole requests) " +
 			"and refused by v3.6. In regex mode a pattern that does not compile panics inside casbin and makes every " +
-			"request of that subject that reaches the line fail, whatever else is granted.",
+			"request of that subject that reaches the line fail, whatever else is granted." +
+			" Source: Argo CD: util/security/rbac.go (RBACName builds <project>/<name>), util/glob/glob.go.",
 		Check: checkRBACNeverMatch,
 	})
 }

@@ -3,7 +3,8 @@ package rules
 // RBAC-014 reports (audit only) lines that do not do what they seem or
 // make the policy harder to review: duplicates, allow lines another line
 // of the same subject shadows, lines that change the built-in roles for
-// everyone who holds them, and role cycles.
+// everyone who holds them, and role cycles. One finding per kind, listing
+// its lines.
 
 import (
 	"fmt"
@@ -21,7 +22,8 @@ func init() {
 		Doc: "The built-in role:readonly and role:admin are always loaded; p lines for them repeat or widen what " +
 			"they grant to everyone holding them (often the default role), which reviewers rarely expect. Define a " +
 			"role of your own instead. Duplicate lines, allow lines inside a wider allow or a deny of the same " +
-			"subject, and role cycles (g, a, b and g, b, a) load fine but hide what the policy means.",
+			"subject, and role cycles (g, a, b and g, b, a) load fine but hide what the policy means. One finding " +
+			"per kind (duplicates, built-in roles, shadowed lines) lists its lines; one per role cycle.",
 		Check: checkRBACRedundant,
 	})
 }
@@ -47,33 +49,45 @@ func checkRBACRedundant(s *policy.Snapshot) []policy.Finding {
 			groups[k] = append(groups[k], l)
 		}
 	}
-	var out []policy.Finding
-	reported := map[*rbac.Line]bool{} // one finding per line
+	// One finding per kind of problem, listing its lines (a single line
+	// keeps its own message).
+	var dups, builtins, shadowed []lineNote
+	var dupOne, builtinOne, shadowOne policy.Finding
+	reported := map[*rbac.Line]bool{} // one kind per line
 	for _, l := range in.userLines() {
 		if l.Ignored() {
 			continue
 		}
-		if first := firstEqual(groups[group{l.Type, l.Subject()}], l); first != nil {
+		first := firstEqual(groups[group{l.Type, l.Subject()}], l)
+		if first != nil && first.Key == rbac.BuiltinKey {
+			// Repeating a built-in line is part of touching the built-in
+			// role: one finding with the lines that extend it.
 			reported[l] = true
-			out = append(out, policy.Finding{
-				Location: in.atLine(l),
-				Message:  "repeats " + first.Where(),
-				Fix:      "remove the duplicate line",
-			})
+			builtins = append(builtins, lineNote{l, "repeats " + first.Where()})
+			builtinOne = policy.Finding{Message: "repeats " + first.Where(), Fix: "remove the duplicate line"}
+			continue
+		}
+		if first != nil {
+			reported[l] = true
+			dups = append(dups, lineNote{l, "repeats " + first.Where()})
+			dupOne = policy.Finding{Message: "repeats " + first.Where(), Fix: "remove the duplicate line"}
 			continue
 		}
 		if rbac.IsBuiltinRole(l.Subject()) {
 			reported[l] = true
+			if l.Type == "g" && in.enf != nil && !in.enf.HasPermissions(l.Role()) {
+				continue // a dead line changes nothing: RBAC-005 reports it
+			}
 			what := "extends"
 			if l.Type == "g" {
 				what = "adds role " + l.Role() + " to"
 			}
-			out = append(out, policy.Finding{
-				Location: in.atLine(l),
-				Message:  fmt.Sprintf("%s built-in %s: this changes it for everyone who holds it", what, l.Subject()),
-				Detail:   "built-in roles are always loaded and often used as policy.default",
-				Fix:      "define your own role (role:<team>) for extra permissions",
-			})
+			builtins = append(builtins, lineNote{l, what + " built-in " + l.Subject()})
+			builtinOne = policy.Finding{
+				Message: fmt.Sprintf("%s built-in %s: this changes it for everyone who holds it", what, l.Subject()),
+				Detail:  "built-in roles are always loaded and often used as policy.default",
+				Fix:     "define your own role (role:<team>) for extra permissions",
+			}
 		}
 	}
 	mt := rbac.NewMatcher(in.pol.Regex())
@@ -82,9 +96,33 @@ func checkRBACRedundant(s *policy.Snapshot) []policy.Finding {
 			continue
 		}
 		if f, ok := shadowedBy(mt, groups[group{"p", l.Subject()}], l); ok {
-			f.Location = in.atLine(l)
-			out = append(out, f)
+			shadowed = append(shadowed, lineNote{l, f.Message})
+			shadowOne = f
 		}
+	}
+	var out []policy.Finding
+	if len(dups) > 0 {
+		out = append(out, in.grouped(dups, dupOne, linesText(dups)+" repeat earlier lines", "remove the duplicate lines"))
+	}
+	if len(builtins) > 0 {
+		var roles []string
+		for _, n := range builtins {
+			if !slices.Contains(roles, n.line.Subject()) {
+				roles = append(roles, n.line.Subject())
+			}
+		}
+		f := in.grouped(builtins, builtinOne,
+			fmt.Sprintf("%s extend built-in %s for everyone who holds them", linesText(builtins), strings.Join(roles, ", ")),
+			"define your own role (role:<team>) for extra permissions")
+		if len(builtins) > 1 {
+			f.Detail = "built-in roles are always loaded and often used as policy.default; " + f.Detail
+		}
+		out = append(out, f)
+	}
+	if len(shadowed) > 0 {
+		out = append(out, in.grouped(shadowed, shadowOne,
+			linesText(shadowed)+" are shadowed: they grant nothing more or never take effect",
+			"remove the lines, or narrow the wider ones"))
 	}
 	if in.enf != nil {
 		out = append(out, cycleFindings(&in)...)

@@ -16,6 +16,8 @@ func TestRBAC014Redundant(t *testing.T) {
 		{name: "duplicate", data: csv("p, role:dev, applications, get, */*, allow\n\np,role:dev,applications,get,*/*,allow"), lines: []int{3}, contains: `repeats data["policy.csv"] line 1`},
 		{name: "extends built-in role", data: csv("p, role:readonly, applications, sync, */*, allow"), lines: []int{1}, contains: "extends built-in role:readonly"},
 		{name: "g on built-in role", data: csv("g, role:readonly, role:dev\np, role:dev, clusters, get, *, allow"), lines: []int{1}},
+		// A g line to a role without permissions changes nothing (RBAC-005 calls it dead).
+		{name: "dead g line on a built-in role", data: csv(`g, role:admin, "*"`)},
 		{name: "allow inside a wider allow", data: csv("p, role:dev, applications, get, */*, allow\np, role:dev, applications, get, team-a/*, allow"), lines: []int{2}, contains: `shadowed by data["policy.csv"] line 1`},
 		{name: "allow inside a deny", data: csv("p, role:dev, applications, sync, team-a/prod, allow\np, role:dev, applications, sync, team-a/*, deny"), lines: []int{1}, contains: "never takes effect"},
 		{name: "different subjects do not shadow", data: csv("p, role:dev, applications, get, */*, allow\np, role:ops, applications, get, team-a/*, allow")},
@@ -32,6 +34,26 @@ func TestRBAC014Redundant(t *testing.T) {
 		{name: "regex: a regex inside a regex is not proven", data: with(csv("p, role:dev, applications, get, prod/.*, allow\np, role:dev, applications, get, prod/a.*, allow"), "policy.matchMode", "regex")},
 		{name: "cycle", data: csv("g, role:a, role:b\ng, role:b, role:a\np, role:a, applications, get, */*, allow"), lines: []int{1}, contains: "role cycle"},
 	})
+}
+
+// One finding per kind of problem, listing its lines, not one per line.
+func TestRBAC014Grouped(t *testing.T) {
+	runTable(t, "RBAC-014", []ruleCase{
+		{name: "three duplicates, one finding", data: csv("p, role:dev, applications, get, */*, allow\ng, devs, role:dev\n" +
+			"p, role:dev, applications, get, */*, allow\ng, devs, role:dev\ng, devs, role:dev"),
+			lines: []int{3}, contains: "lines 3-5 repeat earlier lines"},
+		{name: "built-in roles extended on several lines", data: csv("p, role:readonly, applications, sync, */*, allow\n" +
+			"p, role:dev, applications, get, */*, allow\np, role:readonly, logs, get, */*, allow\np, role:admin, exec, create, */*, allow"),
+			lines: []int{1}, contains: "lines 1, 3-4 extend built-in role:readonly, role:admin"},
+		{name: "two shadowed lines, one finding", data: csv("p, role:dev, applications, get, */*, allow\n" +
+			"p, role:dev, applications, get, team-a/*, allow\np, role:dev, applications, get, team-b/*, allow"),
+			lines: []int{2}, contains: "lines 2-3 are shadowed"},
+	})
+	fs := run(t, "RBAC-014", rbacSnap(t, csv("p, role:dev, applications, get, */*, allow\n"+
+		"p, role:dev, applications, get, team-a/*, allow\np, role:dev, applications, get, team-b/*, allow"), ""))
+	if len(fs) != 1 || !strings.Contains(fs[0].Detail, `data["policy.csv"] line 3: shadowed by data["policy.csv"] line 1`) {
+		t.Errorf("the grouped finding must list each line with its reason: %+v", fs)
+	}
 }
 
 // TestRBAC014ShadowedLinesChangeNothing: for every pair of patterns in one

@@ -18,7 +18,8 @@ func init() {
 		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
 		Doc: "Guides write values to replace as <your-aws-group-id> or <project>. Left in a policy line or " +
 			"policy.default they are literal names that match nobody, so the intended users get nothing. Replace " +
-			"the placeholder with the real value (for IAM Identity Center groups: the GroupId).",
+			"the placeholder with the real value (for IAM Identity Center groups: the GroupId)." +
+			" Source: Argo CD: util/rbac/rbac.go (subjects and objects are matched literally).",
 		Check: checkRBACPlaceholder,
 	})
 }

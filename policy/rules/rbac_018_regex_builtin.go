@@ -18,7 +18,8 @@ func init() {
 		Doc: "The built-in policy is written for glob matching (`*`, `*/*`). In regex mode those are invalid " +
 			"regular expressions: casbin fails every request that reaches them, so role:admin, role:readonly and the " +
 			"local admin user grant nothing (Argo CD issue #13127), and administrators are locked out. Define your " +
-			"own roles with regex patterns (.*) or stay in glob mode.",
+			"own roles with regex patterns (.*) or stay in glob mode." +
+			" Source: Argo CD: assets/builtin-policy.csv, util/rbac/rbac.go (regex match mode).",
 		Check: checkRBACRegexBuiltin,
 	})
 }

@@ -26,7 +26,8 @@ func init() {
 		Severity: policy.SeverityCritical, Category: "rbac", Action: policy.ActionDeny,
 		Doc: "argocd-server reads scopes as a YAML list ('[groups, email]' or a block list). A plain string " +
 			"(groups, or groups, email) makes argocd-server exit at start-up and stops policy reloads later. " +
-			"Write scopes: '[groups, email]'.",
+			"Write scopes: '[groups, email]'." +
+			" Source: Argo CD: server/server.go (rbacPolicyLoader reads scopes as a YAML list).",
 		Check: checkRBACScopes,
 	})
 }

@@ -20,7 +20,8 @@ func init() {
 		Doc: "Group subjects match the groups claim exactly (case-sensitive). A g line for a group the identity " +
 			"provider does not have never matches anybody, so the people meant to get the role are locked out. " +
 			"Runs only when the settings list the known groups (identity.groups or identity.groupsFile). Fix the " +
-			"group id, or add the group to the settings if it is new.",
+			"group id, or add the group to the settings if it is new." +
+			" Source: Argo CD: util/rbac/rbac.go (group claims matched as exact casbin subjects).",
 		Check: checkRBACUnknownGroup,
 	})
 	register(policy.Rule{
@@ -29,7 +30,8 @@ func init() {
 		Doc: "AWS IAM Identity Center puts group IDs (GroupId, e.g. 94e8e4a8-3011-70a4-3f1c-5e6d2b7c9a01), not " +
 			"display names, in the SAML groups attribute. A g line with the display name never matches, so nobody " +
 			"gets the role. With a group list the finding names the ID to use; without one, a subject that cannot " +
-			"be a GroupId (or is upper case; matching is case-sensitive) is reported as a warning.",
+			"be a GroupId (or is upper case; matching is case-sensitive) is reported as a warning." +
+			" Source: Argo CD: util/rbac/rbac.go (exact subject match); the IdP: Identity Center's ${user:groups} attribute.",
 		Check: checkRBACGroupNames,
 	})
 	register(policy.Rule{

@@ -83,6 +83,8 @@ type ruleCase struct {
 	settings string
 	lines    []int
 	contains string
+	// action, when set, is the action every finding must have.
+	action policy.Action
 }
 
 func runTable(t *testing.T, id string, cases []ruleCase) {
@@ -98,6 +100,11 @@ func runTable(t *testing.T, id string, cases []ruleCase) {
 			}
 			if tc.contains != "" && !strings.Contains(fs[0].Message+" "+fs[0].Detail+" "+fs[0].Fix, tc.contains) {
 				t.Errorf("finding %q does not mention %q", fs[0].Short(), tc.contains)
+			}
+			for _, f := range fs {
+				if tc.action != "" && f.Action != tc.action {
+					t.Errorf("finding %q has action %s, want %s", f.Short(), f.Action, tc.action)
+				}
 			}
 		})
 	}

@@ -19,7 +19,7 @@ func TestCatalogueMatchesDocs(t *testing.T) {
 	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
 		want[m[1]] = [2]string{m[2], m[3]}
 	}
-	if len(want) < 57 { // docs/rules.md lists 57 rules (21 RBAC, 11 ACD, 14 DEX, 11 WF)
+	if len(want) < 57 { // docs/rules.md lists at least the 57 rules of the first catalogue
 		t.Fatalf("read only %d rule rows from docs/rules.md", len(want))
 	}
 	got := map[string]bool{}

@@ -18,7 +18,8 @@ func init() {
 		Category: "workflows", Action: policy.ActionDeny,
 		Doc: "Argo Workflows logs in as a client of Argo CD's Dex. dex.config needs a staticClients entry whose " +
 			"id is the Workflows client id and whose redirectURIs contain sso.redirectUrl exactly; otherwise Dex " +
-			"answers \"Unregistered redirect_uri\" or \"Invalid client_id\".",
+			"answers \"Unregistered redirect_uri\" or \"Invalid client_id\"." +
+			" Source: Dex: server/authflow/request.go (\"Unregistered redirect_uri.\", \"Invalid client_id.\").",
 		Check: checkWFStaticClient,
 	})
 	register(policy.Rule{
@@ -26,7 +27,8 @@ func init() {
 		Category: "workflows", Action: policy.ActionDeny, ClusterOnly: true,
 		Doc: "The value of the Secret key sso.clientId names must be the id of a Dex static client (e.g. " +
 			"argo-workflows-sso). The guide puts the IdP's SAML URL there, which Dex rejects (\"Invalid client_id\"). " +
-			"Needs the Secret (cluster, or the Secret file given to the CLI).",
+			"Needs the Secret (cluster, or the Secret file given to the CLI)." +
+			" Source: Dex: server/authflow/request.go (\"Invalid client_id.\").",
 		Check: checkWFClientIDValue,
 	})
 }

@@ -20,7 +20,8 @@ func init() {
 		Doc: "argo-server reads clientId and clientSecret from a Secret in its own namespace (\"key ... missing in " +
 			"secret\", or the Secret is not found) and refuses SSO otherwise. Give both name and key, and create the " +
 			"Secret in the Workflows namespace (a copy of Argo CD's if both share it). The Secret lookup needs the " +
-			"Secrets (cluster, or Secret files given to the CLI).",
+			"Secrets (cluster, or Secret files given to the CLI)." +
+			" Source: Argo Workflows: server/auth/sso/sso.go (newSso).",
 		Check: checkWFSecretRefs,
 	})
 }

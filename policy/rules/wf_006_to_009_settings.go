@@ -6,6 +6,7 @@ package rules
 
 import (
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/argoguard/argoguard/policy"
@@ -40,13 +41,22 @@ func init() {
 	register(policy.Rule{
 		ID: "WF-007", Title: "scopes lack groups while rbac.enabled", Severity: policy.SeverityMedium,
 		Category: "workflows", Action: policy.ActionWarn,
-		Doc: "Dex's SAML connector returns groups only when the client asks for the groups scope; without it the " +
-			"rbac-rule expressions see no groups and match nobody (\"no service account rule matches\"). Add " +
-			"scopes: [groups, email].",
+		Doc: "Dex (every connector) puts groups in the token only when the client asks for the groups scope; " +
+			"without it the rbac-rule expressions see no groups and match nobody (\"no service account rule " +
+			"matches\"). With another identity provider and customGroupClaimName, the provider decides which scope " +
+			"releases that claim, so nothing is said. Add scopes: [groups, email].",
 		Check: func(s *policy.Snapshot) []policy.Finding {
 			in, ok := loadWorkflows(s)
 			if !ok || !in.cfg.RBAC() || in.cfg.HasScope("groups") || in.cfg.HasProblem("scopes") {
 				return nil
+			}
+			dex := in.usesArgoCDDex(s)
+			if !dex && in.cfg.CustomGroupClaimName.Value != "" {
+				return nil // the IdP's own claim; which scope releases it is the IdP's business
+			}
+			msg := "rbac.enabled is true but scopes lack groups: the rbac-rule expressions see no groups"
+			if !dex {
+				msg = "rbac.enabled is true but scopes lack groups: most providers then send no groups"
 			}
 			line := in.cfg.ScopesLine
 			if line == 0 {
@@ -54,7 +64,7 @@ func init() {
 			}
 			return []policy.Finding{{
 				Location: in.atPath(line, in.cfg.Prefix+"scopes"),
-				Message:  "rbac.enabled is true but scopes lack groups: the rbac-rule expressions see no groups",
+				Message:  msg,
 				Fix:      "set scopes: [groups, email]",
 			}}
 		},
@@ -62,14 +72,20 @@ func init() {
 	register(policy.Rule{
 		ID: "WF-008", Title: "Workflows SSO skips TLS verification", Severity: policy.SeverityCritical,
 		Category: "workflows", Action: policy.ActionDeny,
-		Doc: "insecureSkipVerify: true makes argo-server accept any certificate from the issuer: whoever sits on the " +
-			"path can issue tokens. Remove it; give rootCA for a private CA.",
+		Doc: "insecureSkipVerify: true makes argo-server (server/auth/sso/sso.go) accept any certificate from the " +
+			"issuer: whoever sits on the network path can issue tokens. Remove it; give rootCA for a private CA. With " +
+			"an issuer on localhost, 127.0.0.1 or [::1] (local development) there is no network path to attack: a warning.",
 		Check: func(s *policy.Snapshot) []policy.Finding {
 			in, ok := loadWorkflows(s)
 			if !ok || in.cfg.InsecureSkipVerify.Tag != "!!bool" || in.cfg.InsecureSkipVerify.Value != "true" {
 				return nil
 			}
+			var action policy.Action // the rule's deny
+			if u, err := url.Parse(in.cfg.Issuer.Value); err == nil && u.Host != "" && loopbackHost(u.Host) {
+				action = policy.ActionWarn
+			}
 			return []policy.Finding{{
+				Action:   action,
 				Location: in.at(in.cfg.InsecureSkipVerify),
 				Message:  "insecureSkipVerify is true: the issuer's TLS certificate is not checked",
 				Fix:      "remove insecureSkipVerify (use rootCA for a private CA)",

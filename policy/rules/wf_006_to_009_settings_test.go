@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/argoguard/argoguard/policy"
+)
 
 func TestWF006(t *testing.T) {
 	runSSOTable(t, "WF-006", []ssoCase{
@@ -13,6 +17,16 @@ func TestWF007(t *testing.T) {
 	runSSOTable(t, "WF-007", []ssoCase{
 		{name: "no groups scope", tweak: replaceSSO("scopes: [groups, email]", "scopes: [email]"), want: 1, contains: "lack groups", line: 9},
 		{name: "no scopes", tweak: replaceSSO("scopes: [groups, email]\n", ""), want: 1},
+		{name: "other IdP with its own group claim", tweak: func(f *ssoFixture) {
+			f.sso = replaceIn3(replaceIn3(f.sso, "scopes: [groups, email]", "scopes: [email]\ncustomGroupClaimName: cognito:groups"),
+				"issuer: https://argocd.example.com/api/dex", "issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc")
+		}, want: 0},
+		{name: "other IdP without a group claim", tweak: func(f *ssoFixture) {
+			f.sso = replaceIn3(replaceIn3(f.sso, "scopes: [groups, email]", "scopes: [email]"),
+				"issuer: https://argocd.example.com/api/dex", "issuer: https://idp.example.com")
+		}, want: 1, contains: "most providers"},
+		{name: "Argo CD's Dex ignores customGroupClaimName's claim", tweak: replaceSSO("scopes: [groups, email]", "scopes: [email]\ncustomGroupClaimName: roles"),
+			want: 1, contains: "see no groups"},
 		{name: "rbac off", tweak: func(f *ssoFixture) {
 			f.sso = replaceIn3(replaceIn3(f.sso, "scopes: [groups, email]\n", ""), "enabled: true", "enabled: false")
 		}, want: 0},
@@ -21,7 +35,12 @@ func TestWF007(t *testing.T) {
 
 func TestWF008(t *testing.T) {
 	runSSOTable(t, "WF-008", []ssoCase{
-		{name: "skip verify", tweak: replaceSSO("sessionExpiry: 8h", "sessionExpiry: 8h\ninsecureSkipVerify: true"), want: 1, contains: "not checked", line: 13},
+		{name: "skip verify", tweak: replaceSSO("sessionExpiry: 8h", "sessionExpiry: 8h\ninsecureSkipVerify: true"), want: 1, contains: "not checked", line: 13, action: policy.ActionDeny},
+		{name: "skip verify against a local issuer", tweak: func(f *ssoFixture) {
+			f.acd["url"] = "https://localhost:8080"
+			f.sso = replaceIn3(replaceIn3(f.sso, "sessionExpiry: 8h", "sessionExpiry: 8h\ninsecureSkipVerify: true"),
+				"issuer: https://argocd.example.com/api/dex", "issuer: https://localhost:8080/api/dex")
+		}, want: 1, contains: "not checked", action: policy.ActionWarn},
 		{name: "false", tweak: replaceSSO("sessionExpiry: 8h", "sessionExpiry: 8h\ninsecureSkipVerify: false"), want: 0},
 	})
 }

@@ -54,19 +54,21 @@ func (in *wfInput) atPath(line int, path string) policy.Location {
 // own namespace.
 func (in *wfInput) namespace() string { return in.obj.Ref.Namespace }
 
-// usesArgoCDDex reports whether issuer points at Argo CD's Dex: on Argo
-// CD's host with a path under /api/dex.
+// usesArgoCDDex reports whether issuer (or issuerAlias, the issuer that
+// discovery must announce when the server reaches Dex at another address)
+// points at Argo CD's Dex: on Argo CD's host with a path under /api/dex.
 func (in *wfInput) usesArgoCDDex(s *policy.Snapshot) bool {
 	acd := argoCDURL(s)
-	issuer := in.cfg.Issuer.Value
-	if acd == "" || issuer == "" {
+	if acd == "" {
 		return false
 	}
-	u, err := url.Parse(issuer)
-	if err != nil || hostOf(issuer) != hostOf(acd) {
-		return false
+	for _, issuer := range []string{in.cfg.Issuer.Value, in.cfg.IssuerAlias.Value} {
+		u, err := url.Parse(issuer)
+		if issuer != "" && err == nil && hostOf(issuer) == hostOf(acd) && strings.Contains(u.Path, "/api/dex") {
+			return true
+		}
 	}
-	return strings.Contains(u.Path, "/api/dex")
+	return false
 }
 
 // argoDex returns Argo CD's parsed dex.config, or nil.
