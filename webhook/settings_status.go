@@ -53,6 +53,8 @@ type EventRecorder interface {
 // SettingsEvents reports settings reloads as Events on the ConfigMap the
 // settings file is mounted from. The ConfigMap is read (by name, uncached)
 // for its UID, without which `kubectl describe` does not show the Event.
+// The recorder counts repeats per ConfigMap version: each edit of the
+// ConfigMap that is refused gets an Event of its own.
 type SettingsEvents struct {
 	Reader    client.Reader
 	Recorder  EventRecorder

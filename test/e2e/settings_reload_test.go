@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,8 +32,18 @@ func TestSettingsReloadRefusedIsVisible(t *testing.T) {
 	}
 	currentSettings = path + " (refused reload test)"
 	t.Cleanup(func() { useSettings(t, c, enforceSettings) })
+	// In a cluster the file changes because its ConfigMap did: each write
+	// also gives the ConfigMap a new resourceVersion, which is what tells
+	// one refused version's Event from the next.
+	edits := 0
+	t.Cleanup(func() { kubectl(t, "annotate", "configmap", "argoguard-settings", "-n", "argoguard", "e2e.argoguard.io/edit-") })
 	write := func(content string) {
 		t.Helper()
+		edits++
+		if res := kubectl(t, "annotate", "--overwrite", "configmap", "argoguard-settings", "-n", "argoguard",
+			fmt.Sprintf("e2e.argoguard.io/edit=%d", edits)); res.Err != nil {
+			t.Fatalf("%s", res)
+		}
 		tmp := filepath.Join(dir, ".settings.tmp")
 		if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
