@@ -36,7 +36,9 @@ func TestSettingsReloadRefusedIsVisible(t *testing.T) {
 	// also gives the ConfigMap a new resourceVersion, which is what tells
 	// one refused version's Event from the next.
 	edits := 0
-	t.Cleanup(func() { kubectl(t, "annotate", "configmap", "argoguard-settings", "-n", "argoguard", "e2e.argoguard.io/edit-") })
+	t.Cleanup(func() {
+		kubectl(t, "annotate", "configmap", "argoguard-settings", "-n", "argoguard", "e2e.argoguard.io/edit-")
+	})
 	write := func(content string) {
 		t.Helper()
 		edits++
