@@ -1,8 +1,9 @@
 // Package settings reads argoguard's settings file: the mode, where the
 // guarded objects live, the expected URLs, the identity provider and its
 // groups, per-rule action overrides, RBAC invariants and break-glass
-// requesters. Bad settings are an error naming the field; the webhook
-// refuses to start on them.
+// requesters. Bad settings are an error naming every bad field (validate.go);
+// the webhook refuses to start on them and keeps its last good settings
+// when a reload has them.
 package settings
 
 import (
@@ -10,8 +11,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 )
 
@@ -126,35 +127,45 @@ type SecretAccess struct {
 
 // Parse reads settings from YAML or JSON, strictly: an unknown field is an
 // error. dir is where relative groupsFile paths are read from. Defaults are
-// applied and the result validated.
+// applied and the result validated, every problem at once. Parse knows no
+// rule catalogue: programs that evaluate rules use ParseWith or LoadWith so
+// that an unknown rule ID is an error.
 func Parse(data []byte, dir string) (*Settings, error) {
+	return ParseWith(data, dir, Options{})
+}
+
+// ParseWith is Parse with the checks o asks for.
+func ParseWith(data []byte, dir string, o Options) (*Settings, error) {
 	var s Settings
 	if err := yaml.UnmarshalStrict(data, &s); err != nil {
 		return nil, fmt.Errorf("settings: %w", err)
 	}
 	s.Dir = dir
 	s.applyDefaults()
+	var errs field.ErrorList
 	if s.Identity.GroupsFile != "" {
-		groups, err := s.readGroupsFile()
-		if err != nil {
-			return nil, err
-		}
+		groups, ferrs := s.readGroupsFile()
+		errs = append(errs, ferrs...)
 		s.Identity.Groups = append(s.Identity.Groups, groups...)
 	}
-	if err := s.Validate(); err != nil {
-		return nil, err
+	errs = append(errs, s.Validate(o)...)
+	if len(errs) > 0 {
+		return nil, &Error{Errs: errs}
 	}
 	s.IndexGroups()
 	return &s, nil
 }
 
-// Load reads the settings file at path.
-func Load(path string) (*Settings, error) {
+// Load reads the settings file at path (see Parse).
+func Load(path string) (*Settings, error) { return LoadWith(path, Options{}) }
+
+// LoadWith reads the settings file at path (see ParseWith).
+func LoadWith(path string, o Options) (*Settings, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("settings: %w", err)
 	}
-	return Parse(data, filepath.Dir(path))
+	return ParseWith(data, filepath.Dir(path), o)
 }
 
 // Default returns the settings used when none are given: enforce mode, the
@@ -198,57 +209,30 @@ func (s *Settings) GroupsPath() string {
 	return path
 }
 
-func (s *Settings) readGroupsFile() ([]Group, error) {
+// readGroupsFile reads the groups file; its problems are errors of
+// identity.groupsFile.
+func (s *Settings) readGroupsFile() ([]Group, field.ErrorList) {
+	fp := field.NewPath("identity", "groupsFile")
 	path := s.GroupsPath()
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("settings: identity.groupsFile: %w", err)
+		return nil, field.ErrorList{field.Invalid(fp, s.Identity.GroupsFile, err.Error())}
 	}
 	var parsed awsGroups
 	if err := json.Unmarshal(data, &parsed); err != nil {
-		return nil, fmt.Errorf("settings: identity.groupsFile %s: not the JSON of `aws identitystore list-groups`: %w", path, err)
+		return nil, field.ErrorList{field.Invalid(fp, s.Identity.GroupsFile,
+			"not the JSON of `aws identitystore list-groups`: "+err.Error())}
 	}
 	out := make([]Group, 0, len(parsed.Groups))
+	var errs field.ErrorList
 	for i, g := range parsed.Groups {
 		if g.GroupID == "" {
-			return nil, fmt.Errorf("settings: identity.groupsFile %s: Groups[%d] has no GroupId", path, i)
+			errs = append(errs, field.Invalid(fp, s.Identity.GroupsFile, fmt.Sprintf("Groups[%d] has no GroupId", i)))
+			continue
 		}
 		out = append(out, Group{ID: g.GroupID, Name: g.DisplayName})
 	}
-	return out, nil
-}
-
-// Validate checks the settings and names the first bad field.
-func (s *Settings) Validate() error {
-	if s.Mode != ModeEnforce && s.Mode != ModeAudit {
-		return fmt.Errorf("settings: mode: %q is neither enforce nor audit", s.Mode)
-	}
-	for id, a := range s.Rules {
-		switch a {
-		case "deny", "warn", "audit":
-		default:
-			return fmt.Errorf("settings: rules[%s]: action %q is not deny, warn or audit", id, a)
-		}
-	}
-	seen := map[string]bool{}
-	for i, g := range s.Identity.Groups {
-		if strings.TrimSpace(g.ID) == "" {
-			return fmt.Errorf("settings: identity.groups[%d]: id is empty", i)
-		}
-		if seen[g.ID] {
-			return fmt.Errorf("settings: identity.groups[%d]: group id %q listed twice", i, g.ID)
-		}
-		seen[g.ID] = true
-	}
-	for i, inv := range s.Invariants {
-		if inv.Resource == "" || inv.Action == "" || inv.Object == "" {
-			return fmt.Errorf("settings: invariants[%d] (%s): resource, action and object are required", i, inv.Name)
-		}
-		if len(inv.Only)+len(inv.Never)+len(inv.Always) == 0 {
-			return fmt.Errorf("settings: invariants[%d] (%s): give at least one of only, never, always", i, inv.Name)
-		}
-	}
-	return nil
+	return out, errs
 }
 
 // SendsGroupIDs reports whether the provider sends group IDs (true for AWS

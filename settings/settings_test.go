@@ -66,9 +66,16 @@ func TestBadSettingsNameTheField(t *testing.T) {
 		{"missing groups file", "identity: {groupsFile: nope.json}\n", "identity.groupsFile"},
 		{"group without id", "identity: {groupsFile: bad.json}\n", "Groups[0] has no GroupId"},
 		{"groups file not json", "identity: {groupsFile: junk.json}\n", "list-groups"},
-		{"invariant fields", "invariants: [{name: prod, action: sync, only: [x]}]\n", "invariants[0] (prod)"},
+		{"invariant fields", "invariants: [{name: prod, action: sync, only: [x]}]\n", "invariants[0].resource"},
 		{"invariant subjects", "invariants: [{name: prod, resource: applications, action: sync, object: 'prod/*'}]\n", "only, never, always"},
 		{"not yaml", "mode: [\n", "settings:"},
+		{"provider typo", "identity: {provider: aws-iam-identity-centre}\n", "identity.provider"},
+		{"namespace", "argocd: {namespace: ArgoCD}\n", "argocd.namespace"},
+		{"configmap name", "workflows: {configMap: 'wf cm'}\n", "workflows.configMap"},
+		{"same configmap twice", "argocd: {configMap: argocd-cm, rbacConfigMap: argocd-cm}\n", "argocd.rbacConfigMap"},
+		{"url", "argocd: {url: argocd.example.com}\n", "argocd.url"},
+		{"empty admin group", "adminGroups: ['']\n", "adminGroups[0]"},
+		{"break-glass service account", "breakGlass: {serviceAccounts: ['system:serviceaccount:ops:fixer']}\n", "breakGlass.serviceAccounts[0]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

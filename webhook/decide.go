@@ -187,22 +187,41 @@ func capWarnings(w []string) []string {
 	return append(out, fmt.Sprintf("argoguard: %d more findings; run `argoguard check` for all", len(w)-maxWarnings+1))
 }
 
+// maxDenialBytes bounds a denial's message and causes together, well under
+// the 64 KiB a client shows or logs readably: a policy with thousands of bad
+// lines lists the first findings and says how many more there are.
+const maxDenialBytes = 48 << 10
+
+// causeOverhead is what one cause adds to the JSON besides its texts.
+const causeOverhead = len(`{"reason":"FieldValueInvalid","message":"","field":""},`)
+
 // DenialStatus builds the denial as one Invalid status in the style of
 // apierrors.NewInvalid: one cause per denying finding, with its field path
 // (data[policy.csv]), and a message listing every finding with key, line
-// and fix, one per line, so kubectl prints it readably.
+// and fix, one per line, so kubectl prints it readably. Past
+// maxDenialBytes the rest is counted, not listed ("... and N more").
 func DenialStatus(ref policy.ObjectRef, denying []policy.Finding) *metav1.Status {
 	var msg strings.Builder
 	fmt.Fprintf(&msg, "argoguard: %s %s/%s is refused: %d problem(s)", ref.Kind, ref.Namespace, ref.Name, len(denying))
-	causes := make([]metav1.StatusCause, 0, len(denying))
-	for _, f := range denying {
-		msg.WriteString("\n- ")
-		msg.WriteString(f.Long())
-		causes = append(causes, metav1.StatusCause{
+	causes := make([]metav1.StatusCause, 0, min(len(denying), 64))
+	used := msg.Len()
+	for i, f := range denying {
+		line := "\n- " + f.Long()
+		cause := metav1.StatusCause{
 			Type:    metav1.CauseType(field.ErrorTypeInvalid),
 			Field:   fieldPath(ref, f.Location),
 			Message: f.RuleID + ": " + f.Message,
-		})
+		}
+		cost := jsonLen(line) + jsonLen(cause.Field) + jsonLen(cause.Message) + causeOverhead
+		if i > 0 && used+cost > maxDenialBytes {
+			more := fmt.Sprintf("... and %d more; run `argoguard check` for all", len(denying)-i)
+			msg.WriteString("\n- " + more)
+			causes = append(causes, metav1.StatusCause{Type: metav1.CauseType(field.ErrorTypeInvalid), Message: more})
+			break
+		}
+		used += cost
+		msg.WriteString(line)
+		causes = append(causes, cause)
 	}
 	return &metav1.Status{
 		Status:  metav1.StatusFailure,
@@ -211,6 +230,24 @@ func DenialStatus(ref policy.ObjectRef, denying []policy.Finding) *metav1.Status
 		Message: msg.String(),
 		Details: &metav1.StatusDetails{Name: ref.Name, Kind: ref.Kind, Causes: causes},
 	}
+}
+
+// jsonLen is the length of s as a JSON string body (encoding/json's
+// escaping), so that quotes, markup or control characters in a finding
+// cannot multiply the denial's size past its bound.
+func jsonLen(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\' || r == '\n' || r == '\r' || r == '\t':
+			n += 2
+		case r < 0x20 || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029' || r == utf8.RuneError:
+			n += 6 // \u00XX; an invalid byte is written as \ufffd
+		default:
+			n += utf8.RuneLen(r)
+		}
+	}
+	return n
 }
 
 // fieldPath is the apimachinery field path of a location: data[policy.csv],

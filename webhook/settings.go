@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-logr/logr"
 
+	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 )
 
@@ -26,6 +27,8 @@ type SettingsStore struct {
 	lastErr string
 	// onChange is called after a new version is stored (tests, caches).
 	onChange func(*settings.Settings)
+	// onReject is called once per distinct rejection of the file.
+	onReject func(error)
 	// sourceSum is a hash of the files the settings in force were read
 	// from: a poll that finds them unchanged parses nothing (a groups file
 	// of thousands of groups takes milliseconds to parse, on the cores
@@ -54,10 +57,14 @@ func sourcesSum(path string, set *settings.Settings) (uint64, bool) {
 	return h.Sum64(), true
 }
 
+// settingsOptions: settings are checked against the rule catalogue, so an
+// override of an unknown rule is an error.
+var settingsOptions = settings.Options{KnownRule: rules.Known}
+
 // LoadSettingsStore reads the settings file. A missing or bad file is an
 // error: the webhook refuses to start with it.
 func LoadSettingsStore(path string, interval time.Duration, log logr.Logger) (*SettingsStore, error) {
-	s, err := settings.Load(path)
+	s, err := settings.LoadWith(path, settingsOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +73,7 @@ func LoadSettingsStore(path string, interval time.Duration, log logr.Logger) (*S
 	}
 	st := &SettingsStore{path: path, interval: interval, log: log.WithName("settings")}
 	st.current.Store(s)
+	settingsRejected.Set(0)
 	return st, nil // sourceSum 0: the first poll parses once more and notes the sum
 }
 
@@ -81,6 +89,10 @@ func (st *SettingsStore) Current() *settings.Settings { return st.current.Load()
 
 // OnChange registers f to be called with each new settings version.
 func (st *SettingsStore) OnChange(f func(*settings.Settings)) { st.onChange = f }
+
+// OnReject registers f to be called when a reload is refused, once per
+// distinct error (see SettingsEvents).
+func (st *SettingsStore) OnReject(f func(error)) { st.onReject = f }
 
 // Start polls the settings file until ctx ends. Polling (rather than
 // fsnotify) follows the symlink swap Kubernetes uses for ConfigMap volumes
@@ -102,8 +114,10 @@ func (st *SettingsStore) Start(ctx context.Context) error {
 	}
 }
 
-// Reload reads the file once. A bad file is logged with its error and the
-// last good settings stay in force. It reports whether the settings changed.
+// Reload reads the file once. A bad file, or one that moves the guarded
+// objects (settings.GuardedChanges), is refused: the last good settings stay
+// in force, and the refusal is logged, counted and reported to OnReject. It
+// reports whether the settings changed.
 func (st *SettingsStore) Reload() bool {
 	// Unchanged files (with the groups file the settings in force name):
 	// nothing to parse. A changed settings file may name another groups
@@ -112,15 +126,21 @@ func (st *SettingsStore) Reload() bool {
 	if ok && sum == st.sourceSum && st.lastErr == "" {
 		return false
 	}
-	next, err := settings.Load(st.path)
-	if err != nil {
-		if msg := err.Error(); msg != st.lastErr {
-			st.lastErr = msg
-			st.log.Error(err, "settings file rejected; the last good settings stay in force", "file", st.path)
+	next, err := settings.LoadWith(st.path, settingsOptions)
+	if err == nil {
+		if errs := settings.GuardedChanges(st.Current(), next); len(errs) > 0 {
+			err = &settings.Error{Errs: errs}
 		}
+	}
+	if err != nil {
+		st.reject(err)
 		return false
 	}
+	if st.lastErr != "" {
+		st.log.Info("settings file accepted again", "file", st.path)
+	}
 	st.lastErr = ""
+	settingsRejected.Set(0)
 	// The sum was taken before parsing, with the groups file of the
 	// settings then in force: a change made meanwhile, or a groups file the
 	// new settings name, gives another sum at the next poll, which parses.
@@ -134,6 +154,23 @@ func (st *SettingsStore) Reload() bool {
 		st.onChange(next)
 	}
 	return true
+}
+
+// reject records a refused reload: the gauge says so until a good file
+// comes; the log line, the counter and OnReject once per distinct error,
+// not on every poll.
+func (st *SettingsStore) reject(err error) {
+	settingsRejected.Set(1)
+	msg := err.Error()
+	if msg == st.lastErr {
+		return
+	}
+	st.lastErr = msg
+	settingsRejections.Inc()
+	st.log.Error(err, "settings file rejected; the last good settings stay in force", "file", st.path)
+	if st.onReject != nil {
+		st.onReject(err)
+	}
 }
 
 // NeedLeaderElection: every replica answers admissions, so every replica

@@ -70,7 +70,7 @@ func runCheck(stdin io.Reader, stdout, stderr io.Writer, paths []string, o check
 	set := settings.Default()
 	if o.settingsFile != "" {
 		var err error
-		if set, err = settings.Load(o.settingsFile); err != nil {
+		if set, err = settings.LoadWith(o.settingsFile, settings.Options{KnownRule: rules.Known}); err != nil {
 			return usageErr("%v", err)
 		}
 	}

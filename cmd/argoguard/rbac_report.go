@@ -29,7 +29,7 @@ func rbacValidateCmd() *cobra.Command {
 			}
 			set := settings.Default()
 			if settingsPath != "" {
-				if set, err = settings.Load(settingsPath); err != nil {
+				if set, err = settings.LoadWith(settingsPath, settings.Options{KnownRule: rules.Known}); err != nil {
 					return usageErr("%v", err)
 				}
 			}

@@ -94,7 +94,7 @@ func runReport(cmd *cobra.Command, args []string, o reportFlags) error {
 	set := settings.Default()
 	if o.settingsPath != "" {
 		var err error
-		if set, err = settings.Load(o.settingsPath); err != nil {
+		if set, err = settings.LoadWith(o.settingsPath, settings.Options{KnownRule: rules.Known}); err != nil {
 			return usageErr("%v", err)
 		}
 	}

@@ -135,10 +135,14 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 	if err := reader.Watch(store.Current()); err != nil {
 		return err
 	}
+	events := &webhook.SettingsEvents{Reader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("argoguard"),
+		Namespace: o.namespace, ConfigMap: o.settingsConfigMap, Log: log.WithName("settings")}
+	store.OnReject(events.Rejected)
 	store.OnChange(func(s *settings.Settings) {
 		if err := reader.Watch(s); err != nil {
 			log.Error(err, "watching the guarded objects of the new settings")
 		}
+		events.Reloaded(s)
 	})
 	deps := webhook.Deps{Settings: store, Source: &webhook.SnapshotSource{Reader: reader, Log: log.WithName("snapshot")}, Log: log.WithName("admission")}
 	webhook.Register(mgr, deps, o.maxRequestBytes)

@@ -15,6 +15,7 @@ import (
 type options struct {
 	settingsFile      string
 	settingsPoll      time.Duration
+	settingsConfigMap string
 	certDir           string
 	host              string
 	port              int
@@ -50,6 +51,7 @@ func parseOptions(args []string) (*options, error) {
 	fs := flag.NewFlagSet("webhook", flag.ContinueOnError)
 	fs.StringVar(&o.settingsFile, "settings", "", "argoguard settings file (required); re-read on change")
 	fs.DurationVar(&o.settingsPoll, "settings-poll-interval", 2*time.Second, "how often the settings file is checked for changes")
+	fs.StringVar(&o.settingsConfigMap, "settings-configmap", "argoguard-settings", `ConfigMap in --namespace the settings file is mounted from: a refused reload is an Event on it ("" for none)`)
 	fs.StringVar(&o.certDir, "cert-dir", "/tmp/k8s-webhook-server/serving-certs", "folder of tls.crt and tls.key, reloaded on change")
 	fs.StringVar(&o.host, "host", "", "address the webhook server listens on (all when empty)")
 	fs.IntVar(&o.port, "port", 9443, "port of the webhook server")

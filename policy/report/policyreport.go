@@ -159,6 +159,8 @@ func PolicyReports(r *Report, format string) []PolicyReport {
 				pr.Summary.Skip++
 			}
 		}
+		// The summary counts every finding; the results list is bounded.
+		pr.Results = boundResults(pr.Results, maxResultsBytes)
 		out = append(out, pr)
 	}
 	return out

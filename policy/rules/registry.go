@@ -19,6 +19,13 @@ func registerDefaulter(d policy.Defaulter) { defaulters = append(defaulters, d) 
 // Registry returns the catalogue (for reports and documentation).
 func Registry() *policy.Registry { return registry }
 
+// Known reports whether id is a rule of the catalogue (for the settings'
+// rule overrides: a typo there must be an error, not a no-op).
+func Known(id string) bool {
+	_, ok := registry.Rule(id)
+	return ok
+}
+
 // Evaluate runs every rule on the snapshot with the settings' per-rule
 // action overrides.
 func Evaluate(s *policy.Snapshot) ([]policy.Finding, error) {

@@ -352,7 +352,7 @@ func TestHelmRenamedObjectsDriveRBACAndWebhooks(t *testing.T) {
 	}
 	sort.Strings(roles)
 	want := []string{
-		"argoguard/argoguard leases:[argoguard-leader] secrets:[argoguard-tls]",
+		"argoguard/argoguard configmaps:[argoguard-settings] leases:[argoguard-leader] secrets:[argoguard-tls]",
 		"gitops/argoguard-guarded-configmaps configmaps:[argo-cd-cm argo-cd-rbac-cm wf-controller-cm]",
 		"gitops/argoguard-referenced-secrets secrets:[argocd-secret wf-sso]",
 		"gitops/argoguard-reports policyreports:[argoguard-argo-cd-cm argoguard-argo-cd-rbac-cm argoguard-wf-controller-cm] reports:[argoguard-argo-cd-cm argoguard-argo-cd-rbac-cm argoguard-wf-controller-cm]",

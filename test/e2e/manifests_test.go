@@ -112,6 +112,10 @@ func TestServiceAccountHasLeastPrivilege(t *testing.T) {
 		{"update", "validatingwebhookconfigurations.admissionregistration.k8s.io/other", "", false},
 		{"delete", "validatingwebhookconfigurations.admissionregistration.k8s.io/argoguard", "", false},
 		{"create", "pods", "argoguard", false},
+		// The settings ConfigMap: read for its UID (the settings Events), never written.
+		{"get", "configmaps/argoguard-settings", "argoguard", true},
+		{"update", "configmaps/argoguard-settings", "argoguard", false},
+		{"list", "configmaps", "argoguard", false},
 		// The audit controller's reports: its own by name, create in the
 		// guarded namespaces only.
 		{"update", "policyreports.wgpolicyk8s.io/argoguard-argocd-rbac-cm", "argocd", true},

@@ -1,0 +1,73 @@
+package report_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/argoguard/argoguard/policy/report"
+	"github.com/argoguard/argoguard/policy/rules"
+)
+
+// TestPolicyReportOfAHugeBadPolicyIsBounded: a 588 KB policy with one bad
+// line per row gives a report the API server accepts (under 1 MiB as JSON)
+// whose summary still counts every finding and whose results say how many
+// are not listed.
+func TestPolicyReportOfAHugeBadPolicyIsBounded(t *testing.T) {
+	snap := guideSnapshot(t, "fixed")
+	var csv strings.Builder
+	rows := 0
+	for csv.Len() < 588000 {
+		fmt.Fprintf(&csv, "p, role:team-%05d, applications, get, /*, allow\n", rows) // RBAC-007
+		rows++
+	}
+	rbac := *snap.RBACCM
+	rbac.Data = map[string]string{}
+	for k, v := range snap.RBACCM.Data {
+		rbac.Data[k] = v
+	}
+	rbac.Data["policy.csv"] = csv.String()
+	rbac.Source = nil
+	snap.RBACCM = &rbac
+	findings, err := rules.Evaluate(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := report.Build(report.Input{Snapshot: snap, Findings: findings, Rules: rules.Registry().Rules(), Now: fixedClock, NoMatrix: true})
+	for _, format := range []string{report.FormatPolicyReport, report.FormatOpenReports} {
+		for _, pr := range report.PolicyReports(r, format) {
+			raw, err := json.Marshal(pr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(raw) >= report.MaxReportBytes {
+				t.Errorf("%s %s: %d bytes, want under 1 MiB", format, pr.Metadata.Name, len(raw))
+			}
+			if pr.Scope.Name != "argocd-rbac-cm" {
+				continue
+			}
+			listed, omitted := 0, 0
+			for _, res := range pr.Results {
+				if res.Rule != "RBAC-007" || res.Result != report.ResultFail {
+					continue
+				}
+				if n, ok := res.Properties[report.PropertyOmitted]; ok {
+					omitted, _ = strconv.Atoi(n)
+					if !strings.Contains(res.Message, fmt.Sprintf("and %s more", n)) {
+						t.Errorf("the rest is not counted in words: %q", res.Message)
+					}
+					continue
+				}
+				listed++
+			}
+			if omitted == 0 || listed+omitted != rows {
+				t.Errorf("%s: %d listed + %d omitted, want %d rows", format, listed, omitted, rows)
+			}
+			if pr.Summary.Fail < rows {
+				t.Errorf("%s: summary counts %d fail, want every one of %d rows", format, pr.Summary.Fail, rows)
+			}
+		}
+	}
+}
