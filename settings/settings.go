@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 )
 
@@ -56,6 +57,9 @@ type Settings struct {
 
 // ArgoCD locates Argo CD's ConfigMaps and says what its URL must be.
 type ArgoCD struct {
+	// Enabled false: the cluster runs no Argo CD; argoguard neither guards
+	// nor watches its ConfigMaps (default true).
+	Enabled       *bool  `json:"enabled,omitempty"`
 	Namespace     string `json:"namespace,omitempty"`     // default argocd
 	ConfigMap     string `json:"configMap,omitempty"`     // default argocd-cm
 	RBACConfigMap string `json:"rbacConfigMap,omitempty"` // default argocd-rbac-cm
@@ -66,6 +70,9 @@ type ArgoCD struct {
 
 // Workflows locates the Argo Workflows controller ConfigMap.
 type Workflows struct {
+	// Enabled false: the cluster runs no Argo Workflows; argoguard neither
+	// guards nor watches its ConfigMap (default true).
+	Enabled   *bool  `json:"enabled,omitempty"`
 	Namespace string `json:"namespace,omitempty"` // default argo
 	ConfigMap string `json:"configMap,omitempty"` // default workflow-controller-configmap
 	URL       string `json:"url,omitempty"`       // the Workflows server's external URL
@@ -223,6 +230,12 @@ func (s *Settings) Validate() error {
 	if s.Mode != ModeEnforce && s.Mode != ModeAudit {
 		return fmt.Errorf("settings: mode: %q is neither enforce nor audit", s.Mode)
 	}
+	if !s.GuardsArgoCD() && !s.GuardsWorkflows() {
+		return fmt.Errorf("settings: argocd.enabled and workflows.enabled are both false: argoguard would guard nothing")
+	}
+	if err := s.BreakGlass.validate(field.NewPath("breakGlass")).ToAggregate(); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
 	for id, a := range s.Rules {
 		switch a {
 		case "deny", "warn", "audit":
@@ -249,6 +262,41 @@ func (s *Settings) Validate() error {
 		}
 	}
 	return nil
+}
+
+// GuardsArgoCD reports whether argoguard guards Argo CD's ConfigMaps
+// (argocd.enabled, default true).
+func (s *Settings) GuardsArgoCD() bool { return s.ArgoCD.Enabled == nil || *s.ArgoCD.Enabled }
+
+// GuardsWorkflows reports whether argoguard guards the Workflows ConfigMap
+// (workflows.enabled, default true).
+func (s *Settings) GuardsWorkflows() bool { return s.Workflows.Enabled == nil || *s.Workflows.Enabled }
+
+// everyoneGroups are the groups the API server puts every authenticated
+// user, every anonymous request or every service account in: break-glass
+// for one of them is break-glass for everyone (no guard at all).
+var everyoneGroups = map[string]string{
+	"system:authenticated":   "every authenticated user",
+	"system:unauthenticated": "every anonymous request",
+	"system:serviceaccounts": "every service account",
+}
+
+// validate refuses break-glass requesters that stand for everyone.
+func (b BreakGlass) validate(fld *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, g := range b.Groups {
+		if who, ok := everyoneGroups[g]; ok {
+			errs = append(errs, field.Invalid(fld.Child("groups").Index(i), g,
+				"holds "+who+": break-glass for it turns the guard off; name the group of the people on call"))
+		}
+	}
+	for i, u := range b.Users {
+		if u == "system:anonymous" {
+			errs = append(errs, field.Invalid(fld.Child("users").Index(i), u,
+				"is every anonymous request: break-glass for it turns the guard off"))
+		}
+	}
+	return errs
 }
 
 // SendsGroupIDs reports whether the provider sends group IDs (true for AWS

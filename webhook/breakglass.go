@@ -1,11 +1,16 @@
 package webhook
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
+	admissionv1 "k8s.io/api/admission/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
 )
 
@@ -29,4 +34,74 @@ func breakGlassMatch(bg settings.BreakGlass, u authenticationv1.UserInfo) string
 		}
 	}
 	return ""
+}
+
+// EventRecorder is the events.k8s.io recorder the manager provides
+// (mgr.GetEventRecorder).
+type EventRecorder interface {
+	Eventf(regarding runtime.Object, related runtime.Object, eventtype, reason, action, note string, args ...interface{})
+}
+
+// ReasonBreakGlass is the reason of the Event on an object a break-glass
+// requester changed or deleted despite denying findings.
+const ReasonBreakGlass = "BreakGlass"
+
+// Bounds of what the trail repeats from the request: a requester may be
+// in thousands of groups.
+const (
+	maxTrailGroups = 20
+	maxTrailLen    = 1024
+)
+
+// breakGlassAnnotations are the audit annotations of a break-glass
+// admission: who (the match, the user and groups) and which rules were
+// bypassed. The API server prefixes each key with the webhook's name
+// (validate.argoguard.io/break-glass-user) and writes them to its audit log.
+func breakGlassAnnotations(match string, u authenticationv1.UserInfo, d Decision) map[string]string {
+	return map[string]string{
+		"break-glass-match":  truncate(match, maxTrailLen),
+		"break-glass-user":   truncate(u.Username, maxTrailLen),
+		"break-glass-groups": truncate(joinAtMost(u.Groups, maxTrailGroups), maxTrailLen),
+		"bypassed-rules":     strings.Join(ruleIDsOnce(d.Denying), ","),
+	}
+}
+
+// breakGlassEvent records a Warning Event on the object: the trail a
+// reviewer finds with `kubectl get events`, even after a delete.
+func (v *Validator) breakGlassEvent(r *request, match string, d Decision) {
+	if v.Events == nil {
+		return
+	}
+	cm := r.newCM
+	if r.op == admissionv1.Delete || cm == nil {
+		cm = r.oldCM
+	}
+	if cm == nil { // a DELETE without oldObject: the reference is all there is
+		cm = &corev1.ConfigMap{}
+	}
+	regarding := cm.DeepCopy()
+	regarding.Kind, regarding.APIVersion = "ConfigMap", "v1"
+	regarding.Namespace, regarding.Name = r.ref.Namespace, r.ref.Name
+	note := fmt.Sprintf("break-glass requester %s (%s) %s despite %s", truncate(r.username, 200), truncate(match, 200),
+		strings.ToLower(string(r.op)), strings.Join(ruleIDsOnce(d.Denying), ", "))
+	v.Events.Eventf(regarding, nil, corev1.EventTypeWarning, ReasonBreakGlass, string(r.op), "%s", truncate(note, maxTrailLen))
+}
+
+// ruleIDsOnce lists the rule IDs of fs in order, once each.
+func ruleIDsOnce(fs []policy.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		if !slices.Contains(out, f.RuleID) {
+			out = append(out, f.RuleID)
+		}
+	}
+	return out
+}
+
+// joinAtMost joins the first n of ss, saying how many more there are.
+func joinAtMost(ss []string, n int) string {
+	if len(ss) <= n {
+		return strings.Join(ss, ",")
+	}
+	return strings.Join(ss[:n], ",") + fmt.Sprintf(",… (%d more)", len(ss)-n)
 }
