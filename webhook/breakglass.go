@@ -36,6 +36,23 @@ func breakGlassMatch(bg settings.BreakGlass, u authenticationv1.UserInfo) string
 	return ""
 }
 
+// controlPlaneDeleters are the identities kube-controller-manager deletes
+// with when a namespace is deleted (its namespace controller) or an owner
+// is (its garbage collector): with or without
+// --use-service-account-credentials. Refusing them would leave a deleted
+// namespace Terminating for good, or an owner's ConfigMaps behind; what
+// they delete goes with everything else of Argo CD or Argo Workflows.
+var controlPlaneDeleters = map[string]string{
+	"system:serviceaccount:kube-system:namespace-controller":      "the namespace controller (namespace deletion)",
+	"system:serviceaccount:kube-system:generic-garbage-collector": "the garbage collector (owner deleted)",
+	"system:kube-controller-manager":                              "kube-controller-manager",
+}
+
+// controlPlaneDeleter returns which control-plane deleter u is, or "".
+func controlPlaneDeleter(u authenticationv1.UserInfo) string {
+	return controlPlaneDeleters[u.Username]
+}
+
 // EventRecorder is the events.k8s.io recorder the manager provides
 // (mgr.GetEventRecorder).
 type EventRecorder interface {

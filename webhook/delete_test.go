@@ -211,3 +211,30 @@ func counterValue(t *testing.T, c prometheus.Counter) float64 {
 	}
 	return m.GetCounter().GetValue()
 }
+
+// Deleting the namespace of Argo CD deletes its ConfigMaps as the
+// namespace controller: refusing it would leave the namespace Terminating
+// for good. The control plane's deleters pass (with the trail); nobody
+// else gets that by calling the same verb.
+func TestControlPlaneDeletesPass(t *testing.T) {
+	set := guideSettings(t)
+	live := guideObjects(t)
+	h := validator(set, cluster(live...))
+	for _, user := range []string{"system:serviceaccount:kube-system:namespace-controller", "system:serviceaccount:kube-system:generic-garbage-collector", "system:kube-controller-manager"} {
+		resp := post(t, h, reviewJSON(t, reviewOpts{op: admissionv1.Delete, old: live[0], user: user}))
+		if !resp.Allowed || resp.AuditAnnotations["break-glass-user"] != user {
+			t.Errorf("%s: allowed=%v annotations %v", user, resp.Allowed, resp.AuditAnnotations)
+		}
+		// Only deletes: an update by the same identity is judged as any other.
+		bad := live[1].DeepCopy()
+		bad.Data["policy.default"] = "role:admin"
+		if resp := post(t, h, reviewJSON(t, reviewOpts{op: admissionv1.Update, object: bad, old: live[1], user: user})); resp.Allowed {
+			t.Errorf("%s: a refused update allowed", user)
+		}
+	}
+	for _, user := range []string{"system:serviceaccount:kube-system:namespace-controller-x", "system:serviceaccount:argocd:namespace-controller"} {
+		if resp := post(t, h, reviewJSON(t, reviewOpts{op: admissionv1.Delete, old: live[0], user: user})); resp.Allowed {
+			t.Errorf("%s may delete argocd-cm", user)
+		}
+	}
+}

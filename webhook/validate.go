@@ -139,6 +139,9 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		"user", r.username, "dryRun", dryRun, "uid", string(req.UID), "mode", string(set.Mode))
 
 	bg := breakGlassMatch(set.BreakGlass, req.UserInfo)
+	if cp := controlPlaneDeleter(req.UserInfo); bg == "" && cp != "" && r.op == admissionv1.Delete {
+		bg = cp // deleting a namespace or an owner: let go, with the trail
+	}
 	d, err := v.decide(ctx, set, r, bg != "")
 	var panicked *policy.RulePanic
 	if err != nil {
