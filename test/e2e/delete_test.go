@@ -40,6 +40,13 @@ func TestDeleteOfGuardedObjectIsRefused(t *testing.T) {
 			}
 		}
 	}
+	// Deleting the namespace deletes its ConfigMaps as the namespace
+	// controller (not run by this test cluster, so impersonated): let go.
+	res := kubectl(t, "delete", "configmap", "argocd-cm", "-n", "argocd",
+		"--as=system:serviceaccount:kube-system:namespace-controller", "--as-group=system:masters")
+	if res.Err != nil || getConfigMap(t, "argocd", "argocd-cm") != nil {
+		t.Errorf("the namespace controller could not delete argocd-cm: %s", res)
+	}
 	if res := kubectl(t, "create", "configmap", "argocd-notifications-cm", "-n", "argocd"); res.Err != nil {
 		t.Fatal(res)
 	}
