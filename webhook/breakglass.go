@@ -86,6 +86,30 @@ func breakGlassAnnotations(match string, u authenticationv1.UserInfo, d Decision
 // breakGlassEvent records a Warning Event on the object: the trail a
 // reviewer finds with `kubectl get events`, even after a delete.
 func (v *Validator) breakGlassEvent(r *request, match string, d Decision) {
+	note := fmt.Sprintf("break-glass requester %s (%s) %s despite %s", truncate(r.username, 200), truncate(match, 200),
+		strings.ToLower(string(r.op)), strings.Join(ruleIDsOnce(d.Denying), ", "))
+	v.event(r, ReasonBreakGlass, note)
+}
+
+// auditDeleteEvent records the Event of a guarded object deleted in audit
+// mode with a GUARD-001 finding: enforce mode would have refused it.
+func (v *Validator) auditDeleteEvent(r *request, d Decision) {
+	for _, f := range d.Findings {
+		if f.RuleID == guardDeleteRule {
+			v.event(r, ReasonDeletedInAuditMode, fmt.Sprintf("%s deleted it in audit mode: %s", truncate(r.username, 200), f.Message))
+			return
+		}
+	}
+}
+
+// guardDeleteRule is the rule that refuses deleting a guarded object.
+const guardDeleteRule = "GUARD-001"
+
+// ReasonDeletedInAuditMode is the reason of the Event on a guarded object
+// deleted in audit mode.
+const ReasonDeletedInAuditMode = "DeletedInAuditMode"
+
+func (v *Validator) event(r *request, reason, note string) {
 	if v.Events == nil {
 		return
 	}
@@ -99,9 +123,7 @@ func (v *Validator) breakGlassEvent(r *request, match string, d Decision) {
 	regarding := cm.DeepCopy()
 	regarding.Kind, regarding.APIVersion = "ConfigMap", "v1"
 	regarding.Namespace, regarding.Name = r.ref.Namespace, r.ref.Name
-	note := fmt.Sprintf("break-glass requester %s (%s) %s despite %s", truncate(r.username, 200), truncate(match, 200),
-		strings.ToLower(string(r.op)), strings.Join(ruleIDsOnce(d.Denying), ", "))
-	v.Events.Eventf(regarding, nil, corev1.EventTypeWarning, ReasonBreakGlass, string(r.op), "%s", truncate(note, maxTrailLen))
+	v.Events.Eventf(regarding, nil, corev1.EventTypeWarning, reason, string(r.op), "%s", truncate(note, maxTrailLen))
 }
 
 // ruleIDsOnce lists the rule IDs of fs in order, once each.

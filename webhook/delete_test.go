@@ -44,10 +44,16 @@ func TestDeleteOfGuardedObjectIsRefused(t *testing.T) {
 					t.Errorf("dryRun=%v: denial does not name GUARD-001 and the object: %s", dry, msg)
 				}
 			}
-			audit := post(t, validator(withMode(set, settings.ModeAudit), cluster(live...)),
-				reviewJSON(t, reviewOpts{op: admissionv1.Delete, old: cm}))
+			events := &fakeRecorder{}
+			v := &Validator{Settings: NewStaticSettings(withMode(set, settings.ModeAudit)), Source: &SnapshotSource{Reader: cluster(live...)},
+				Log: logr.Discard(), Events: events}
+			audit := post(t, Handler(v, logr.Discard(), DefaultMaxRequestBytes), reviewJSON(t, reviewOpts{op: admissionv1.Delete, old: cm}))
 			if !audit.Allowed || !strings.Contains(strings.Join(audit.Warnings, "\n"), "GUARD-001") {
 				t.Errorf("audit mode: allowed=%v warnings %v; want allowed with a GUARD-001 warning", audit.Allowed, audit.Warnings)
+			}
+			if len(events.events) != 1 || events.events[0].reason != ReasonDeletedInAuditMode || events.events[0].regarding.Name != cm.Name ||
+				!strings.Contains(events.events[0].note, "deleting "+cm.Name) {
+				t.Errorf("audit mode: events %+v, want one DeletedInAuditMode on %s", events.events, cm.Name)
 			}
 		})
 	}

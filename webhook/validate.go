@@ -183,6 +183,8 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		if !dryRun { // sideEffects: None; a dry run leaves no Event
 			v.breakGlassEvent(r, bg, d)
 		}
+	} else if r.op == admissionv1.Delete && set.Mode == settings.ModeAudit && !dryRun {
+		v.auditDeleteEvent(r, d)
 	}
 	return resp
 }

@@ -75,7 +75,7 @@ func TestReplaceForceKeepsTheOriginal(t *testing.T) {
 }
 
 // Audit mode never refuses: the delete goes through with the GUARD-001
-// warning.
+// warning, and a Warning Event DeletedInAuditMode stays on the object.
 func TestAuditModeDeleteWarns(t *testing.T) {
 	c := fresh(t)
 	applyFixed(t)
@@ -87,6 +87,9 @@ func TestAuditModeDeleteWarns(t *testing.T) {
 	requireContainsIDs(t, "audit-mode delete warnings", ruleIDs(strings.Join(warnings(res), "\n")), "GUARD-001")
 	if getConfigMap(t, "argocd", "argocd-rbac-cm") != nil {
 		t.Error("argocd-rbac-cm still stored after an allowed delete")
+	}
+	if notes := warningEvents(t, "argocd", "argocd-rbac-cm", "DeletedInAuditMode"); len(notes) != 1 || !strings.Contains(notes[0], "GUARD-001") && !strings.Contains(notes[0], "deleting argocd-rbac-cm") {
+		t.Errorf("DeletedInAuditMode Events on argocd-rbac-cm: %q; want one", notes)
 	}
 }
 
@@ -130,14 +133,8 @@ func TestBreakGlassDeleteLeavesATrail(t *testing.T) {
 		t.Error("the object is still stored after the break-glass delete")
 	}
 
-	// The Event (written asynchronously), one for the delete, none for the dry run.
-	var notes []string
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(250 * time.Millisecond) {
-		notes = breakGlassEvents(t, "argo", "workflow-controller-configmap")
-		if len(notes) > 0 || time.Now().After(deadline) {
-			break
-		}
-	}
+	// One Event for the delete, none for the dry run.
+	notes := warningEvents(t, "argo", "workflow-controller-configmap", "BreakGlass")
 	if len(notes) != 1 || !strings.Contains(notes[0], "carol") || !strings.Contains(notes[0], "GUARD-001") {
 		t.Errorf("BreakGlass Events on argo/workflow-controller-configmap: %q; want one naming carol and GUARD-001", notes)
 	}
@@ -146,9 +143,19 @@ func TestBreakGlassDeleteLeavesATrail(t *testing.T) {
 	}
 }
 
-// breakGlassEvents returns the notes of the BreakGlass Events regarding
-// one object, as `kubectl get events.events.k8s.io` shows them.
-func breakGlassEvents(t *testing.T, ns, name string) []string {
+// warningEvents returns the notes of the Warning Events of a reason
+// regarding one object, as `kubectl get events.events.k8s.io` shows them,
+// waiting a little for the first (the recorder writes asynchronously).
+func warningEvents(t *testing.T, ns, name, reason string) []string {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+		if notes := listWarningEvents(t, ns, name, reason); len(notes) > 0 || time.Now().After(deadline) {
+			return notes
+		}
+	}
+}
+
+func listWarningEvents(t *testing.T, ns, name, reason string) []string {
 	t.Helper()
 	res := kubectl(t, "get", "events.events.k8s.io", "-n", ns, "-o", "json")
 	if res.Err != nil {
@@ -169,7 +176,7 @@ func breakGlassEvents(t *testing.T, ns, name string) []string {
 	}
 	var out []string
 	for _, e := range list.Items {
-		if e.Reason == "BreakGlass" && e.Type == "Warning" && e.Regarding.Kind == "ConfigMap" && e.Regarding.Name == name {
+		if e.Reason == reason && e.Type == "Warning" && e.Regarding.Kind == "ConfigMap" && e.Regarding.Name == name {
 			out = append(out, e.Note)
 		}
 	}
