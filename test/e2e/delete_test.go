@@ -88,7 +88,7 @@ func TestAuditModeDeleteWarns(t *testing.T) {
 	if getConfigMap(t, "argocd", "argocd-rbac-cm") != nil {
 		t.Error("argocd-rbac-cm still stored after an allowed delete")
 	}
-	if notes := warningEvents(t, "argocd", "argocd-rbac-cm", "DeletedInAuditMode"); len(notes) != 1 || !strings.Contains(notes[0], "GUARD-001") && !strings.Contains(notes[0], "deleting argocd-rbac-cm") {
+	if notes := warningEvents(t, "argocd", "argocd-rbac-cm", "DeletedInAuditMode"); len(notes) != 1 || !strings.Contains(notes[0], "deleting argocd-rbac-cm") {
 		t.Errorf("DeletedInAuditMode Events on argocd-rbac-cm: %q; want one", notes)
 	}
 }
