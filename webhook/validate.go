@@ -33,7 +33,8 @@ type Validator struct {
 	Settings *SettingsStore
 	Source   *SnapshotSource
 	Log      logr.Logger
-	// Events records the break-glass Event on the object (none when nil).
+	// Events records the Event of a break-glass change or of a delete in
+	// audit mode on the object (none when nil).
 	Events EventRecorder
 	// Evaluate runs the rules (rules.Evaluate when nil).
 	Evaluate func(*policy.Snapshot) ([]policy.Finding, error)
