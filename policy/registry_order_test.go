@@ -5,11 +5,11 @@ import (
 	"testing"
 )
 
-// Rules come out in catalogue order (RBAC, ACD, DEX, WF, then number)
+// Rules come out in catalogue order (RBAC, ACD, DEX, WF, GUARD, then number)
 // whatever the order of registration, and callers get their own copy.
 func TestRulesInIDOrderWhateverTheRegistrationOrder(t *testing.T) {
 	r := NewRegistry()
-	for _, id := range []string{"WF-002", "RBAC-010", "DEX-001", "ACD-003", "RBAC-002", "WF-001", "ACD-001"} {
+	for _, id := range []string{"GUARD-001", "WF-002", "RBAC-010", "DEX-001", "ACD-003", "RBAC-002", "WF-001", "ACD-001"} {
 		r.Register(Rule{ID: id, Title: id, Severity: SeverityLow, Action: ActionWarn, Check: func(*Snapshot) []Finding { return nil }})
 	}
 	ids := func() string {
@@ -19,7 +19,7 @@ func TestRulesInIDOrderWhateverTheRegistrationOrder(t *testing.T) {
 		}
 		return strings.Join(out, " ")
 	}
-	want := "RBAC-002 RBAC-010 ACD-001 ACD-003 DEX-001 WF-001 WF-002"
+	want := "RBAC-002 RBAC-010 ACD-001 ACD-003 DEX-001 WF-001 WF-002 GUARD-001"
 	if got := ids(); got != want {
 		t.Fatalf("Rules() = %s, want %s", got, want)
 	}

@@ -17,7 +17,7 @@ type Rule struct {
 	ID       string // stable: RBAC-001, ACD-003, DEX-010, WF-002
 	Title    string
 	Severity Severity
-	Category string // rbac, argocd, dex, workflows
+	Category string // rbac, argocd, dex, workflows, guard
 	Action   Action // default action; the settings may override it
 	// Doc says what goes wrong in production and how to fix it (report help text).
 	Doc string
@@ -26,7 +26,7 @@ type Rule struct {
 	Check       CheckFunc
 }
 
-var ruleIDPattern = regexp.MustCompile(`^(RBAC|ACD|DEX|WF)-[0-9]{3}$`)
+var ruleIDPattern = regexp.MustCompile(`^(RBAC|ACD|DEX|WF|GUARD)-[0-9]{3}$`)
 
 // Registry holds rules by ID; evaluation runs them in ID order so messages
 // are deterministic.
@@ -84,7 +84,7 @@ func (r *Registry) Rules() []Rule {
 	return append([]Rule(nil), r.ordered...)
 }
 
-// ruleLess orders by family as in RULES.md (RBAC, ACD, DEX, WF), then number.
+// ruleLess orders by family as in RULES.md (RBAC, ACD, DEX, WF, GUARD), then number.
 func ruleLess(a, b string) bool {
 	fa, fb := familyRank(a), familyRank(b)
 	if fa != fb {
@@ -94,12 +94,12 @@ func ruleLess(a, b string) bool {
 }
 
 func familyRank(id string) int {
-	for i, p := range []string{"RBAC-", "ACD-", "DEX-", "WF-"} {
+	for i, p := range []string{"RBAC-", "ACD-", "DEX-", "WF-", "GUARD-"} {
 		if len(id) >= len(p) && id[:len(p)] == p {
 			return i
 		}
 	}
-	return 4
+	return 5
 }
 
 // RulePanic is returned when a rule panics: the evaluation is incomplete and

@@ -57,6 +57,9 @@ type Settings struct {
 
 // ArgoCD locates Argo CD's ConfigMaps and says what its URL must be.
 type ArgoCD struct {
+	// Enabled false: the cluster runs no Argo CD; argoguard neither guards
+	// nor watches its ConfigMaps (default true).
+	Enabled       *bool  `json:"enabled,omitempty"`
 	Namespace     string `json:"namespace,omitempty"`     // default argocd
 	ConfigMap     string `json:"configMap,omitempty"`     // default argocd-cm
 	RBACConfigMap string `json:"rbacConfigMap,omitempty"` // default argocd-rbac-cm
@@ -67,6 +70,9 @@ type ArgoCD struct {
 
 // Workflows locates the Argo Workflows controller ConfigMap.
 type Workflows struct {
+	// Enabled false: the cluster runs no Argo Workflows; argoguard neither
+	// guards nor watches its ConfigMap (default true).
+	Enabled   *bool  `json:"enabled,omitempty"`
 	Namespace string `json:"namespace,omitempty"` // default argo
 	ConfigMap string `json:"configMap,omitempty"` // default workflow-controller-configmap
 	URL       string `json:"url,omitempty"`       // the Workflows server's external URL
@@ -234,6 +240,14 @@ func (s *Settings) readGroupsFile() ([]Group, field.ErrorList) {
 	}
 	return out, errs
 }
+
+// GuardsArgoCD reports whether argoguard guards Argo CD's ConfigMaps
+// (argocd.enabled, default true).
+func (s *Settings) GuardsArgoCD() bool { return s.ArgoCD.Enabled == nil || *s.ArgoCD.Enabled }
+
+// GuardsWorkflows reports whether argoguard guards the Workflows ConfigMap
+// (workflows.enabled, default true).
+func (s *Settings) GuardsWorkflows() bool { return s.Workflows.Enabled == nil || *s.Workflows.Enabled }
 
 // SendsGroupIDs reports whether the provider sends group IDs (true for AWS
 // IAM Identity Center unless set otherwise).

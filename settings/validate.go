@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -50,6 +49,10 @@ func (s *Settings) Validate(o Options) field.ErrorList {
 	errs = append(errs, validateRuleOverrides(field.NewPath("rules"), s.Rules, o.KnownRule)...)
 	errs = append(errs, validateInvariants(field.NewPath("invariants"), s.Invariants)...)
 	errs = append(errs, validateBreakGlass(field.NewPath("breakGlass"), s.BreakGlass)...)
+	if !s.GuardsArgoCD() && !s.GuardsWorkflows() {
+		errs = append(errs, field.Invalid(field.NewPath("workflows", "enabled"), false,
+			"argocd.enabled and workflows.enabled are both false: argoguard would guard nothing"))
+	}
 	return errs
 }
 
@@ -80,7 +83,7 @@ func validateWorkflows(p *field.Path, w Workflows) field.ErrorList {
 
 func validateNamespace(p *field.Path, ns string) field.ErrorList {
 	var errs field.ErrorList
-	for _, msg := range validation.IsDNS1123Label(ns) {
+	for _, msg := range namespaceProblems(ns) {
 		errs = append(errs, field.Invalid(p, ns, msg))
 	}
 	return errs
@@ -88,7 +91,7 @@ func validateNamespace(p *field.Path, ns string) field.ErrorList {
 
 func validateObjectName(p *field.Path, name string) field.ErrorList {
 	var errs field.ErrorList
-	for _, msg := range validation.IsDNS1123Subdomain(name) {
+	for _, msg := range objectNameProblems(name) {
 		errs = append(errs, field.Invalid(p, name, msg))
 	}
 	return errs
@@ -190,9 +193,10 @@ func validateInvariants(p *field.Path, invs []Invariant) field.ErrorList {
 func validateBreakGlass(p *field.Path, bg BreakGlass) field.ErrorList {
 	errs := validateSubjects(p.Child("users"), bg.Users)
 	errs = append(errs, validateSubjects(p.Child("groups"), bg.Groups)...)
+	errs = append(errs, bg.refuseEveryone(p)...)
 	for i, sa := range bg.ServiceAccounts {
 		ns, name, ok := strings.Cut(sa, "/")
-		if !ok || strings.Contains(name, "/") || len(validation.IsDNS1123Label(ns)) > 0 || len(validation.IsDNS1123Subdomain(name)) > 0 {
+		if !ok || strings.Contains(name, "/") || len(namespaceProblems(ns)) > 0 || len(objectNameProblems(name)) > 0 {
 			errs = append(errs, field.Invalid(p.Child("serviceAccounts").Index(i), sa, "not namespace/name of a ServiceAccount"))
 		}
 	}
@@ -221,6 +225,33 @@ func GuardedChanges(running, next *Settings) field.ErrorList {
 	} {
 		if c.was != c.value {
 			errs = append(errs, field.Forbidden(c.path, fmt.Sprintf("changed to %q; "+why, c.value, c.was)))
+		}
+	}
+	return errs
+}
+
+// everyoneGroups are the groups the API server puts every authenticated
+// user, every anonymous request or every service account in: break-glass
+// for one of them is break-glass for everyone (no guard at all).
+var everyoneGroups = map[string]string{
+	"system:authenticated":   "every authenticated user",
+	"system:unauthenticated": "every anonymous request",
+	"system:serviceaccounts": "every service account",
+}
+
+// refuseEveryone refuses break-glass requesters that stand for everyone.
+func (b BreakGlass) refuseEveryone(fld *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, g := range b.Groups {
+		if who, ok := everyoneGroups[g]; ok {
+			errs = append(errs, field.Invalid(fld.Child("groups").Index(i), g,
+				"holds "+who+": break-glass for it turns the guard off; name the group of the people on call"))
+		}
+	}
+	for i, u := range b.Users {
+		if u == "system:anonymous" {
+			errs = append(errs, field.Invalid(fld.Child("users").Index(i), u,
+				"is every anonymous request: break-glass for it turns the guard off"))
 		}
 	}
 	return errs

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/argoguard/argoguard/internal/testenv"
+	"github.com/argoguard/argoguard/settings"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -118,5 +119,53 @@ func TestClusterReaderNeedsOnlyTheGuardedNames(t *testing.T) {
 	reader.mu.Unlock()
 	if n != 3 {
 		t.Errorf("%d caches, want one per guarded object", n)
+	}
+}
+
+// A cluster with Argo CD only: no `argo` namespace, so no Role there and
+// the Workflows ConfigMap cannot exist. With workflows.enabled: false the
+// caches of Argo CD's two objects are all readiness waits for.
+func TestClusterReaderReadyWithArgoCDOnly(t *testing.T) {
+	env := testenv.APIServer(t)
+	admin, scheme := env.Client, env.Scheme
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	set, err := settings.Parse([]byte("workflows: {enabled: false}\n"), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}); err != nil {
+		t.Fatal(err)
+	}
+	role := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Namespace: "argocd", Name: "argoguard"}, Rules: []rbacv1.PolicyRule{{
+		APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: []string{"argocd-cm", "argocd-rbac-cm"}, Verbs: []string{"get", "list", "watch"}}}}
+	binding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: "argocd", Name: "argoguard"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "argoguard"},
+		Subjects: []rbacv1.Subject{{Kind: "User", Name: "argoguard"}}}
+	for _, o := range []client.Object{role, binding, guideConfigMap(t, "fixed", "argocd-rbac-cm.yaml")} {
+		if err := admin.Create(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	user, err := env.AddUser(envtest.User{Name: "argoguard"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restricted, _ := client.New(user.Config(), client.Options{Scheme: scheme})
+	reader := NewClusterReader(user.Config(), scheme, restricted)
+	if err := reader.Watch(set); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = reader.Start(ctx) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for reader.Synced(set) != nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready with Argo CD only: %v", reader.Synced(set))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	snap, err := (&SnapshotSource{Reader: reader}).Build(ctx, set, nil)
+	if err != nil || snap.RBACCM == nil || snap.ArgoCDCM != nil || snap.WorkflowsCM != nil {
+		t.Fatalf("snapshot: err %v, rbac %v, argocd-cm %v, workflows %v", err, snap != nil && snap.RBACCM != nil, snap != nil && snap.ArgoCDCM != nil, snap != nil && snap.WorkflowsCM != nil)
 	}
 }

@@ -18,16 +18,21 @@
 //     repaired one step at a time ("never block a fix");
 //   - audit mode never denies; every finding is a warning;
 //   - break-glass requesters (settings.breakGlass) are allowed with the
-//     findings as warnings and one log line naming what matched;
+//     findings as warnings, one log line naming what matched, audit
+//     annotations and an Event on the object;
 //   - dry-run requests get exactly the same answer (sideEffects: None).
 //
-// DELETE is judged with the object absent afterwards and present before:
-// it is refused only when the absence creates a new deny finding (a rule
-// that needs the object while another one depends on it), never for the
-// problems the deleted object had; it always carries a warning that the
-// owner (Argo CD, Argo Workflows) falls back to its built-in defaults.
-// Without oldObject (old API servers) the live object from the cache is the
-// "before" state.
+// DELETE is judged for the state it leaves: an empty object stands in for
+// the deleted one (the owner's fallback: Argo CD's built-in policy alone,
+// its defaults, Workflows without SSO), so the rules of its family judge
+// the fallback, and GUARD-001 refuses deleting a guarded object that held
+// data; never for the problems the deleted object had. It always carries a
+// warning that the owner falls back to its built-in defaults. A break-glass
+// requester, and kube-controller-manager's namespace controller and garbage
+// collector (a namespace or an owner being deleted), get through with the
+// trail: audit annotations (who, which rules), a Warning Event BreakGlass on
+// the object (not on a dry run) and the decisions metric. Without oldObject
+// (old API servers) the live object from the cache is the "before" state.
 //
 // A panicking rule (policy.RulePanic) or unreadable live objects are
 // answered per the failure policy: refused with the reason in enforce mode,

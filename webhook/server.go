@@ -39,7 +39,8 @@ type ControllerFunc func(mgr manager.Manager, deps Deps) error
 // webhook server, each behind a body-size limit.
 func Register(mgr manager.Manager, deps Deps, maxRequestBytes int64) {
 	srv := mgr.GetWebhookServer()
-	srv.Register(ValidatePath, Handler(&Validator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("validate")}, deps.Log, maxRequestBytes))
+	srv.Register(ValidatePath, Handler(&Validator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("validate"),
+		Events: mgr.GetEventRecorder("argoguard")}, deps.Log, maxRequestBytes))
 	srv.Register(MutatePath, Handler(&Mutator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("mutate")}, deps.Log, maxRequestBytes))
 }
 

@@ -14,7 +14,6 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
@@ -44,11 +43,6 @@ const (
 
 // maxEventNote is the longest note events.k8s.io accepts.
 const maxEventNote = 1024
-
-// EventRecorder is the events.k8s.io recorder the manager provides.
-type EventRecorder interface {
-	Eventf(regarding runtime.Object, related runtime.Object, eventtype, reason, action, note string, args ...any)
-}
 
 // SettingsEvents reports settings reloads as Events on the ConfigMap the
 // settings file is mounted from. The ConfigMap is read (by name, uncached)

@@ -51,13 +51,35 @@ type Change struct {
 	Object *policy.Object
 }
 
-// GuardedRefs returns the three guarded ConfigMaps the settings name.
+// GuardedRefs returns the guarded ConfigMaps the settings name: Argo CD's
+// two and the Workflows one, leaving out a component the settings turn off
+// (argocd.enabled, workflows.enabled: false), which is then neither
+// guarded, nor watched, nor waited for.
 func GuardedRefs(set *settings.Settings) []policy.ObjectRef {
-	return []policy.ObjectRef{
-		{Kind: "ConfigMap", Namespace: set.ArgoCD.Namespace, Name: set.ArgoCD.ConfigMap},
-		{Kind: "ConfigMap", Namespace: set.ArgoCD.Namespace, Name: set.ArgoCD.RBACConfigMap},
-		{Kind: "ConfigMap", Namespace: set.Workflows.Namespace, Name: set.Workflows.ConfigMap},
+	refs := make([]policy.ObjectRef, 0, 3)
+	for _, s := range snapshotSlots(set, &policy.Snapshot{}) {
+		refs = append(refs, s.ref)
 	}
+	return refs
+}
+
+type snapshotSlot struct {
+	ref  policy.ObjectRef
+	slot **policy.Object
+}
+
+// snapshotSlots pairs each guarded ConfigMap with its field of snap.
+func snapshotSlots(set *settings.Settings, snap *policy.Snapshot) []snapshotSlot {
+	var out []snapshotSlot
+	if set.GuardsArgoCD() {
+		out = append(out,
+			snapshotSlot{policy.ObjectRef{Kind: "ConfigMap", Namespace: set.ArgoCD.Namespace, Name: set.ArgoCD.ConfigMap}, &snap.ArgoCDCM},
+			snapshotSlot{policy.ObjectRef{Kind: "ConfigMap", Namespace: set.ArgoCD.Namespace, Name: set.ArgoCD.RBACConfigMap}, &snap.RBACCM})
+	}
+	if set.GuardsWorkflows() {
+		out = append(out, snapshotSlot{policy.ObjectRef{Kind: "ConfigMap", Namespace: set.Workflows.Namespace, Name: set.Workflows.ConfigMap}, &snap.WorkflowsCM})
+	}
+	return out
 }
 
 // IsGuarded reports whether ref is one of the guarded ConfigMaps.
@@ -79,18 +101,17 @@ func (s *SnapshotSource) Build(ctx context.Context, set *settings.Settings, chan
 	if s.Now != nil {
 		snap.Now = s.Now()
 	}
-	refs := GuardedRefs(set)
-	slots := []**policy.Object{&snap.ArgoCDCM, &snap.RBACCM, &snap.WorkflowsCM}
-	for i, ref := range refs {
+	for _, sl := range snapshotSlots(set, snap) {
+		ref := sl.ref
 		if change != nil && change.Ref == ref {
-			*slots[i] = change.Object
+			*sl.slot = change.Object
 			continue
 		}
 		obj, err := s.Reader.ConfigMap(ctx, ref.Namespace, ref.Name)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", ref, err)
 		}
-		*slots[i] = obj
+		*sl.slot = obj
 	}
 	if change != nil {
 		ref := change.Ref

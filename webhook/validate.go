@@ -23,14 +23,19 @@ import (
 // It judges the change against the other guarded objects: the snapshot
 // after the change and the snapshot before it are both evaluated, and only
 // deny findings the change introduces refuse it (see Decide). DELETE is
-// judged the same way, with the object absent afterwards: deleting
-// argocd-rbac-cm is refused only when its absence creates a new deny
-// finding (e.g. a rule that requires an RBAC policy while SSO is on), and
-// always carries a warning that the owner falls back to its defaults.
+// judged for the state it leaves: an empty object stands in for the deleted
+// one (the owner's fallback), so the rules of its family judge the
+// fallback, and GUARD-001 refuses deleting a guarded object that held data.
+// A break-glass requester is let through with a trail: a warning, audit
+// annotations (who, which rules were bypassed), an Event on the object and
+// the decisions metric.
 type Validator struct {
 	Settings *SettingsStore
 	Source   *SnapshotSource
 	Log      logr.Logger
+	// Events records the Event of a break-glass change or of a delete in
+	// audit mode on the object (none when nil).
+	Events EventRecorder
 	// Evaluate runs the rules (rules.Evaluate when nil).
 	Evaluate func(*policy.Snapshot) ([]policy.Finding, error)
 }
@@ -45,6 +50,8 @@ type request struct {
 	hasOld   bool
 	op       admissionv1.Operation
 	username string
+	// oldCM is the object before the change as decoded (UPDATE, DELETE).
+	oldCM *corev1.ConfigMap
 	// newCM and rawNew are the object after the change as decoded and, when
 	// the request carried it so, as raw JSON (see rawObject).
 	newCM  *corev1.ConfigMap
@@ -86,7 +93,7 @@ func decodeRequest(req admission.Request) (*request, error) {
 			if err != nil {
 				return nil, fmt.Errorf("oldObject: %w", err)
 			}
-			r.old, r.hasOld = configMapAt(old, r.ref), true
+			r.old, r.hasOld, r.oldCM = configMapAt(old, r.ref), true, old
 		}
 	case admissionv1.Delete:
 		if len(req.OldObject.Raw) > 0 || req.OldObject.Object != nil {
@@ -94,8 +101,13 @@ func decodeRequest(req admission.Request) (*request, error) {
 			if err != nil {
 				return nil, fmt.Errorf("oldObject: %w", err)
 			}
-			r.old, r.hasOld = configMapAt(old, r.ref), true
+			r.old, r.hasOld, r.oldCM = configMapAt(old, r.ref), true, old
 		}
+		// The state a delete leaves is the owner's fallback: what it does
+		// with an empty ConfigMap (Argo CD's built-in policy alone, its
+		// defaults, Workflows without SSO). GUARD-001 says what the absence
+		// itself breaks.
+		r.object = &policy.Object{Ref: r.ref, Data: map[string]string{}}
 	default:
 		return nil, fmt.Errorf("argoguard judges CREATE, UPDATE and DELETE; this request is %s", req.Operation)
 	}
@@ -123,10 +135,14 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		// matchConditions keep these away; answer quickly if one gets here.
 		return admission.Allowed("not guarded by argoguard")
 	}
+	dryRun := req.DryRun != nil && *req.DryRun
 	log := v.Log.WithValues("object", r.ref.Namespace+"/"+r.ref.Name, "operation", string(r.op),
-		"user", r.username, "dryRun", req.DryRun != nil && *req.DryRun, "uid", string(req.UID), "mode", string(set.Mode))
+		"user", r.username, "dryRun", dryRun, "uid", string(req.UID), "mode", string(set.Mode))
 
 	bg := breakGlassMatch(set.BreakGlass, req.UserInfo)
+	if cp := controlPlaneDeleter(req.UserInfo); bg == "" && cp != "" && r.op == admissionv1.Delete {
+		bg = cp // deleting a namespace or an owner: let go, with the trail
+	}
 	d, err := v.decide(ctx, set, r, bg != "")
 	var panicked *policy.RulePanic
 	if err != nil {
@@ -162,7 +178,16 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		return admission.Response{AdmissionResponse: admissionv1.AdmissionResponse{
 			Allowed: false, Result: DenialStatus(r.ref, d.Denying), Warnings: d.Warnings}}
 	}
-	return admission.Allowed("").WithWarnings(d.Warnings...)
+	resp := admission.Allowed("").WithWarnings(d.Warnings...)
+	if d.Verdict == VerdictBreakGlass {
+		resp.AuditAnnotations = breakGlassAnnotations(bg, req.UserInfo, d)
+		if !dryRun { // sideEffects: None; a dry run leaves no Event
+			v.breakGlassEvent(r, bg, d)
+		}
+	} else if r.op == admissionv1.Delete && set.Mode == settings.ModeAudit && !dryRun {
+		v.auditDeleteEvent(r, d)
+	}
+	return resp
 }
 
 // decide evaluates the snapshot after the change and, when its findings

@@ -204,19 +204,22 @@ func TestDryRunGetsTheSameVerdict(t *testing.T) {
 
 func TestDeleteIsJudgedWithoutTheObject(t *testing.T) {
 	set := guideSettings(t)
-	h := validator(set, guideCluster(t, "fixed"))
-	rbac := guideConfigMap(t, "fixed", "argocd-rbac-cm.yaml")
-	resp := post(t, h, reviewJSON(t, reviewOpts{op: admissionv1.Delete, old: rbac}))
-	if !resp.Allowed {
-		t.Fatalf("deleting argocd-rbac-cm denied: %v", resp.Result)
+	// Deleting a broken live object removes its problems: the refusal
+	// names what the absence breaks (GUARD-001), never the problems the
+	// deleted object had.
+	broken := guideConfigMap(t, "as-written", "argocd-rbac-cm.yaml")
+	resp := post(t, validator(set, guideCluster(t, "as-written")), reviewJSON(t, reviewOpts{op: admissionv1.Delete, old: broken}))
+	if resp.Allowed {
+		t.Fatalf("deleting argocd-rbac-cm allowed in enforce mode: %v", resp.Warnings)
+	}
+	if got := ruleIDsIn(resp.Result.Message, "RBAC-004", "RBAC-007"); len(got) != 2 {
+		t.Errorf("the denial names the deleted object's own problems: %s", resp.Result.Message)
+	}
+	if !strings.Contains(resp.Result.Message, "GUARD-001") {
+		t.Errorf("the denial does not name GUARD-001: %s", resp.Result.Message)
 	}
 	if !strings.Contains(strings.Join(resp.Warnings, "\n"), "deleting argocd-rbac-cm") {
 		t.Errorf("delete without its warning: %v", resp.Warnings)
-	}
-	// Deleting a broken live object removes problems; it is never denied for them.
-	broken := guideConfigMap(t, "as-written", "argocd-rbac-cm.yaml")
-	if resp := post(t, validator(set, guideCluster(t, "as-written")), reviewJSON(t, reviewOpts{op: admissionv1.Delete, old: broken})); !resp.Allowed {
-		t.Fatalf("deleting a broken argocd-rbac-cm denied: %v", resp.Result)
 	}
 }
 

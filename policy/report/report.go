@@ -113,7 +113,7 @@ type ObjectReport struct {
 type RuleResult struct {
 	Rule     string `json:"rule"`
 	Title    string `json:"title"`
-	Policy   string `json:"policy"` // rule family: rbac, argocd, dex, workflows
+	Policy   string `json:"policy"` // rule family: rbac, argocd, dex, workflows, guard
 	Category string `json:"category"`
 	Severity string `json:"severity"`
 	Result   string `json:"result"`
@@ -160,6 +160,8 @@ func Family(ruleID string) string {
 		return "dex"
 	case "WF":
 		return "workflows"
+	case "GUARD":
+		return "guard"
 	}
 	return strings.ToLower(prefix)
 }

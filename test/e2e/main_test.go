@@ -63,8 +63,16 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
-	enforceSettings = filepath.Join(repoRoot, "test/testdata/guide/argoguard-settings.yaml")
-	if auditSettings, err = writeAuditSettings(enforceSettings, filepath.Join(workDir, "audit-settings")); err != nil {
+	guideSettings := filepath.Join(repoRoot, "test/testdata/guide/argoguard-settings.yaml")
+	if auditSettings, err = writeAuditSettings(guideSettings, filepath.Join(workDir, "audit-settings")); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	// The guide's settings, with the break-glass user fresh() deletes the
+	// guarded objects as (enforce mode refuses anyone else, GUARD-001).
+	if enforceSettings, err = writeSettingsVariant(guideSettings, filepath.Join(workDir, "enforce-settings"), func(s string) (string, error) {
+		return s + "\nbreakGlass:\n  users: [" + cleanupUser + "]\n", nil
+	}); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
@@ -148,6 +156,21 @@ func writeSettingsVariant(enforce, dir string, edit func(string) (string, error)
 	return path, os.WriteFile(path, []byte(audit), 0o644)
 }
 
+// cleanupUser is the break-glass user of enforceSettings: the only one
+// that may delete a guarded object in enforce mode. The scenarios act as
+// other users.
+const cleanupUser = "argoguard-e2e-cleanup"
+
+// withBreakGlass adds break-glass groups to the settings' breakGlass
+// (which names cleanupUser).
+func withBreakGlass(s string, groups ...string) (string, error) {
+	block := "\nbreakGlass:\n  users: [" + cleanupUser + "]\n"
+	if !strings.Contains(s, block) {
+		return "", fmt.Errorf("the settings have no breakGlass block naming %s", cleanupUser)
+	}
+	return strings.Replace(s, block, block+"  groups: ["+strings.Join(groups, ", ")+"]\n", 1), nil
+}
+
 // needCluster skips without a control plane and returns the shared one.
 func needCluster(t *testing.T) *cluster.Cluster {
 	t.Helper()
@@ -188,7 +211,7 @@ func fresh(t *testing.T) *cluster.Cluster {
 		{"secret", "argocd", "argocd-sso-secret"},
 		{"secret", "argo", "argo-workflows-sso"},
 	} {
-		res := kubectl(t, "delete", obj.kind, obj.name, "-n", obj.ns, "--ignore-not-found")
+		res := kubectl(t, "delete", obj.kind, obj.name, "-n", obj.ns, "--ignore-not-found", "--as="+cleanupUser, "--as-group=system:masters")
 		if res.Err != nil {
 			t.Fatalf("clean-up before the scenario failed: %s", res)
 		}
@@ -223,7 +246,7 @@ func guide(parts ...string) string {
 	return filepath.Join(append([]string{repoRoot, "test/testdata/guide"}, parts...)...)
 }
 
-var ruleIDPattern = regexp.MustCompile(`\b(?:RBAC|ACD|DEX|WF)-\d{3}\b`)
+var ruleIDPattern = regexp.MustCompile(`\b(?:RBAC|ACD|DEX|WF|GUARD)-\d{3}\b`)
 
 // ruleIDs lists the rule IDs in text, sorted, each once.
 func ruleIDs(text string) []string {

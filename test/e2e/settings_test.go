@@ -15,7 +15,7 @@ import (
 func TestBreakGlassRequesterIsAllowedWithAWarning(t *testing.T) {
 	c := fresh(t)
 	path, err := writeSettingsVariant(enforceSettings, t.TempDir(), func(s string) (string, error) {
-		return s + "\nbreakGlass:\n  groups: [platform-oncall]\n", nil
+		return withBreakGlass(s, "platform-oncall")
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -92,7 +92,7 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 		t.Errorf("argocd-rbac-cm: summary %+v; want 4 fail (RBAC-007 x3, RBAC-004)", rb.Summary)
 	}
 	ev := events.take()
-	if !has(ev, "argocd-rbac-cm Warning FindingsChanged: argoguard: 4 fail, 5 warn (RBAC-004, RBAC-007, RBAC-014); see PolicyReport argoguard-argocd-rbac-cm") {
+	if !has(ev, "argocd-rbac-cm Warning FindingsChanged: argoguard: 4 fail, 1 warn (RBAC-004, RBAC-007, RBAC-014); see PolicyReport argoguard-argocd-rbac-cm") {
 		t.Errorf("no FindingsChanged event on argocd-rbac-cm: %v", ev)
 	}
 

@@ -22,19 +22,25 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: webhook
 {{- end -}}
 
-{{/* The guarded objects, from the settings, with argoguard's defaults. */}}
+{{/* The guarded objects, from the settings, with argoguard's defaults; a
+component whose settings say enabled: false (a cluster without it) has none,
+so no Role is rendered in its namespace and no write there reaches argoguard. */}}
 {{- define "argoguard.guarded" -}}
 {{- $s := .Values.settings | default dict -}}
 {{- $acd := $s.argocd | default dict -}}
 {{- $wf := $s.workflows | default dict -}}
 {{- $acdNS := $acd.namespace | default "argocd" -}}
 {{- $wfNS := $wf.namespace | default "argo" -}}
+{{- if ne (toString $acd.enabled) "false" }}
 - namespace: {{ $acdNS }}
   name: {{ $acd.configMap | default "argocd-cm" }}
 - namespace: {{ $acdNS }}
   name: {{ $acd.rbacConfigMap | default "argocd-rbac-cm" }}
+{{- end }}
+{{- if ne (toString $wf.enabled) "false" }}
 - namespace: {{ $wfNS }}
   name: {{ $wf.configMap | default "workflow-controller-configmap" }}
+{{- end }}
 {{- end -}}
 
 {{/* namespace -> [names] of the guarded objects, as JSON (one Role per namespace). */}}
@@ -65,6 +71,9 @@ Fail
 {{- $ := index . 0 -}}
 {{- $kind := index . 1 -}}
 {{- $guarded := include "argoguard.guarded" $ | fromYamlArray -}}
+{{- if not $guarded -}}
+{{- fail "settings.argocd.enabled and settings.workflows.enabled are both false: argoguard would guard nothing" -}}
+{{- end -}}
 {{- $keys := list -}}
 {{- $namespaces := list -}}
 {{- range $guarded -}}

@@ -1,0 +1,73 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/settings"
+)
+
+func TestGUARD001(t *testing.T) {
+	set := settings.Default()
+	acd := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-cm"}
+	rbacCM := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-rbac-cm"}
+	wf := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argo", Name: "workflow-controller-configmap"}
+	other := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-notifications-cm"}
+	withData := func(ref policy.ObjectRef) *policy.Object {
+		return &policy.Object{Ref: ref, Data: map[string]string{"k": "v"}}
+	}
+	for _, tc := range []struct {
+		name     string
+		op       string
+		changed  policy.ObjectRef
+		old      *policy.Object
+		want     int
+		contains string
+	}{
+		{name: "rbac deleted", op: "DELETE", changed: rbacCM, old: withData(rbacCM), want: 1, contains: "built-in policy"},
+		{name: "rbac deleted, no oldObject", op: "DELETE", changed: rbacCM, want: 1, contains: "every SSO user loses every grant"},
+		// An empty argocd-rbac-cm and a missing one are the same to Argo CD.
+		{name: "empty rbac deleted", op: "DELETE", changed: rbacCM, old: &policy.Object{Ref: rbacCM}, want: 0},
+		{name: "argocd-cm deleted", op: "DELETE", changed: acd, old: withData(acd), want: 1, contains: "cannot read its settings"},
+		// Argo CD needs argocd-cm to exist, empty or not.
+		{name: "empty argocd-cm deleted", op: "DELETE", changed: acd, old: &policy.Object{Ref: acd}, want: 1},
+		{name: "workflows deleted", op: "DELETE", changed: wf, old: withData(wf), want: 1, contains: "no SSO"},
+		{name: "empty workflows deleted", op: "DELETE", changed: wf, old: &policy.Object{Ref: wf}, want: 0},
+		{name: "update", op: "UPDATE", changed: rbacCM, old: withData(rbacCM), want: 0},
+		{name: "another ConfigMap", op: "DELETE", changed: other, old: withData(other), want: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			changed := tc.changed
+			s := &policy.Snapshot{Settings: set, Operation: tc.op, Changed: &changed, Old: tc.old}
+			found := checkGuardedDelete(s)
+			if len(found) != tc.want {
+				t.Fatalf("%d findings, want %d: %+v", len(found), tc.want, found)
+			}
+			for _, f := range found {
+				if f.Location.Object != tc.changed {
+					t.Errorf("finding on %s, want the deleted %s", f.Location.Object, tc.changed)
+				}
+				f.RuleID = "GUARD-001"
+				if n := len(f.Short()); n > 120 {
+					t.Errorf("message too long for a warning (%d): %s", n, f.Short())
+				}
+				if !strings.Contains(f.Message, tc.contains) {
+					t.Errorf("message %q lacks %q", f.Message, tc.contains)
+				}
+			}
+		})
+	}
+	// The names come from the settings.
+	custom, err := settings.Parse([]byte("argocd: {namespace: cd, rbacConfigMap: rbac}\n"), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := policy.ObjectRef{Kind: "ConfigMap", Namespace: "cd", Name: "rbac"}
+	if got := checkGuardedDelete(&policy.Snapshot{Settings: custom, Operation: "DELETE", Changed: &ref, Old: withData(ref)}); len(got) != 1 {
+		t.Errorf("deleting the settings' rbacConfigMap: %d findings, want 1", len(got))
+	}
+	if got := checkGuardedDelete(&policy.Snapshot{Settings: custom, Operation: "DELETE", Changed: &rbacCM, Old: withData(rbacCM)}); len(got) != 0 {
+		t.Errorf("argocd/argocd-rbac-cm is not guarded under these settings: %d findings", len(got))
+	}
+}
