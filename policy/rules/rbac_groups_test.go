@@ -53,6 +53,13 @@ func TestRBAC019UnboundGroup(t *testing.T) {
 		{name: "id-shaped subject with aws provider", data: csv("p, c478a4f8-f0a1-70e5-1d2c-3b4a5e6f7a28, applications, get, */*, allow"), settings: "identity: {provider: aws-iam-identity-center}\n", lines: []int{1}},
 		{name: "user subject", data: csv("p, alice@example.com, applications, get, */*, allow"), settings: awsSettings},
 		{name: "role subject", data: csv("p, role:x, applications, get, */*, allow"), settings: awsSettings},
+		// Without settings: an org:team subject is a group (Dex's GitHub connector names teams so).
+		{name: "org:team without g line, no settings", data: csv("p, my-org:team-alpha, applications, sync, */*, allow"), lines: []int{1}, contains: `group "my-org:team-alpha" has p lines but no g line`},
+		{name: "org:team with g line, no settings", data: csv("p, my-org:team-alpha, applications, sync, */*, allow\ng, my-org:team-alpha, role:readonly")},
+		{name: "org:team bound to a role is fine", data: csv("p, role:deployer, applications, sync, */*, allow\ng, my-org:team-alpha, role:deployer")},
+		{name: "team name with a space", data: csv("p, my-org:Team Alpha, applications, get, */*, allow"), lines: []int{1}},
+		{name: "proj role and e-mail are no groups", data: csv("p, proj:team-a:ci, applications, get, team-a/*, allow\np, alice@example.com, applications, get, */*, allow")},
+		{name: "plain user id, no settings", data: csv("p, alice, applications, get, */*, allow")},
 	})
 }
 
