@@ -24,7 +24,7 @@ type rbacInput struct {
 	// finding in the same pass.
 	enf     *rbac.Enforcer
 	partial bool
-	set *settings.Settings
+	set     *settings.Settings
 	// argocdCM is the snapshot's argocd-cm, for its local accounts
 	// (isLocalAccount); accountsKnown says whether it was available.
 	argocdCM      *policy.Object
