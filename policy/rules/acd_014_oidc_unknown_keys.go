@@ -26,12 +26,32 @@ func init() {
 	})
 }
 
+// oidcSectionKeys are oidc.config keys that are no argocd-cm keys: as
+// data keys of their own beside a blank oidc.config they mean the block
+// under `oidc.config: |` was not indented.
+var oidcSectionKeys = []string{"issuer", "clientID", "clientSecret", "requestedScopes", "requestedIDTokenClaims", "cliClientID"}
+
 func checkOIDCUnknownKeys(s *policy.Snapshot) []policy.Finding {
 	in, ok := loadArgoCD(s)
-	if !ok || in.cm.OIDC == nil {
+	if !ok {
 		return nil
 	}
 	var out []policy.Finding
+	if v, set := in.obj.Data[sso.KeyOIDCConfig]; set && strings.TrimSpace(v) == "" {
+		for _, k := range oidcSectionKeys {
+			if _, stray := in.obj.Data[k]; stray {
+				out = append(out, policy.Finding{
+					Location: in.at(k, 0, ""),
+					Message:  k + " is a data key of its own, not part of oidc.config: the oidc.config block is mis-indented",
+					Detail:   "oidc.config is empty, so Argo CD has no OIDC login; the keys below it were meant to be its content",
+					Fix:      "indent every line of the OIDC configuration two spaces deeper than `oidc.config:`, e.g.\n  oidc.config: |\n    name: Okta\n    issuer: https://...",
+				})
+			}
+		}
+	}
+	if in.cm.OIDC == nil {
+		return out
+	}
 	report := func(f sso.Field, known []string, where string) {
 		for _, k := range known {
 			if strings.EqualFold(k, f.Key) {

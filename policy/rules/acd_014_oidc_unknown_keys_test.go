@@ -18,5 +18,12 @@ func TestACD014(t *testing.T) {
 		{name: "TLS switch in the wrong place", tweak: oidc("insecureSkipVerify: true\n"), want: 1, contains: `unknown oidc.config key "insecureSkipVerify"`},
 		{name: "azure key", tweak: oidc("azure:\n  useWorkloadIdentiy: true\n"), want: 1, contains: `did you mean "useWorkloadIdentity"`},
 		{name: "no oidc.config", tweak: func(f *ssoFixture) {}, want: 0},
+		{name: "mis-indented oidc.config block", tweak: func(f *ssoFixture) {
+			f.dex = ""
+			f.acd["oidc.config"] = ""
+			f.acd["issuer"] = "https://example.okta.com"
+			f.acd["clientID"] = "argo"
+		}, want: 2, contains: "the oidc.config block is mis-indented"},
+		{name: "issuer key without oidc.config is not judged", tweak: setACD("issuer", "x"), want: 0},
 	})
 }
