@@ -21,7 +21,8 @@ func init() {
 			"decoder: keys match case-insensitively and unknown keys are dropped without a message, so a misspelt " +
 			"key (requestedScope for requestedScopes) leaves the setting unset; another case (clientId) is fine. A TLS switch written there " +
 			"(insecureSkipVerify) is ignored too: Argo CD's is the argocd-cm key oidc.tls.insecure.skip.verify. " +
-			"Use the key named in the message.",
+			"Keys such as issuer or clientSecret written as data keys beside an empty oidc.config mean the block " +
+			"was not indented. Use the key named in the message.",
 		Check: checkOIDCUnknownKeys,
 	})
 }
