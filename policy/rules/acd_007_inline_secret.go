@@ -43,7 +43,7 @@ func checkInlineSecrets(s *policy.Snapshot) []policy.Finding {
 					Location: in.at(sso.KeyOIDCConfig, f.Value.Line, f.Value.Path),
 					Message:  "oidc.config clientSecret is written inline (value not shown)",
 					Detail:   "argocd-cm is readable by everyone who can read ConfigMaps and is usually in Git",
-					Fix:      "move it to argocd-secret (oidc.clientSecret: $oidc.clientSecret) or a Secret labelled app.kubernetes.io/part-of: argocd and write $<secret>:<key>",
+					Fix:      "put it in argocd-secret and write $<key>, or in a Secret labelled app.kubernetes.io/part-of: argocd and write $<secret>:<key>",
 				})
 			}
 		}
