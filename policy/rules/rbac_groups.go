@@ -55,6 +55,9 @@ func checkRBACUnknownGroup(s *policy.Snapshot) []policy.Finding {
 	var out []policy.Finding
 	for _, l := range in.gLines() {
 		sub := l.Subject()
+		if rbacPlaceholder(sub) != "" {
+			continue // RBAC-015: a placeholder, not a wrong group
+		}
 		if _, ok := in.set.GroupByID(sub); ok {
 			continue
 		}
@@ -96,6 +99,9 @@ func checkRBACGroupNames(s *policy.Snapshot) []policy.Finding {
 	var out []policy.Finding
 	for _, l := range in.gLines() {
 		sub := l.Subject()
+		if rbacPlaceholder(sub) != "" {
+			continue // RBAC-015
+		}
 		if in.set.KnowsGroups() {
 			if _, isID := in.set.GroupByID(sub); isID {
 				continue

@@ -14,6 +14,7 @@ func TestRBAC003UnknownGroup(t *testing.T) {
 		{name: "display name is RBAC-004's", data: csv("g, argocd-admins, role:admin"), settings: awsSettings},
 		{name: "roles, users and admin are not groups", data: csv("g, role:a, role:admin\ng, alice@example.com, role:admin\ng, admin, role:admin"), settings: awsSettings},
 		{name: "no group list: silent", data: csv("g, whoever, role:admin")},
+		{name: "placeholder is RBAC-015's", data: csv("g, <your-aws-group-id>, role:admin\ng, YOUR_GROUP_ID, role:admin"), settings: awsSettings},
 		{name: "a plain name may be a local account: silent without argocd-cm", data: csv("g, ci-bot, role:admin"), settings: awsSettings},
 	})
 	// With argocd-cm, local accounts are known and other names are judged.
@@ -34,6 +35,7 @@ func TestRBAC004GroupNames(t *testing.T) {
 		{name: "no list: upper case id", data: csv("g, 94E8E4A8-3011-70A4-3F1C-5E6D2B7C9A01, role:admin"), settings: "identity: {provider: aws-iam-identity-center}\n", lines: []int{1}, contains: "upper case"},
 		{name: "no list: id shape ok", data: csv("g, " + adminsID + ", role:admin"), settings: "identity: {provider: aws-iam-identity-center}\n"},
 		{name: "generic provider: silent", data: csv("g, platform-team, role:admin")},
+		{name: "placeholder is RBAC-015's", data: csv("g, your-aws-group-id, role:admin\ng, <group-id>, role:admin"), settings: "identity: {provider: aws-iam-identity-center}\n"},
 	})
 	// Without a group list the finding is a warning, not a denial.
 	fs := run(t, "RBAC-004", rbacSnap(t, csv("g, platform-team, role:admin"), "identity: {provider: aws-iam-identity-center}\n"))
