@@ -16,8 +16,9 @@ func init() {
 		Category: "argocd", Action: policy.ActionDeny,
 		Doc: "With oidc.tls.insecure.skip.verify: \"true\" Argo CD skips certificate verification on its connections " +
 			"to the OIDC provider, external or the bundled Dex (util/settings/settings.go, OIDCTLSInsecureSkipVerify): " +
-			"whoever sits on the path can serve their own signing keys and log in as anyone. Remove the key and give " +
-			"the provider's CA (oidc.config rootCA, or Dex's certificate through argocd-dex-server's TLS settings).",
+			"whoever sits on the path can serve their own signing keys and log in as anyone (the same hole as the " +
+			"Workflows insecureSkipVerify of WF-008). Remove the key; give an external provider's CA as oidc.config " +
+			"rootCA, and serve Argo CD's url (through which it reaches its Dex) with a trusted certificate.",
 		Check: checkOIDCInsecure,
 	})
 }
@@ -32,6 +33,6 @@ func checkOIDCInsecure(s *policy.Snapshot) []policy.Finding {
 		Location: in.at(sso.KeyOIDCInsecureSkipVerify, 1, ""),
 		Message:  "oidc.tls.insecure.skip.verify is true: Argo CD accepts any certificate from the OIDC provider",
 		Detail:   "a man in the middle can answer for the provider (keys, tokens) and forge logins",
-		Fix:      "remove the key; give the provider's CA as oidc.config rootCA when it is not publicly trusted",
+		Fix:      "remove the key; for an external provider whose certificate is not publicly trusted, give its CA as oidc.config rootCA; with Dex, serve url with a trusted certificate",
 	}}
 }
