@@ -466,6 +466,9 @@ func stringMap(file string, m *yaml.Node, what string) (map[string]string, map[s
 			case v.Tag == "!!null":
 				kind = "null"
 			}
+			if blockKey, blockLine := openBlockBefore(m, i); blockKey != "" {
+				return nil, nil, &Error{File: file, Line: k.Line, Msg: misIndented(what, k.Value, kind, blockKey, blockLine)}
+			}
 			return nil, nil, &Error{File: file, Line: v.Line, Msg: fmt.Sprintf("%s[%q] is %s; values must be strings (quote it: %q)", what, k.Value, kind, v.Value)}
 		}
 		line := v.Line
@@ -536,4 +539,34 @@ func (s *Set) Snapshot(set *settings.Settings, now time.Time) *policy.Snapshot {
 		SecretsKnown: s.SecretFiles > 0,
 		Now:          now,
 	}
+}
+
+// openBlockBefore returns the nearest earlier key of the map m (before the
+// pair at index i) whose value is a block scalar with at most blank
+// content, and its file line: `dex.config: |` followed by lines indented
+// no deeper than the key, so the block ended at once and what was meant
+// as its content became keys of their own.
+func openBlockBefore(m *yaml.Node, i int) (string, int) {
+	for j := i - 2; j >= 0; j -= 2 {
+		k, v := m.Content[j], m.Content[j+1]
+		if v.Kind == yaml.ScalarNode && v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			if strings.TrimSpace(v.Value) == "" {
+				return k.Value, k.Line
+			}
+			return "", 0
+		}
+		if v.Kind == yaml.ScalarNode {
+			return "", 0 // a plain value between: not one broken block
+		}
+	}
+	return "", 0
+}
+
+// misIndented explains a value that is a map or list because the block
+// scalar above it ended at once.
+func misIndented(what, key, kind, blockKey string, blockLine int) string {
+	return fmt.Sprintf("%s[%q] is %s: %q at line %d is empty because the lines under it are not indented deeper than the key, "+
+		"so %q became a key of its own. Indent every line of the %s value two spaces deeper than %q, e.g.\n"+
+		"  %s: |\n    %s:\n    ...",
+		what, key, kind, blockKey, blockLine, key, blockKey, blockKey+":", blockKey, key)
 }

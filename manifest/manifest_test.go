@@ -138,6 +138,13 @@ func TestLoadErrors(t *testing.T) {
 		{"twice", argocdCM + "---\n" + argocdCM, "given twice (also at in0.yaml:1)", 15},
 		{"no name", "kind: ConfigMap\nmetadata: {namespace: argocd}\n", "", 0},
 		{"secret not base64", "kind: Secret\nmetadata: {name: s}\ndata: {k: '!!!'}\n", `data["k"] is not base64`, 3},
+		// dex.config: | followed by lines at the key's own indentation.
+		{"mis-indented dex.config", "kind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  dex.config: |\n  connectors:\n  - type: saml\n",
+			`"dex.config" at line 4 is empty because the lines under it are not indented deeper than the key, so "connectors" became a key of its own`, 5},
+		{"mis-indented dex.config shows the fix", "kind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  dex.config: |\n  logger: {level: info}\n",
+			"  dex.config: |\n    logger:", 5},
+		{"filled block before a list is not blamed", "kind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  dex.config: |\n    connectors: []\n  scopes: [groups]\n",
+			`data["scopes"] is a list; values must be strings`, 6},
 		{"deep", "kind: ConfigMap\nmetadata: {name: x}\nz: " + strings.Repeat("[", 150) + strings.Repeat("]", 150) + "\n", "nested more than", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -40,7 +40,7 @@ func (o *enforcerFlags) add(c *cobra.Command) {
 }
 
 func (o *enforcerFlags) enforcer() (*policyFile, *rbac.Enforcer, error) {
-	f, err := loadPolicyFile(o.policyFile)
+	f, err := loadPolicyFile(o.policyFile, nil)
 	if err != nil {
 		return nil, nil, err
 	}

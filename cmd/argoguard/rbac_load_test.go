@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/argoguard/argoguard/settings"
 )
 
 // FuzzParsePolicyFile: any file reads as a ConfigMap or as CSV without
@@ -14,8 +17,16 @@ func FuzzParsePolicyFile(f *testing.F) {
 	f.Add([]byte("# only a comment\n"))
 	f.Add([]byte("kind: ConfigMap\ndata: [1, 2]\n"))
 	f.Add([]byte("data:\n  a: &x 1\n  b: *x\n"))
+	f.Add([]byte("kind: List\nitems:\n- kind: ConfigMap\n  metadata: {name: argocd-rbac-cm}\n  data: {policy.csv: 'g, a, b'}\n"))
+	f.Add([]byte("kind: Deployment\n---\nkind: ConfigMap\nmetadata: {name: argocd-cm}\n"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		pf := parsePolicyFile("f.yaml", raw)
+		pf, err := parsePolicyFile("f.yaml", raw, nil)
+		if err != nil {
+			if exitCode(err) != 2 || err.Error() == "" {
+				t.Fatalf("unusable input must be an exit-2 error with a message: %v", err)
+			}
+			return
+		}
 		lines := strings.Count(string(raw), "\n") + 1
 		for key, line := range pf.obj.Source.KeyLines {
 			if line < 1 || line > lines+1 {
@@ -29,14 +40,74 @@ func FuzzParsePolicyFile(f *testing.F) {
 }
 
 func TestParsePolicyFileKeyLines(t *testing.T) {
-	pf := parsePolicyFile("cm.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rbac\ndata:\n  policy.default: role:readonly\n  policy.csv: |\n    p, a, b, c, d, allow\n"))
+	pf, err := parsePolicyFile("cm.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rbac\ndata:\n  policy.default: role:readonly\n  policy.csv: |\n    p, a, b, c, d, allow\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if pf.isCSV || pf.obj.Ref.Name != "rbac" {
 		t.Fatalf("not read as a ConfigMap: %+v", pf.obj.Ref)
 	}
 	if got := pf.obj.Source.KeyLines; got["policy.default"] != 6 || got["policy.csv"] != 8 {
 		t.Fatalf("key lines = %v, want policy.default 6, policy.csv 8", got)
 	}
-	if pf := parsePolicyFile("p.csv", []byte("p, a, b, c, d, allow\n")); !pf.isCSV {
+	if pf, err := parsePolicyFile("p.csv", []byte("p, a, b, c, d, allow\n"), nil); err != nil || !pf.isCSV {
 		t.Fatal("CSV read as a ConfigMap")
 	}
+}
+
+// argocd-rbac-cm is found in any document of a manifest file and in a
+// List; a file without it is an error naming what it holds.
+func TestParsePolicyFileFindsRBACConfigMap(t *testing.T) {
+	const rbacCM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-rbac-cm\n  namespace: argocd\ndata:\n  policy.csv: |\n    g, a, role:admin\n"
+	const argocdCM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n  url: https://argocd.example.com\n"
+	for _, tc := range []struct {
+		name, in string
+		line     int    // file line of policy.csv
+		errText  string // for refused files
+	}{
+		{name: "first document", in: rbacCM + "---\n" + argocdCM, line: 8},
+		{name: "second document", in: argocdCM + "---\n" + rbacCM, line: 16},
+		{name: "in a List", in: "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: argocd-cm}\n" +
+			"- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: argocd-rbac-cm}\n  data:\n    policy.csv: |\n      g, a, role:admin\n", line: 12},
+		{name: "only argocd-cm", in: argocdCM, errText: "holds no ConfigMap argocd-rbac-cm; found only ConfigMap argocd/argocd-cm (line 1)"},
+		{name: "argocd-cm with RBAC keys", in: argocdCM + "  policy.csv: g, a, role:admin\n", errText: "argocd-cm holds RBAC keys, which Argo CD ignores there"},
+		{name: "no ConfigMap", in: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n", errText: "holds no ConfigMap argocd-rbac-cm (and no other ConfigMap)"},
+		{name: "two other ConfigMaps", in: argocdCM + "---\nkind: ConfigMap\nmetadata: {name: team}\ndata: {policy.csv: 'g, a, b'}\n", errText: "found only ConfigMap argocd/argocd-cm (line 1), ConfigMap team (line 9)"},
+		{name: "two argocd-rbac-cm", in: rbacCM + "---\n" + rbacCM, errText: "holds 2 ConfigMaps named argocd-rbac-cm"},
+		{name: "broken YAML", in: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-rbac-cm\n", errText: "not valid YAML"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pf, err := parsePolicyFile("f.yaml", []byte(tc.in), nil)
+			if tc.errText != "" {
+				if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tc.errText) {
+					t.Fatalf("error %v (exit %d), want exit 2 with %q", err, exitCode(err), tc.errText)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pf.obj.Ref.Name != "argocd-rbac-cm" || pf.obj.Data["policy.csv"] != "g, a, role:admin\n" {
+				t.Fatalf("read %s with data %q", pf.obj.Ref, pf.obj.Data)
+			}
+			if got := pf.obj.Source.KeyLines["policy.csv"]; got != tc.line {
+				t.Errorf("policy.csv at file line %d, want %d", got, tc.line)
+			}
+		})
+	}
+	// The settings' name is the one looked for.
+	set := settings.Default()
+	set.ArgoCD.RBACConfigMap = "rbac-policy"
+	if _, err := parsePolicyFile("f.yaml", []byte(rbacCM+"---\n"+argocdCM), set); err == nil || !strings.Contains(err.Error(), "no ConfigMap rbac-policy") {
+		t.Fatalf("settings' ConfigMap name not used: %v", err)
+	}
+}
+
+// exitCode is the status main exits with for err.
+func exitCode(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return 2
 }

@@ -23,15 +23,16 @@ func rbacValidateCmd() *cobra.Command {
 		Short: "Report every RBAC finding (exit 0 clean, 1 on deny findings, 2 on unusable input)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := loadPolicyFile(policyPath)
-			if err != nil {
-				return err
-			}
 			set := settings.Default()
 			if settingsPath != "" {
+				var err error
 				if set, err = settings.LoadWith(settingsPath, settings.Options{KnownRule: rules.Known}); err != nil {
 					return usageErr("%v", err)
 				}
+			}
+			f, err := loadPolicyFile(policyPath, set)
+			if err != nil {
+				return err
 			}
 			all, err := rules.Evaluate(&policy.Snapshot{Settings: set, RBACCM: f.obj})
 			if err != nil {
@@ -155,7 +156,7 @@ func rbacDiffCmd() *cobra.Command {
 			var enfs [2]*rbac.Enforcer
 			var files [2]*policyFile
 			for i, path := range args {
-				f, err := loadPolicyFile(path)
+				f, err := loadPolicyFile(path, nil)
 				if err != nil {
 					return err
 				}

@@ -267,3 +267,47 @@ func TestRBACValidateGolden(t *testing.T) {
 		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", golden, out)
 	}
 }
+
+// --policy-file finds argocd-rbac-cm in any document of a multi-document
+// file and in a List, for every rbac command; a file without it is an
+// exit-2 error that says what the file holds, never "Policy is valid".
+func TestRBACPolicyFileManifests(t *testing.T) {
+	const dir = "testdata/rbac/"
+	for _, file := range []string{"multi-doc.yaml", "list.yaml"} {
+		t.Run(file, func(t *testing.T) {
+			path := dir + file
+			if out, errOut, code := argoguard(t, "", "rbac", "can", "devs", "sync", "applications", "team-a/web", "--policy-file", path); out != "Yes\n" || code != 0 {
+				t.Errorf("can: %q %q exit %d, want Yes (the policy's g line)", out, errOut, code)
+			}
+			out, errOut, code := argoguard(t, "", "rbac", "validate", "--policy-file", path)
+			if code != 1 || !strings.Contains(out, `DENY RBAC-002`) || !strings.Contains(out, path+`: data["policy.default"]`) {
+				t.Errorf("validate: exit %d, stdout %q stderr %q; want RBAC-002 for policy.default: role:admin", code, out, errOut)
+			}
+			if out, errOut, code := argoguard(t, "", "rbac", "who-can", "sync", "applications", "team-a/web", "--policy-file", path); code != 0 || !strings.Contains(out, "devs") {
+				t.Errorf("who-can: %q %q exit %d, want devs listed", out, errOut, code)
+			}
+			if out, errOut, code := argoguard(t, "", "rbac", "diff", csvPolicy, path); code != 0 || !strings.Contains(out, "devs") {
+				t.Errorf("diff: %q %q exit %d, want devs' gains", out, errOut, code)
+			}
+		})
+	}
+	for _, tc := range []struct{ file, stderr string }{
+		{"argocd-cm-only.yaml", "holds no ConfigMap argocd-rbac-cm; found only ConfigMap argocd/argocd-cm (line 2)\n  argocd-cm holds RBAC keys, which Argo CD ignores there: move them to argocd-rbac-cm"},
+		{"no-configmap.yaml", "holds no ConfigMap argocd-rbac-cm (and no other ConfigMap)"},
+	} {
+		path := dir + tc.file
+		for _, args := range [][]string{
+			{"validate", "--policy-file", path},
+			{"can", "devs", "get", "applications", "x/y", "--policy-file", path},
+			{"who-can", "get", "applications", "x/y", "--policy-file", path},
+			{"diff", csvPolicy, path},
+		} {
+			t.Run(tc.file+"/"+args[0], func(t *testing.T) {
+				out, errOut, code := argoguard(t, "", append([]string{"rbac"}, args...)...)
+				if code != 2 || out != "" || !strings.Contains(errOut, "error: "+path+" "+tc.stderr) {
+					t.Fatalf("stdout %q stderr %q exit %d; want exit 2 and %q", out, errOut, code, tc.stderr)
+				}
+			})
+		}
+	}
+}

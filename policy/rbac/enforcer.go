@@ -67,6 +67,12 @@ func NewEnforcer(p *Policy) (*Enforcer, error) {
 	return newEnforcer(p, p.Default, true), nil
 }
 
+// NewPartialEnforcer is NewEnforcer over the lines Argo CD can read, the
+// refused ones (p.Errors) left out. Argo CD itself refuses such a policy
+// as a whole; analysis uses this so that one broken line does not hide
+// every other problem of the policy.
+func NewPartialEnforcer(p *Policy) *Enforcer { return newEnforcer(p, p.Default, true) }
+
 // NewEnforcerWith is NewEnforcer with the default role given explicitly and
 // the built-in policy optional (`rbac can --default-role`, `--use-builtin-policy`).
 func NewEnforcerWith(p *Policy, defaultRole string, useBuiltin bool) (*Enforcer, error) {

@@ -23,22 +23,45 @@ func init() {
 	})
 }
 
+// dexSectionKeys are top-level keys of a Dex configuration that are no
+// argocd-cm keys: as data keys of their own they mean the lines under
+// `dex.config: |` were not indented, so the block ended at once.
+var dexSectionKeys = []string{"connectors", "staticClients"}
+
+// indentFix shows the indentation dex.config needs.
+const indentFix = "indent every line of the Dex configuration two spaces deeper than `dex.config:`, e.g.\n" +
+	"  dex.config: |\n    connectors:\n    - type: saml\n      id: aws"
+
 func checkDexConfigReadable(s *policy.Snapshot) []policy.Finding {
 	in, ok := loadArgoCD(s)
-	if !ok || strings.TrimSpace(in.cm.DexConfig) == "" {
+	if !ok {
 		return nil
+	}
+	var out []policy.Finding
+	for _, k := range dexSectionKeys {
+		if _, stray := in.obj.Data[k]; !stray {
+			continue
+		}
+		out = append(out, policy.Finding{
+			Location: in.at(k, 0, ""),
+			Message:  k + " is a data key of its own, not part of dex.config: the dex.config block is mis-indented",
+			Detail:   "a block scalar (dex.config: |) ends at the first line indented no deeper than its key; Argo CD never passes " + k + " to Dex",
+			Fix:      indentFix,
+		})
+	}
+	if strings.TrimSpace(in.cm.DexConfig) == "" {
+		return out
 	}
 	fix := "make dex.config a YAML map with a `connectors:` list of maps (type, id, name, config)"
 	if in.cm.DexErr != nil {
 		p, _ := in.cm.DexErr.(sso.Problem)
-		return []policy.Finding{{
+		return append(out, policy.Finding{
 			Location: in.at(sso.KeyDexConfig, p.Line, p.Path),
 			Message:  "dex.config cannot be read: " + msgOf(in.cm.DexErr),
 			Detail:   "argocd-dex-server exits on a dex.config it cannot parse; SSO login stops",
 			Fix:      fix,
-		}}
+		})
 	}
-	var out []policy.Finding
 	for _, p := range in.cm.Dex.Problems {
 		out = append(out, policy.Finding{
 			Location: in.at(sso.KeyDexConfig, p.Line, p.Path),
@@ -47,7 +70,7 @@ func checkDexConfigReadable(s *policy.Snapshot) []policy.Finding {
 			Fix:      fix,
 		})
 	}
-	if len(in.cm.Dex.Problems) == 0 && !in.cm.Dex.ConnectorsSet {
+	if len(in.cm.Dex.Problems) == 0 && !in.cm.Dex.ConnectorsSet && len(out) == 0 {
 		out = append(out, policy.Finding{
 			Location: in.at(sso.KeyDexConfig, 1, "connectors"),
 			Message:  "dex.config has no connectors list",

@@ -1,6 +1,9 @@
 package rules
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestACD001(t *testing.T) {
 	runSSOTable(t, "ACD-001", []ssoCase{
@@ -19,5 +22,22 @@ func TestACD001(t *testing.T) {
 				"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nconnectors: *e\n"
 		}, want: 1, contains: "aliases expand"},
 		{name: "empty dex.config is not checked", tweak: func(f *ssoFixture) { f.dex = "" }, want: 0},
+		// dex.config: | followed by lines at the key's own indentation: the
+		// block ends at once and connectors becomes a key of argocd-cm.
+		{name: "mis-indented block: connectors a data key", tweak: func(f *ssoFixture) {
+			f.dex = ""
+			f.acd["connectors"] = "- type: saml"
+		}, want: 1, contains: "mis-indented", path: ""},
+		{name: "mis-indented after logger: one finding, not also no connectors", tweak: func(f *ssoFixture) {
+			f.dex = "logger:\n  level: info\n"
+			f.acd["staticClients"] = "- id: x"
+		}, want: 1, contains: "staticClients is a data key of its own"},
 	})
+	// The fix shows the indentation.
+	f := newFixture(t)
+	f.dex = ""
+	f.acd["connectors"] = "x"
+	if fs := checkDexConfigReadable(f.snap(t)); len(fs) != 1 || !strings.Contains(fs[0].Fix, "  dex.config: |\n    connectors:") {
+		t.Fatalf("fix does not show the indentation: %+v", fs)
+	}
 }

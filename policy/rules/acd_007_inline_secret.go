@@ -1,6 +1,7 @@
 package rules
 
-// ACD-007 forbids secrets written inline in dex.config: argocd-cm is
+// ACD-007 forbids secrets written inline in dex.config and oidc.config
+// (util/settings resolves `$` references in both): argocd-cm is
 // readable by anyone who may read ConfigMaps in the namespace and lands in
 // Git, so client secrets belong in a Secret, referenced as `$name:key`, or
 // in Dex's environment (`secretEnv`).
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/sso"
 )
 
 // inlineSecretKeys are connector config keys that hold a credential.
@@ -16,9 +18,11 @@ var inlineSecretKeys = []string{"clientSecret", "bindPW", "password"}
 
 func init() {
 	register(policy.Rule{
-		ID: "ACD-007", Title: "secret written inline in dex.config", Severity: policy.SeverityHigh,
+		ID: "ACD-007", Title: "secret written inline in dex.config or oidc.config", Severity: policy.SeverityHigh,
 		Category: "argocd", Action: policy.ActionDeny,
-		Doc: "A connector clientSecret or a static client secret written in argocd-cm is readable by everyone " +
+		Doc: "A connector clientSecret, bindPW or password, a static client secret, or the clientSecret of " +
+			"oidc.config (Argo CD's util/settings/settings.go resolves `$` references in it as in dex.config) " +
+			"written in argocd-cm is readable by everyone " +
 			"who can read ConfigMaps and ends up in Git. Put it in a Secret labelled app.kubernetes.io/part-of: argocd " +
 			"and write `$<secret>:<key>`, or use secretEnv for static clients." +
 			" Source: A security hole, not a failure: Argo CD substitutes $-references (util/settings/settings.go ReplaceStringSecret) so the Secret is the place for it.",
@@ -28,10 +32,26 @@ func init() {
 
 func checkInlineSecrets(s *policy.Snapshot) []policy.Finding {
 	in, ok := loadArgoCD(s)
-	if !ok || in.cm.Dex == nil {
+	if !ok {
 		return nil
 	}
 	var out []policy.Finding
+	if o := in.cm.OIDC; o != nil {
+		// Argo CD decodes oidc.config case-insensitively: ClientSecret is clientSecret.
+		for _, f := range o.Fields {
+			if strings.EqualFold(f.Key, "clientSecret") && f.Value.Value != "" && !strings.HasPrefix(f.Value.Value, "$") {
+				out = append(out, policy.Finding{
+					Location: in.at(sso.KeyOIDCConfig, f.Value.Line, f.Value.Path),
+					Message:  "oidc.config clientSecret is written inline (value not shown)",
+					Detail:   "argocd-cm is readable by everyone who can read ConfigMaps and is usually in Git",
+					Fix:      "put it in argocd-secret and write $<key>, or in a Secret labelled app.kubernetes.io/part-of: argocd and write $<secret>:<key>",
+				})
+			}
+		}
+	}
+	if in.cm.Dex == nil {
+		return out
+	}
 	for _, c := range in.cm.Dex.Connectors {
 		for _, f := range c.Config {
 			for _, k := range inlineSecretKeys {

@@ -74,6 +74,10 @@ func TestDEX003(t *testing.T) {
 			f.known = false
 		}, want: 0},
 		{name: "no clock, no expiry check", tweak: func(f *ssoFixture) { f.now = time.Time{} }, want: 0},
+		// Placeholders are DEX-009's, not "not base64".
+		{name: "placeholder <...> is DEX-009's", tweak: func(f *ssoFixture) { f.dex = replaceLine(f.dex, "caData:", "    caData: <base64-encoded-cert>") }, want: 0},
+		{name: "placeholder YOUR_ is DEX-009's", tweak: func(f *ssoFixture) { f.dex = replaceLine(f.dex, "caData:", "    caData: YOUR_BASE64_ENCODED_CERT") }, want: 0},
+		{name: "placeholder your- is DEX-009's", tweak: func(f *ssoFixture) { f.dex = replaceLine(f.dex, "caData:", "    caData: your-idp-certificate") }, want: 0},
 	})
 }
 

@@ -39,7 +39,7 @@ func checkSSOURL(s *policy.Snapshot) []policy.Finding {
 	var out []policy.Finding
 	for _, c := range in.saml() {
 		v := c.SAML.SSOURL
-		if v.Value == "" || hasPlaceholder(v.Value) {
+		if v.Value == "" || findPlaceholder(v.Value, true) != "" {
 			continue // DEX-001, DEX-009
 		}
 		u, err := url.Parse(v.Value)

@@ -25,6 +25,7 @@ func TestDEX005(t *testing.T) {
 			f.dex = replaceIn2(f.dex, aws, "https://idp.example.com/sso/saml")
 		}, want: 0},
 		{name: "placeholder is DEX-009's", tweak: replaceDex(aws, "https://portal.sso.<region>.amazonaws.com/saml/assertion/<id>"), want: 0},
+		{name: "glued-on placeholder is DEX-009's", tweak: replaceDex(aws, "https://portal.sso.yourregion.amazonaws.com/saml/assertion/MzQ1Njc4OTAx"), want: 0},
 	})
 }
 

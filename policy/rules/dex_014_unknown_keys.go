@@ -1,8 +1,12 @@
 package rules
 
-// DEX-014 flags keys in a SAML connector's config that Dex does not read:
-// Dex decodes leniently and ignores them, so a typo such as groupAttr for
-// groupsAttr silently turns a setting off.
+// DEX-014 flags keys Dex does not read: in a connector's config (for the
+// connector types argoguard knows the keys of) and beside `config` at the
+// connector level. Dex decodes leniently (cmd/dex/config.go: plain
+// encoding/json unless the config_disallow_unknown_fields feature flag is
+// on) and ignores them, so a typo such as groupAttr for groupsAttr, or a
+// config key written one level too high, silently turns a setting off.
+// Login restrictions written beside config are DEX-016's.
 
 import (
 	"fmt"
@@ -14,28 +18,58 @@ import (
 
 func init() {
 	register(policy.Rule{
-		ID: "DEX-014", Title: "unknown key in SAML connector config", Severity: policy.SeverityMedium,
+		ID: "DEX-014", Title: "unknown key in a Dex connector", Severity: policy.SeverityMedium,
 		Category: "dex", Action: policy.ActionWarn,
-		Doc: "Dex ignores config keys it does not know (keys match case-insensitively). A misspelt key (groupAttr " +
-			"for groupsAttr) leaves the real setting unset without any error. Use the key named in the message.",
-		Check: checkSAMLUnknownKeys,
+		Doc: "Dex ignores config keys it does not know (cmd/dex/config.go decodes with encoding/json, keys match " +
+			"case-insensitively; with its config_disallow_unknown_fields feature flag it refuses to start instead). A " +
+			"misspelt key (groupAttr for groupsAttr) leaves the real setting unset without any error, and so does a " +
+			"config key written beside `config` instead of inside it. Connector-level keys are type, id, name and " +
+			"config; the config keys checked are those of the saml, ldap, oidc, oauth, github, gitea, gitlab, google, " +
+			"microsoft, bitbucket-cloud and openshift connectors. Use the key named in the message.",
+		Check: checkConnectorUnknownKeys,
 	})
 }
 
-func checkSAMLUnknownKeys(s *policy.Snapshot) []policy.Finding {
+func checkConnectorUnknownKeys(s *policy.Snapshot) []policy.Finding {
 	in, ok := loadArgoCD(s)
-	if !ok {
+	if !ok || in.cm.Dex == nil {
 		return nil
 	}
 	var out []policy.Finding
-	for _, c := range in.saml() {
+	for _, c := range in.cm.Dex.Connectors {
+		typ := c.Type.Value
+		known := sso.ConnectorKeys(typ)
+		for _, f := range c.Extra {
+			if k := sso.LoginRestrictionKey(typ, f.Key); k != "" && !c.Get(k).Set {
+				continue // DEX-016: a dropped restriction
+			}
+			msg := fmt.Sprintf("Dex ignores the connector key %q (only type, id, name and config)", f.Key)
+			fix := "remove it"
+			switch {
+			case sso.KnownConnectorKey(typ, f.Key) != "":
+				msg = fmt.Sprintf("%q is written beside config: Dex ignores it there", f.Key)
+				fix = "indent it under config: (it is a " + typ + " config key)"
+			case sso.Nearest(f.Key, []string{"type", "id", "name", "config"}) != "":
+				n := sso.Nearest(f.Key, []string{"type", "id", "name", "config"})
+				msg += fmt.Sprintf(" (did you mean %q?)", n)
+				fix = "rename it to " + n
+			}
+			out = append(out, policy.Finding{
+				Location: in.at(sso.KeyDexConfig, f.KeyLine, f.Value.Path),
+				Message:  msg,
+				Fix:      fix,
+			})
+		}
+		if known == nil {
+			continue
+		}
 		for _, f := range c.Config {
-			if knownSAMLKey(f.Key) {
+			if sso.KnownConnectorKey(typ, f.Key) != "" {
 				continue
 			}
-			msg := fmt.Sprintf("Dex ignores the unknown SAML config key %q", f.Key)
+			msg := fmt.Sprintf("Dex ignores the unknown %s config key %q", connectorKind(typ), f.Key)
 			fix := "remove it"
-			if n := sso.Nearest(f.Key, sso.SAMLKeys); n != "" {
+			if n := sso.Nearest(f.Key, known); n != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", n)
 				fix = "rename it to " + n
 			}
@@ -49,11 +83,11 @@ func checkSAMLUnknownKeys(s *policy.Snapshot) []policy.Finding {
 	return out
 }
 
-func knownSAMLKey(k string) bool {
-	for _, known := range sso.SAMLKeys {
-		if strings.EqualFold(k, known) {
-			return true
-		}
+// connectorKind names a connector type for messages (SAML, LDAP, OIDC, github).
+func connectorKind(typ string) string {
+	switch typ {
+	case "saml", "ldap", "oidc":
+		return strings.ToUpper(typ)
 	}
-	return false
+	return typ
 }

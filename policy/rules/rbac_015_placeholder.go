@@ -16,7 +16,7 @@ func init() {
 	register(policy.Rule{
 		ID: "RBAC-015", Title: "Placeholder left in the policy",
 		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "Guides write values to replace as <your-aws-group-id> or <project>. Left in a policy line or " +
+		Doc: "Guides write values to replace as <your-aws-group-id>, <project>, your-group-id or YOUR_GROUP_ID. Left in a policy line or " +
 			"policy.default they are literal names that match nobody, so the intended users get nothing. Replace " +
 			"the placeholder with the real value (for IAM Identity Center groups: the GroupId)." +
 			" Source: Argo CD: util/rbac/rbac.go (subjects and objects are matched literally).",
@@ -26,13 +26,22 @@ func init() {
 
 var placeholderPattern = regexp.MustCompile(`<[^<>]+>`)
 
+// rbacPlaceholder returns the first placeholder in a value: <...>, or a
+// your-/your_/YOUR_ word (yourPlaceholder, shared with DEX-009).
+func rbacPlaceholder(v string) string {
+	if m := placeholderPattern.FindString(v); m != "" {
+		return m
+	}
+	return yourPlaceholder.FindString(v)
+}
+
 func checkRBACPlaceholder(s *policy.Snapshot) []policy.Finding {
 	in, ok := loadRBAC(s)
 	if !ok {
 		return nil
 	}
 	var out []policy.Finding
-	if m := placeholderPattern.FindString(in.pol.Default); m != "" {
+	if m := rbacPlaceholder(in.pol.Default); m != "" {
 		out = append(out, policy.Finding{
 			Location: in.atKey(rbac.KeyDefault),
 			Message:  fmt.Sprintf("placeholder %s left in policy.default", m),
@@ -41,10 +50,10 @@ func checkRBACPlaceholder(s *policy.Snapshot) []policy.Finding {
 	}
 	for _, l := range in.userLines() {
 		for _, f := range l.Fields {
-			if !strings.Contains(f, "<") {
+			if !strings.Contains(f, "<") && !strings.Contains(strings.ToLower(f), "your") {
 				continue
 			}
-			if m := placeholderPattern.FindString(f); m != "" {
+			if m := rbacPlaceholder(f); m != "" {
 				out = append(out, policy.Finding{
 					Location: in.atLine(l),
 					Message:  fmt.Sprintf("placeholder %s left in: it matches nobody", m),

@@ -28,14 +28,16 @@ func init() {
 
 func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
 	in, ok := loadRBAC(s)
-	if !ok || in.enf == nil || s.Old == nil || s.Operation != "UPDATE" ||
+	// A policy Argo CD refuses grants nothing: no diff of a partial one.
+	if !ok || in.partial || s.Old == nil || s.Operation != "UPDATE" ||
 		(s.Changed != nil && *s.Changed != in.obj.Ref) || samePolicyData(s.Old.Data, in.obj.Data) {
 		return nil
 	}
 	// The state before a change is the cluster's current one, the same for
 	// every change until one lands: cached like the new state.
-	old := rbacCache.get(s.Old.Data, func() *rbacInput { return parseRBAC(s.Old) }).enf
-	if old == nil {
+	prev := rbacCache.get(s.Old.Data, func() *rbacInput { return parseRBAC(s.Old) })
+	old := prev.enf
+	if prev.partial {
 		old = builtinOnly() // the old policy did not load: Argo CD had only the built-ins
 	}
 	diff := rbac.Diff(old, in.enf)

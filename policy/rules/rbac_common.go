@@ -18,10 +18,13 @@ import (
 type rbacInput struct {
 	obj *policy.Object
 	pol *rbac.Policy
-	// enf is nil when the policy has lines Argo CD refuses (RBAC-001 says
-	// so); rules that need decisions stay silent then.
-	enf *rbac.Enforcer
-	set *settings.Settings
+	// enf decides requests. When the policy has lines Argo CD refuses
+	// (RBAC-001 says so) it is built from the other lines and partial is
+	// set: Argo CD loads nothing then, but a reviewer needs every other
+	// finding in the same pass.
+	enf     *rbac.Enforcer
+	partial bool
+	set     *settings.Settings
 	// argocdCM is the snapshot's argocd-cm, for its local accounts
 	// (isLocalAccount); accountsKnown says whether it was available.
 	argocdCM      *policy.Object
@@ -119,6 +122,8 @@ func parseRBAC(obj *policy.Object) *rbacInput {
 	}
 	if enf, err := rbac.NewEnforcer(in.pol); err == nil {
 		in.enf = enf
+	} else {
+		in.enf, in.partial = rbac.NewPartialEnforcer(in.pol), true
 	}
 	return in
 }

@@ -7,6 +7,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/argoguard/argoguard/policy"
@@ -38,8 +39,11 @@ func init() {
 		ID: "RBAC-019", Title: "p lines for a group that no g line names",
 		Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
 		Doc: "Argo CD's server evaluates a group from the token only if the group is the first field of some g " +
-			"line. p lines written directly for a group with no g line are never used by the server, although " +
-			"`argocd admin settings rbac can` answers yes for them. Put the permissions on a role and add " +
+			"line (server/rbacpolicy/rbacpolicy.go filters the token's groups by the g lines). p lines written " +
+			"directly for a group with no g line are never used by the server, although " +
+			"`argocd admin settings rbac can` answers yes for them. A subject counts as a group when the settings " +
+			"know it, when it is a GroupId and the provider sends IDs, or, without any settings, when it is shaped " +
+			"org:team as Dex's GitHub connector names teams. Put the permissions on a role and add " +
 			"g, <group>, <role>.",
 		Check: checkRBACUnboundGroup,
 	})
@@ -53,6 +57,9 @@ func checkRBACUnknownGroup(s *policy.Snapshot) []policy.Finding {
 	var out []policy.Finding
 	for _, l := range in.gLines() {
 		sub := l.Subject()
+		if rbacPlaceholder(sub) != "" {
+			continue // RBAC-015: a placeholder, not a wrong group
+		}
 		if _, ok := in.set.GroupByID(sub); ok {
 			continue
 		}
@@ -94,6 +101,9 @@ func checkRBACGroupNames(s *policy.Snapshot) []policy.Finding {
 	var out []policy.Finding
 	for _, l := range in.gLines() {
 		sub := l.Subject()
+		if rbacPlaceholder(sub) != "" {
+			continue // RBAC-015
+		}
 		if in.set.KnowsGroups() {
 			if _, isID := in.set.GroupByID(sub); isID {
 				continue
@@ -149,7 +159,13 @@ func checkRBACUnboundGroup(s *policy.Snapshot) []policy.Finding {
 	return out
 }
 
-// looksLikeGroup: a known group, or a GroupId when the provider sends IDs.
+// orgTeamPattern is a group as Dex's GitHub and Gitea connectors name
+// teams (my-org:team-alpha); no user id, e-mail or local account has
+// that shape, and role: and proj: names are roles.
+var orgTeamPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*:[A-Za-z0-9][A-Za-z0-9_. -]*$`)
+
+// looksLikeGroup: a known group, a GroupId when the provider sends IDs, or
+// an org:team name (a guess that needs no settings).
 func (in *rbacInput) looksLikeGroup(sub string) bool {
 	if _, ok := in.set.GroupByID(sub); ok {
 		return true
@@ -157,7 +173,10 @@ func (in *rbacInput) looksLikeGroup(sub string) bool {
 	if _, ok := in.set.GroupByName(sub); ok {
 		return true
 	}
-	return in.set.SendsGroupIDs() && isGroupIDShape(sub)
+	if isRoleName(sub) || in.isLocalAccount(sub) {
+		return false
+	}
+	return (in.set.SendsGroupIDs() && isGroupIDShape(sub)) || orgTeamPattern.MatchString(sub)
 }
 
 // groupFold finds a known group whose ID equals sub ignoring case.

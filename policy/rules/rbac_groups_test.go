@@ -14,6 +14,7 @@ func TestRBAC003UnknownGroup(t *testing.T) {
 		{name: "display name is RBAC-004's", data: csv("g, argocd-admins, role:admin"), settings: awsSettings},
 		{name: "roles, users and admin are not groups", data: csv("g, role:a, role:admin\ng, alice@example.com, role:admin\ng, admin, role:admin"), settings: awsSettings},
 		{name: "no group list: silent", data: csv("g, whoever, role:admin")},
+		{name: "placeholder is RBAC-015's", data: csv("g, <your-aws-group-id>, role:admin\ng, YOUR_GROUP_ID, role:admin"), settings: awsSettings},
 		{name: "a plain name may be a local account: silent without argocd-cm", data: csv("g, ci-bot, role:admin"), settings: awsSettings},
 	})
 	// With argocd-cm, local accounts are known and other names are judged.
@@ -34,6 +35,7 @@ func TestRBAC004GroupNames(t *testing.T) {
 		{name: "no list: upper case id", data: csv("g, 94E8E4A8-3011-70A4-3F1C-5E6D2B7C9A01, role:admin"), settings: "identity: {provider: aws-iam-identity-center}\n", lines: []int{1}, contains: "upper case"},
 		{name: "no list: id shape ok", data: csv("g, " + adminsID + ", role:admin"), settings: "identity: {provider: aws-iam-identity-center}\n"},
 		{name: "generic provider: silent", data: csv("g, platform-team, role:admin")},
+		{name: "placeholder is RBAC-015's", data: csv("g, your-aws-group-id, role:admin\ng, <group-id>, role:admin"), settings: "identity: {provider: aws-iam-identity-center}\n"},
 	})
 	// Without a group list the finding is a warning, not a denial.
 	fs := run(t, "RBAC-004", rbacSnap(t, csv("g, platform-team, role:admin"), "identity: {provider: aws-iam-identity-center}\n"))
@@ -53,6 +55,13 @@ func TestRBAC019UnboundGroup(t *testing.T) {
 		{name: "id-shaped subject with aws provider", data: csv("p, c478a4f8-f0a1-70e5-1d2c-3b4a5e6f7a28, applications, get, */*, allow"), settings: "identity: {provider: aws-iam-identity-center}\n", lines: []int{1}},
 		{name: "user subject", data: csv("p, alice@example.com, applications, get, */*, allow"), settings: awsSettings},
 		{name: "role subject", data: csv("p, role:x, applications, get, */*, allow"), settings: awsSettings},
+		// Without settings: an org:team subject is a group (Dex's GitHub connector names teams so).
+		{name: "org:team without g line, no settings", data: csv("p, my-org:team-alpha, applications, sync, */*, allow"), lines: []int{1}, contains: `group "my-org:team-alpha" has p lines but no g line`},
+		{name: "org:team with g line, no settings", data: csv("p, my-org:team-alpha, applications, sync, */*, allow\ng, my-org:team-alpha, role:readonly")},
+		{name: "org:team bound to a role is fine", data: csv("p, role:deployer, applications, sync, */*, allow\ng, my-org:team-alpha, role:deployer")},
+		{name: "team name with a space", data: csv("p, my-org:Team Alpha, applications, get, */*, allow"), lines: []int{1}},
+		{name: "proj role and e-mail are no groups", data: csv("p, proj:team-a:ci, applications, get, team-a/*, allow\np, alice@example.com, applications, get, */*, allow")},
+		{name: "plain user id, no settings", data: csv("p, alice, applications, get, */*, allow")},
 	})
 }
 

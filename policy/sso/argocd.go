@@ -17,6 +17,9 @@ const (
 	KeyOIDCConfig       = "oidc.config"
 	KeyAdminEnabled     = "admin.enabled"
 	KeyAnonymousEnabled = "users.anonymous.enabled"
+	// KeyOIDCInsecureSkipVerify turns off TLS verification of the OIDC
+	// provider (external or Dex) when exactly "true" (util/settings).
+	KeyOIDCInsecureSkipVerify = "oidc.tls.insecure.skip.verify"
 )
 
 // ArgoCD is argocd-cm as Argo CD's util/settings reads it.
@@ -35,7 +38,10 @@ type ArgoCD struct {
 	AnonymousRaw     string
 
 	OIDCConfig string
-	DexConfig  string
+	// OIDC is the parsed oidc.config (nil when absent or unreadable).
+	OIDC      *OIDC
+	OIDCErr   error
+	DexConfig string
 	// Dex is the parsed dex.config (nil when absent or unreadable).
 	Dex    *Dex
 	DexErr error
@@ -66,6 +72,9 @@ func ParseArgoCD(data map[string]string) *ArgoCD {
 	a.DexConfig = data[KeyDexConfig]
 	if strings.TrimSpace(a.DexConfig) != "" {
 		a.Dex, a.DexErr = ParseDex(a.DexConfig)
+	}
+	if strings.TrimSpace(a.OIDCConfig) != "" {
+		a.OIDC, a.OIDCErr = ParseOIDC(a.OIDCConfig)
 	}
 	if v, ok := data[KeyAdditionalURLs]; ok && strings.TrimSpace(v) != "" {
 		a.AdditionalURLs, a.AdditionalURLsErr = parseStringList(v)

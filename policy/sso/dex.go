@@ -40,6 +40,10 @@ type Connector struct {
 	ConfigSet  bool
 	ConfigLine int
 	Config     []Field
+	// Extra are the connector's keys other than type, id, name and config
+	// (and grantTypes): Dex ignores them unless its strict-config feature
+	// flag is on, and then refuses to start.
+	Extra []Field
 	// SAML is the typed config of a saml connector.
 	SAML *SAML
 }
@@ -213,7 +217,9 @@ func (d *Dex) parseConnectors(w *walker, v *yaml.Node) {
 		i, path, item := e.i, e.path, e.node
 		c := Connector{Index: i, Path: path, Line: item.Line}
 		for _, p := range w.pairs(item) {
-			switch p.Key {
+			// Dex decodes the connector list with encoding/json: keys
+			// match case-insensitively.
+			switch strings.ToLower(p.Key) {
 			case "type":
 				c.Type = str(join(path, "type"), p.KeyN, p.Value)
 			case "id":
@@ -230,6 +236,9 @@ func (d *Dex) parseConnectors(w *walker, v *yaml.Node) {
 				for _, cp := range w.pairs(p.Value) {
 					c.Config = append(c.Config, Field{Key: cp.Key, KeyLine: cp.KeyN.Line, Value: str(join(cpath, cp.Key), cp.KeyN, cp.Value)})
 				}
+			case "granttypes":
+			default:
+				c.Extra = append(c.Extra, Field{Key: p.Key, KeyLine: p.KeyN.Line, Value: str(join(path, p.Key), p.KeyN, p.Value)})
 			}
 		}
 		if c.Type.Value == "saml" {

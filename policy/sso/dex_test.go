@@ -150,3 +150,38 @@ func TestDexCallbackURL(t *testing.T) {
 		t.Errorf("issuer keeps the double slash as Argo CD does: %q", got)
 	}
 }
+
+func TestParseOIDC(t *testing.T) {
+	o, err := ParseOIDC("name: Okta\nClientSecret: $oidc.secret\nazure:\n  useWorkloadIdentity: true\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Get("clientSecret"); got.Value != "$oidc.secret" || got.Line != 2 || got.Path != "ClientSecret" {
+		t.Fatalf("clientSecret (case-insensitive) = %+v", got)
+	}
+	if len(o.Azure) != 1 || o.Azure[0].Key != "useWorkloadIdentity" || o.Azure[0].Value.Path != "azure.useWorkloadIdentity" {
+		t.Fatalf("azure keys = %+v", o.Azure)
+	}
+	if o, err := ParseOIDC("- a\n"); err != nil || o.Problem == nil {
+		t.Fatalf("a list: %+v %v, want a problem", o, err)
+	}
+	if _, err := ParseOIDC("a: [\n"); err == nil {
+		t.Fatal("broken YAML accepted")
+	}
+}
+
+// Connector keys beside config are kept (Dex drops them); the connector
+// keys match case-insensitively, as encoding/json matches.
+func TestParseDexConnectorExtra(t *testing.T) {
+	d, err := ParseDex("connectors:\n- Type: github\n  ID: gh\n  name: GitHub\n  orgs: [{name: my-org}]\n  grantTypes: [a]\n  config: {clientID: a}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := d.Connectors[0]
+	if c.Type.Value != "github" || c.ID.Value != "gh" {
+		t.Fatalf("type/id in another case not read: %+v", c)
+	}
+	if len(c.Extra) != 1 || c.Extra[0].Key != "orgs" || c.Extra[0].KeyLine != 5 || c.Extra[0].Value.Path != "connectors[0].orgs" {
+		t.Fatalf("extra keys = %+v, want orgs at line 5", c.Extra)
+	}
+}

@@ -56,3 +56,27 @@ func FuzzParseWorkflows(f *testing.F) {
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
 }
+
+// FuzzParseOIDC: any oidc.config parses or is refused with an error, never
+// a panic or hang; every key found lies inside the input.
+func FuzzParseOIDC(f *testing.F) {
+	for _, s := range []string{"name: Okta\nissuer: https://x\nclientSecret: $oidc.secret\nazure: {useWorkloadIdentity: true}\n",
+		"- a\n", "", "azure: [1]\n", "a: &a {azure: *a}\nazure: *a\n", billionLaughs(), "clientID: [\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		o, err := ParseOIDC(in)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("error without message")
+			}
+			return
+		}
+		lines := strings.Count(in, "\n") + 1
+		for _, fld := range append(append([]Field(nil), o.Fields...), o.Azure...) {
+			if fld.KeyLine < 1 || fld.KeyLine > lines {
+				t.Fatalf("key %q at line %d of a %d-line input", fld.Key, fld.KeyLine, lines)
+			}
+		}
+	})
+}
