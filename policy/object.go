@@ -42,11 +42,15 @@ type Snapshot struct {
 	WorkflowsCM *Object // workflow-controller-configmap
 
 	// Secrets are the Secrets argoguard could read (referenced by the three
-	// ConfigMaps). SecretsKnown says whether that list is complete: in the
+	// ConfigMaps). SecretsKnown says whether Secrets were looked up: in the
 	// cluster with Secret reading enabled, or in the CLI when Secret files
 	// were given. Rules that need a Secret stay silent when it is false.
 	Secrets      []*Object
 	SecretsKnown bool
+	// SecretsUnknown are the Secrets whose lookup failed (forbidden,
+	// unreachable, or beyond the lookups one admission makes): rules judge
+	// nothing that rests on them, and judge the other Secrets as usual.
+	SecretsUnknown []ObjectRef
 
 	// Changed is the object the admission request changes (nil in the CLI
 	// and the audit controller: every object is judged).
@@ -58,6 +62,35 @@ type Snapshot struct {
 
 	// Now is the time certificate checks compare with.
 	Now time.Time
+}
+
+// SecretState is what a snapshot knows of one Secret.
+type SecretState int
+
+const (
+	// SecretUnknown: not looked up, or the lookup failed.
+	SecretUnknown SecretState = iota
+	// SecretAbsent: looked up; it does not exist.
+	SecretAbsent
+	// SecretFound: looked up and read.
+	SecretFound
+)
+
+// LookupSecret returns the Secret namespace/name and what is known of it.
+// Rules that need a Secret judge it only when the state is not unknown.
+func (s *Snapshot) LookupSecret(namespace, name string) (*Object, SecretState) {
+	if !s.SecretsKnown {
+		return nil, SecretUnknown
+	}
+	if o := s.Secret(namespace, name); o != nil {
+		return o, SecretFound
+	}
+	for _, r := range s.SecretsUnknown {
+		if r.Namespace == namespace && r.Name == name {
+			return nil, SecretUnknown
+		}
+	}
+	return nil, SecretAbsent
 }
 
 // Secret returns the Secret namespace/name if the snapshot has it.

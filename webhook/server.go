@@ -36,12 +36,14 @@ type Deps struct {
 type ControllerFunc func(mgr manager.Manager, deps Deps) error
 
 // Register adds the validating and mutating handlers to the manager's
-// webhook server, each behind a body-size limit.
-func Register(mgr manager.Manager, deps Deps, maxRequestBytes int64) {
+// webhook server, each behind a body-size limit, both behind one gate of
+// maxConcurrent admissions at once.
+func Register(mgr manager.Manager, deps Deps, maxRequestBytes int64, maxConcurrent int) {
 	srv := mgr.GetWebhookServer()
-	srv.Register(ValidatePath, Handler(&Validator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("validate"),
-		Events: mgr.GetEventRecorder("argoguard")}, deps.Log, maxRequestBytes))
-	srv.Register(MutatePath, Handler(&Mutator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("mutate")}, deps.Log, maxRequestBytes))
+	gate := NewGate(maxConcurrent)
+	srv.Register(ValidatePath, GatedHandler(&Validator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("validate"),
+		Events: mgr.GetEventRecorder("argoguard")}, deps.Log, maxRequestBytes, gate))
+	srv.Register(MutatePath, GatedHandler(&Mutator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("mutate")}, deps.Log, maxRequestBytes, gate))
 }
 
 // Handler wraps an admission handler for HTTP: it refuses bodies over
@@ -51,25 +53,45 @@ func Register(mgr manager.Manager, deps Deps, maxRequestBytes int64) {
 // any review. Either way controller-runtime's Webhook.Handle recovers
 // panics and completes the response.
 func Handler(h admission.Handler, log logr.Logger, maxRequestBytes int64) http.Handler {
+	return GatedHandler(h, log, maxRequestBytes, nil)
+}
+
+// GatedHandler is Handler whose admissions take a slot of gate (nil: no
+// cap) before their body is read, and give it back once answered. One
+// that finds no slot within its wait (waitContext) is answered with a
+// GateFullError, and the API server applies the failure policy.
+func GatedHandler(h admission.Handler, log logr.Logger, maxRequestBytes int64, gate *Gate) http.Handler {
 	if maxRequestBytes <= 0 {
 		maxRequestBytes = DefaultMaxRequestBytes
 	}
 	wh := &admission.Webhook{Handler: h, LogConstructor: func(logr.Logger, *admission.Request) logr.Logger {
 		return log // the handlers log each decision with its fields; no per-request logger needed
 	}}
-	return &limitedHandler{wh: wh, max: maxRequestBytes, log: log}
+	return &limitedHandler{wh: wh, max: maxRequestBytes, log: log, gate: gate}
 }
 
 type limitedHandler struct {
-	wh  *admission.Webhook
-	max int64
-	log logr.Logger
+	wh   *admission.Webhook
+	max  int64
+	log  logr.Logger
+	gate *Gate
 }
 
 func (l *limitedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Body == nil {
 		writeReviewError(w, http.StatusBadRequest, fmt.Errorf("argoguard: admission request body is empty"))
 		return
+	}
+	if l.gate != nil {
+		ctx, cancel := waitContext(r)
+		leave, err := l.gate.Enter(ctx)
+		cancel()
+		if err != nil {
+			l.log.Error(err, "admission not evaluated: no slot")
+			writeReviewError(w, http.StatusTooManyRequests, err)
+			return
+		}
+		defer leave()
 	}
 	buf, err := readBody(r, l.max)
 	_ = r.Body.Close()

@@ -4,14 +4,15 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
-	"sigs.k8s.io/yaml"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/sso"
 	"github.com/argoguard/argoguard/settings"
 )
 
@@ -41,8 +42,22 @@ type SnapshotSource struct {
 	// error, never content); the zero logger discards.
 	Log logr.Logger
 
-	secretErrs sync.Map // "namespace/name: error" already logged
+	// loggedMu guards logged: the last Secret read errors logged
+	// ("namespace/name: error"), most recent first, at most
+	// maxLoggedSecretErrors, so that a failing Secret is logged once, not
+	// on every admission, and names written into a ConfigMap cannot grow it.
+	loggedMu sync.Mutex
+	logged   []string
 }
+
+// maxSecretReads bounds the Secret GETs of one snapshot: the guarded
+// ConfigMaps name a handful, and a ConfigMap full of references must not
+// turn one admission into a burst of API calls. Secrets beyond it are
+// unknown to the rules.
+const maxSecretReads = 16
+
+// maxLoggedSecretErrors bounds the read errors remembered as logged.
+const maxLoggedSecretErrors = 64
 
 // Change replaces one guarded object in a snapshot: Object is its new
 // version, or nil when the object is deleted.
@@ -94,8 +109,9 @@ func IsGuarded(set *settings.Settings, ref policy.ObjectRef) bool {
 
 // Build returns the snapshot of the guarded objects under set, with change
 // applied (nil: the live state). Secrets are read only when the settings
-// allow it; a Secret that cannot be read makes SecretsKnown false, so the
-// rules that need Secrets stay silent instead of guessing.
+// allow it, at most maxSecretReads of them; one that cannot be read (or is
+// beyond the bound) is unknown, so the rules stay silent about it instead
+// of guessing, and judge the others.
 func (s *SnapshotSource) Build(ctx context.Context, set *settings.Settings, change *Change) (*policy.Snapshot, error) {
 	snap := &policy.Snapshot{Settings: set, Now: time.Now()}
 	if s.Now != nil {
@@ -119,16 +135,18 @@ func (s *SnapshotSource) Build(ctx context.Context, set *settings.Settings, chan
 	}
 	if set.Secrets.Read {
 		snap.SecretsKnown = true
-		for _, ref := range ReferencedSecrets(snap) {
+		for i, ref := range ReferencedSecrets(snap) {
+			if i >= maxSecretReads {
+				snap.SecretsUnknown = append(snap.SecretsUnknown, ref)
+				s.logOnce(ref, fmt.Errorf("more than %d referenced Secrets; not read", maxSecretReads))
+				continue
+			}
 			sec, err := s.Reader.Secret(ctx, ref.Namespace, ref.Name)
 			if err != nil {
-				// Forbidden or unreachable: the Secret rules stay silent
-				// rather than guess. Logged once per Secret and error.
-				snap.SecretsKnown = false
-				key := ref.Namespace + "/" + ref.Name + ": " + err.Error()
-				if _, seen := s.secretErrs.LoadOrStore(key, true); !seen && s.Log.GetSink() != nil {
-					s.Log.Error(err, "cannot read a referenced Secret; rules that need Secrets are skipped", "secret", ref.Namespace+"/"+ref.Name)
-				}
+				// Forbidden or unreachable: the rules stay silent about
+				// this Secret rather than guess.
+				snap.SecretsUnknown = append(snap.SecretsUnknown, ref)
+				s.logOnce(ref, err)
 				continue
 			}
 			if sec != nil {
@@ -137,6 +155,30 @@ func (s *SnapshotSource) Build(ctx context.Context, set *settings.Settings, chan
 		}
 	}
 	return snap, nil
+}
+
+// logOnce logs a Secret that cannot be read, unless the same Secret and
+// error were among the last ones logged.
+func (s *SnapshotSource) logOnce(ref policy.ObjectRef, err error) {
+	if s.Log.GetSink() == nil {
+		return
+	}
+	key := ref.Namespace + "/" + ref.Name + ": " + err.Error()
+	s.loggedMu.Lock()
+	i := slices.Index(s.logged, key)
+	if i < 0 {
+		s.logged = slices.Insert(s.logged, 0, key)
+		if len(s.logged) > maxLoggedSecretErrors {
+			s.logged = slices.Delete(s.logged, maxLoggedSecretErrors, len(s.logged))
+		}
+	} else {
+		copy(s.logged[1:i+1], s.logged[:i])
+		s.logged[0] = key
+	}
+	s.loggedMu.Unlock()
+	if i < 0 {
+		s.Log.Error(err, "cannot read a referenced Secret; the rules that need it skip it", "secret", ref.Namespace+"/"+ref.Name)
+	}
 }
 
 // argoSecretRef matches Argo CD's "$<secret-name>:<key>" references; a
@@ -171,13 +213,10 @@ func ReferencedSecrets(snap *policy.Snapshot) []policy.ObjectRef {
 			}
 		}
 	}
-	if cm := snap.WorkflowsCM; cm != nil && cm.Data["sso"] != "" {
-		var sso struct {
-			ClientID     struct{ Name string } `json:"clientId"`
-			ClientSecret struct{ Name string } `json:"clientSecret"`
-		}
-		if yaml.Unmarshal([]byte(cm.Data["sso"]), &sso) == nil {
-			for _, name := range []string{sso.ClientID.Name, sso.ClientSecret.Name} {
+	if cm := snap.WorkflowsCM; cm != nil {
+		// The budgeted parse the Workflows rules read (sso, or sso in config).
+		if w := sso.ParseWorkflows(cm.Data); w.Present {
+			for _, name := range []string{w.ClientID.Name.Value, w.ClientSecret.Name.Value} {
 				add(set.Workflows.Namespace, name)
 				add(set.ArgoCD.Namespace, name)
 			}

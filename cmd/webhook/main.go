@@ -145,7 +145,7 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 		events.Reloaded(s)
 	})
 	deps := webhook.Deps{Settings: store, Source: &webhook.SnapshotSource{Reader: reader, Log: log.WithName("snapshot")}, Log: log.WithName("admission")}
-	webhook.Register(mgr, deps, o.maxRequestBytes)
+	webhook.Register(mgr, deps, o.maxRequestBytes, o.maxConcurrent)
 
 	for _, r := range []manager.Runnable{store, reader, watcher} {
 		if err := mgr.Add(r); err != nil {

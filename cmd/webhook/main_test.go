@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/argoguard/argoguard/internal/testenv"
+	"github.com/argoguard/argoguard/webhook"
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
@@ -38,6 +39,7 @@ func TestParseOptions(t *testing.T) {
 		{[]string{"--settings", "s.yaml", "--cert-management", "manual"}, "--cert-management"},
 		{[]string{"--settings", "s.yaml", "--port", "0"}, "--port"},
 		{[]string{"--settings", "s.yaml", "stray"}, "unexpected arguments"},
+		{[]string{"--settings", "s.yaml", "--max-concurrent-admissions", "0"}, "--max-concurrent-admissions"},
 	} {
 		if _, err := parseOptions(tc.args); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want one mentioning %q", tc.args, err, tc.want)
@@ -48,7 +50,8 @@ func TestParseOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	if o.port != 9443 || o.certManagement != "self" || o.metricsAddr != ":8080" || o.probeAddr != ":8081" ||
-		o.certDir != "/tmp/k8s-webhook-server/serving-certs" || o.validatingWebhook != "argoguard" || o.enableHTTP2 {
+		o.certDir != "/tmp/k8s-webhook-server/serving-certs" || o.validatingWebhook != "argoguard" || o.enableHTTP2 ||
+		o.maxConcurrent != webhook.DefaultMaxConcurrentAdmissions {
 		t.Errorf("defaults differ from the deploy contract: %+v", o)
 	}
 }

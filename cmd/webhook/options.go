@@ -34,6 +34,7 @@ type options struct {
 	leaderElectionID  string
 	enableHTTP2       bool
 	maxRequestBytes   int64
+	maxConcurrent     int
 	logLevel          int
 }
 
@@ -70,6 +71,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.StringVar(&o.leaderElectionID, "leader-election-id", "argoguard-leader", "Lease name for leader election (in --namespace)")
 	fs.BoolVar(&o.enableHTTP2, "enable-http2", false, "serve HTTP/2 (off because of the HTTP/2 Rapid Reset advisories)")
 	fs.Int64Var(&o.maxRequestBytes, "max-request-bytes", webhook.DefaultMaxRequestBytes, "largest AdmissionReview body accepted")
+	fs.IntVar(&o.maxConcurrent, "max-concurrent-admissions", webhook.DefaultMaxConcurrentAdmissions, "admissions evaluated at once; more wait for a turn, up to half the API server's timeout")
 	fs.IntVar(&o.logLevel, "v", 0, "log verbosity (0 info, higher is more)")
 	audit.BindFlags(fs) // --report-format, --audit-resync, --audit-poll-interval
 	if err := fs.Parse(args); err != nil {
@@ -87,6 +89,8 @@ func parseOptions(args []string) (*options, error) {
 		return nil, fmt.Errorf("--port: %d is not a port", o.port)
 	case o.maxRequestBytes <= 0:
 		return nil, fmt.Errorf("--max-request-bytes: %d must be positive", o.maxRequestBytes)
+	case o.maxConcurrent <= 0:
+		return nil, fmt.Errorf("--max-concurrent-admissions: %d must be positive", o.maxConcurrent)
 	case o.certManagement == "self" && (o.namespace == "" || o.certSecret == "" || o.serviceName == ""):
 		return nil, errors.New("--cert-management=self needs --namespace, --cert-secret and --service-name")
 	}

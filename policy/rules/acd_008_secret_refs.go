@@ -59,7 +59,10 @@ func checkSecretRefs(s *policy.Snapshot) []policy.Finding {
 		if r.Short && envStyle.MatchString(r.Key) {
 			continue
 		}
-		sec := s.Secret(ns, r.Secret)
+		sec, state := s.LookupSecret(ns, r.Secret)
+		if state == policy.SecretUnknown {
+			continue // not readable: judged when it is
+		}
 		var why string
 		switch {
 		case sec == nil:

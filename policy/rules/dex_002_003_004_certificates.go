@@ -72,10 +72,7 @@ func checkSkipSignatures(s *policy.Snapshot) []policy.Finding {
 func samlCerts(s *policy.Snapshot, in *acdInput, sc *sso.SAML) (certs []certInfo, checked bool, err error) {
 	v := sc.CAData.Value
 	if ref, ok := sso.ParseSecretRef(v); ok {
-		if !s.SecretsKnown {
-			return nil, false, nil
-		}
-		sec := s.Secret(in.obj.Ref.Namespace, ref.Secret)
+		sec, _ := s.LookupSecret(in.obj.Ref.Namespace, ref.Secret)
 		if sec == nil {
 			return nil, false, nil
 		}

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
 )
@@ -152,34 +150,21 @@ func checkRBACScopeClaims(s *policy.Snapshot) []policy.Finding {
 	return out
 }
 
-// nameIDIsEmail reads argocd-cm's dex.config just enough to see whether
-// every SAML connector asks for e-mail NameIDs (then the user id is the
-// e-mail address). Unknown or unreadable: false.
+// nameIDIsEmail says whether every SAML connector of argocd-cm's
+// dex.config asks for e-mail NameIDs (then the user id is the e-mail
+// address). It reads the parse the SSO rules share, within its budgets.
+// Unknown or unreadable: false.
 func nameIDIsEmail(s *policy.Snapshot) bool {
-	if s.ArgoCDCM == nil {
+	in, ok := loadArgoCD(s)
+	if !ok || in.cm.Dex == nil {
 		return false
 	}
-	var cfg struct {
-		Connectors []struct {
-			Type   string `json:"type"`
-			Config struct {
-				NameIDPolicyFormat string `json:"nameIDPolicyFormat"`
-			} `json:"config"`
-		} `json:"connectors"`
-	}
-	if err := yaml.Unmarshal([]byte(s.ArgoCDCM.Data["dex.config"]), &cfg); err != nil {
-		return false
-	}
-	saml := 0
-	for _, c := range cfg.Connectors {
-		if c.Type != "saml" {
-			continue
-		}
-		saml++
-		f := c.Config.NameIDPolicyFormat
+	saml := in.saml()
+	for _, c := range saml {
+		f := c.SAML.NameIDPolicyFormat.Value
 		if f != "emailAddress" && !strings.HasSuffix(f, ":emailAddress") {
 			return false
 		}
 	}
-	return saml > 0
+	return len(saml) > 0
 }

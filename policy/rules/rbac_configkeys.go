@@ -5,12 +5,14 @@ package rules
 // value that is not a YAML list stops argocd-server).
 
 import (
+	"errors"
 	"fmt"
 
 	"go.yaml.in/yaml/v2"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
+	"github.com/argoguard/argoguard/policy/sso"
 )
 
 func init() {
@@ -57,6 +59,9 @@ func parseScopes(value string) ([]string, error) {
 		if value == "" {
 			return parsedScopes{scopes: []string{"groups"}}
 		}
+		if err := sso.CheckBudget(value); err != nil {
+			return parsedScopes{err: err}
+		}
 		var scopes []string
 		err := yaml.Unmarshal([]byte(value), &scopes)
 		return parsedScopes{scopes, err}
@@ -81,6 +86,14 @@ func checkRBACScopes(s *policy.Snapshot) []policy.Finding {
 		return nil
 	}
 	if _, err := parseScopes(in.pol.Scopes); err != nil {
+		if budget := (sso.Problem{}); errors.As(err, &budget) {
+			return []policy.Finding{{
+				Location: in.atKey(rbac.KeyScopes),
+				Message:  "scopes is beyond what argoguard reads: " + budget.Error(),
+				Detail:   "a scopes list names a few claims; argoguard does not build a value this large to judge it",
+				Fix:      "write scopes: '[groups, email]'",
+			}}
+		}
 		return []policy.Finding{{
 			Location: in.atKey(rbac.KeyScopes),
 			Message:  fmt.Sprintf("scopes %s is not a YAML list: argocd-server will not start", quoteField(in.pol.Scopes)),

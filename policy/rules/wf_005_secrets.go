@@ -51,11 +51,11 @@ func checkWFSecretRefs(s *policy.Snapshot) []policy.Finding {
 			})
 			continue
 		}
-		if !s.SecretsKnown {
-			continue
-		}
 		ns := in.namespace()
-		sec := s.Secret(ns, ref.Name.Value)
+		sec, state := s.LookupSecret(ns, ref.Name.Value)
+		if state == policy.SecretUnknown {
+			continue // Secrets not read, or this one not readable
+		}
 		if sec == nil {
 			if reported[ref.Name.Value] {
 				continue

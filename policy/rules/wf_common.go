@@ -81,14 +81,14 @@ func argoDex(s *policy.Snapshot) *sso.Dex {
 }
 
 // clientIDValue reads the Workflows client id from its Secret; known is
-// false unless the Secrets are known and the key exists. The value is
+// false unless that Secret was read and has the key. The value is
 // compared, never shown.
 func (in *wfInput) clientIDValue(s *policy.Snapshot) (string, bool) {
 	ref := in.cfg.ClientID
-	if !s.SecretsKnown || ref.Name.Value == "" || ref.Key.Value == "" {
+	if ref.Name.Value == "" || ref.Key.Value == "" {
 		return "", false
 	}
-	sec := s.Secret(in.namespace(), ref.Name.Value)
+	sec, _ := s.LookupSecret(in.namespace(), ref.Name.Value)
 	if sec == nil {
 		return "", false
 	}

@@ -57,11 +57,12 @@ type Str struct {
 	KeyLine int
 }
 
-// parseValue parses one YAML value into its root node, within the limits.
-// An empty value gives a nil node and no error.
+// parseValue parses one YAML value into its root node, within the limits:
+// the budgets are checked on the text first (budget.go), then exactly on
+// the tree. An empty value gives a nil node and no error.
 func parseValue(text string) (*yaml.Node, error) {
-	if len(text) > MaxValueBytes {
-		return nil, Problem{Msg: fmt.Sprintf("value is %d bytes, more than the %d a ConfigMap can hold", len(text), MaxValueBytes)}
+	if err := CheckBudget(text); err != nil {
+		return nil, err
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {

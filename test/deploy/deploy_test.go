@@ -12,11 +12,14 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/lint"
 	"helm.sh/helm/v3/pkg/lint/support"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/yaml"
 
+	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/webhook"
 )
 
 // The kustomizations argoguard ships, and the one combining the base with
@@ -433,6 +436,85 @@ func TestHelmRejectsBadValues(t *testing.T) {
 		t.Logf("values %v: %v", tc.sets, err)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("values %v: error %v, want one saying %q", tc.sets, err, tc.want)
+		}
+	}
+}
+
+// TestReadSecretsGrantsExactlyTheReads: the read-secrets component (with
+// the guide's names, as the e2e tests apply it) and the chart (with the
+// same names in readSecrets) grant get on exactly the Secrets the webhook
+// reads for the guide's ConfigMaps, as written and fixed: a read that is
+// not granted leaves a Secret unjudged, a grant that is never read is
+// privilege for nothing.
+func TestReadSecretsGrantsExactlyTheReads(t *testing.T) {
+	reads := map[string]bool{}
+	argocdNames, workflowsNames := map[string]bool{}, map[string]bool{}
+	for _, variant := range []string{"as-written", "fixed"} {
+		set, err := settings.Load(filepath.Join(repo, "test/testdata/guide/argoguard-settings.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap := &policy.Snapshot{Settings: set}
+		for _, f := range []struct {
+			file string
+			slot **policy.Object
+		}{{"argocd-cm.yaml", &snap.ArgoCDCM}, {"workflow-controller-configmap.yaml", &snap.WorkflowsCM}} {
+			data, err := os.ReadFile(filepath.Join(repo, "test/testdata/guide", variant, f.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cm corev1.ConfigMap
+			if err := yaml.UnmarshalStrict(data, &cm); err != nil {
+				t.Fatal(err)
+			}
+			*f.slot = webhook.ConfigMapObject(&cm)
+		}
+		for _, r := range webhook.ReferencedSecrets(snap) {
+			reads[r.Namespace+"/"+r.Name] = true
+		}
+		// The names a user lists in the chart's values: Argo CD's
+		// references, and the Workflows client Secret.
+		for _, r := range webhook.ReferencedSecrets(&policy.Snapshot{Settings: set, ArgoCDCM: snap.ArgoCDCM}) {
+			argocdNames[r.Name] = true
+		}
+		for _, r := range webhook.ReferencedSecrets(&policy.Snapshot{Settings: set, WorkflowsCM: snap.WorkflowsCM}) {
+			workflowsNames[r.Name] = true
+		}
+	}
+	grants := func(objs []object) map[string]bool {
+		out := map[string]bool{}
+		for _, o := range objs {
+			if o.GetKind() != "Role" || !strings.HasSuffix(o.GetName(), "-referenced-secrets") {
+				continue
+			}
+			rules, _, _ := unstructuredSlice(o.Object, "rules")
+			for _, r := range rules {
+				for _, n := range r.(map[string]any)["resourceNames"].([]any) {
+					out[o.GetNamespace()+"/"+n.(string)] = true
+				}
+			}
+		}
+		return out
+	}
+	list := func(m map[string]bool) []any {
+		var out []any
+		for k := range m {
+			out = append(out, k)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].(string) < out[j].(string) })
+		return out
+	}
+	helmObjs, err := helmTemplate(t, map[string]any{
+		"readSecrets.argocd": list(argocdNames), "readSecrets.workflows": list(workflowsNames)}, guideValues)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, got := range map[string]map[string]bool{
+		"kustomize test/e2e/testdata/read-secrets": grants(kustomize(t, "test/e2e/testdata/read-secrets")),
+		"helm with readSecrets":                    grants(helmObjs),
+	} {
+		if !reflect.DeepEqual(got, reads) {
+			t.Errorf("%s grants get on\n  %v\nthe webhook reads\n  %v", what, list(got), list(reads))
 		}
 	}
 }

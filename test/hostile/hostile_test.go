@@ -23,9 +23,11 @@ import (
 // Far above any real evaluation, even under -race on a busy machine.
 const hangAfter = 2 * time.Minute
 
-// maxAlloc bounds the memory one hostile evaluation may allocate in total.
-// An alias bomb or a quadratic blow-up allocates gigabytes.
-const maxAlloc = 512 << 20
+// maxAlloc bounds the memory one hostile evaluation may allocate in total:
+// a quarter of the webhook pod's memory limit, so that a few evaluations at
+// once fit. An alias bomb or a quadratic blow-up allocates gigabytes; a
+// YAML tree built before its budget is checked, hundreds of MiB.
+const maxAlloc = 64 << 20
 
 // bounded runs f, failing the test if it does not return within hangAfter
 // or allocates more than maxAlloc bytes.
@@ -223,4 +225,48 @@ func TestHugeRegexesInPolicyCSV(t *testing.T) {
 			nested, tooLarge, strings.Repeat("a", 5000)),
 	}))
 	wantFindingOn(t, fs, "policy.csv")
+}
+
+// flowList is a dex.config of about 900 KB whose connectors are one flow
+// list: far more nodes than the budget, cheap to write.
+func flowList() string {
+	return "connectors: [" + strings.Repeat("a,", 450_000) + "a]\n"
+}
+
+func TestLargeFlowListInDexConfig(t *testing.T) {
+	fs := evaluate(t, snapshot("argocd-cm", map[string]string{
+		"url":        "https://argocd.example.com",
+		"dex.config": flowList(),
+	}))
+	wantFindingOn(t, fs, "dex.config")
+}
+
+func TestLargeFlowListInWorkflowsSSO(t *testing.T) {
+	fs := evaluate(t, snapshot("workflow-controller-configmap", map[string]string{
+		"sso": "scopes: [" + strings.Repeat("a,", 450_000) + "a]\n",
+	}))
+	wantFindingOn(t, fs, "sso")
+}
+
+// TestLargeFlowListReadByRBACRules: the RBAC rules that look at dex.config
+// (the SAML NameID format decides whether e-mail subjects match) read the
+// one budgeted parse, not a second unbudgeted one.
+func TestLargeFlowListReadByRBACRules(t *testing.T) {
+	s := snapshot("argocd-rbac-cm", map[string]string{
+		"policy.csv": "g, alice@example.com, role:readonly\n",
+		"scopes":     "[groups]",
+	})
+	s.ArgoCDCM = &policy.Object{Ref: ref("argocd", "argocd-cm"), Data: map[string]string{
+		"url":        "https://argocd.example.com",
+		"dex.config": flowList(),
+	}}
+	evaluate(t, s)
+}
+
+func TestLargeFlowListInScopes(t *testing.T) {
+	fs := evaluate(t, snapshot("argocd-rbac-cm", map[string]string{
+		"policy.csv": "g, alice@example.com, role:readonly\n",
+		"scopes":     "[" + strings.Repeat("a,", 450_000) + "a]",
+	}))
+	wantFindingOn(t, fs, "scopes")
 }

@@ -36,6 +36,13 @@ type harness struct {
 	client    *http.Client
 	bodies    []body
 	script    string
+	// hostile are the hostile-concurrency phase's bodies; hostileRes what
+	// it measured (nil when skipped), with argoguard's peak RSS in it and
+	// the Deployment's memory limit (0: none).
+	hostile     []body
+	hostileRes  *hostileResult
+	hostilePeak int64
+	memLimit    int64
 }
 
 func newHarness(ctx context.Context, o options) (h *harness, err error) {
@@ -52,6 +59,9 @@ func newHarness(ctx context.Context, o options) (h *harness, err error) {
 	}
 	h.client = tlsClient(pool)
 	if h.bodies, err = writeBodies(o.guideDir, o.workDir); err != nil {
+		return nil, err
+	}
+	if h.hostile, err = writeHostileBodies(o.workDir); err != nil {
 		return nil, err
 	}
 	_, self, _, _ := runtime.Caller(0)
@@ -81,6 +91,9 @@ func newHarness(ctx context.Context, o options) (h *harness, err error) {
 			return nil, err
 		}
 		fmt.Fprintf(os.Stderr, "load: argoguard runs with %s from %s\n", strings.Join(env, " "), o.deployment)
+		if h.memLimit, err = memoryLimit(o.deployment); err != nil {
+			return nil, err
+		}
 	}
 	h.argoguard, err = startServer("argoguard", o.serverCPUs, filepath.Join(o.workDir, "argoguard.log"), env, o.webhookBin, ports[0],
 		"--settings="+settingsPath, "--cert-management=external", "--cert-dir="+certDir,
@@ -347,6 +360,13 @@ func (h *harness) report(w io.Writer, rows []row) error {
 			}
 		}
 	}
+	if r := h.hostileRes; r != nil {
+		fmt.Fprintf(w, "hostile concurrency: %d reviews of up to %d KB at once, %d rounds: answers %v; slowest %s; "+
+			"normal review answered %d times meanwhile, slowest %s; argoguard peak RSS %.1f MiB (limit %d MiB)\n",
+			r.Concurrent, maxBytes(h.hostile)>>10, r.Rounds, r.Answers, ms(r.Slowest), r.Normal-r.NormalFailed, ms(r.NormalSlowest),
+			float64(h.hostilePeak)/(1<<20), h.memLimit>>20)
+		misses = append(misses, r.misses(h.hostilePeak, h.memLimit, apiServerTimeout)...)
+	}
 	for _, s := range []*server{h.noop, h.argoguard} {
 		rss, err := s.peakRSS()
 		if err != nil {
@@ -365,4 +385,37 @@ func (h *harness) report(w io.Writer, rows []row) error {
 	}
 	fmt.Fprintf(w, "worst p99 ratio to no-op: %.2fx (%s)\n", worst, worstBody)
 	return nil
+}
+
+// hostilePhase runs the hostile-concurrency phase at argoguard (see
+// hostile.go), its peak RSS measured from the phase's start.
+func (h *harness) hostilePhase(ctx context.Context) error {
+	if h.o.hostileRounds <= 0 {
+		return nil
+	}
+	s := h.argoguard
+	if err := s.resetPeakRSS(); err != nil {
+		fmt.Fprintf(os.Stderr, "load: cannot reset argoguard's peak RSS (%v); the figure includes its start\n", err)
+	}
+	fmt.Fprintf(os.Stderr, "load: hostile concurrency: %d reviews at once, %d rounds\n", h.o.hostileConns, h.o.hostileRounds)
+	r := runHostile(ctx, h.client, s.url(), h.hostile, h.bodies[0], h.o.hostileConns, h.o.hostileRounds)
+	select {
+	case <-s.done:
+		return fmt.Errorf("argoguard exited during the hostile-concurrency phase; log %s:\n%s", s.log, tail(s.log, 20))
+	default:
+	}
+	peak, err := s.peakRSS()
+	if err != nil {
+		return err
+	}
+	h.hostileRes, h.hostilePeak = &r, peak
+	return nil
+}
+
+func maxBytes(bodies []body) int {
+	n := 0
+	for _, b := range bodies {
+		n = max(n, b.Bytes)
+	}
+	return n
 }

@@ -13,9 +13,15 @@
 //   - throughput: -conns connections for -duration: admissions per second
 //     and p99 at saturation.
 //
+// Before those, the hostile-concurrency phase (hostile.go) sends
+// -hostile-conns reviews of about 900 KB built to cost memory at once,
+// -hostile-rounds times, with a normal review sent meanwhile: argoguard's
+// peak RSS in that phase against the Deployment's memory limit, and the
+// slowest answers against the API server's timeout.
+//
 // It prints the table, argoguard's ratio to the no-op per body, the peak
-// RSS (VmHWM) of both processes, the targets met or missed, and, last, the
-// worst p99 ratio. All traffic goes to 127.0.0.1; every run is bounded in
+// RSS (VmHWM) of both processes, the hostile phase's figures, the targets
+// met or missed, and, last, the worst p99 ratio. All traffic goes to 127.0.0.1; every run is bounded in
 // time.
 package main
 
@@ -41,6 +47,7 @@ type options struct {
 	pprofAddr                   string
 	deployment                  string
 	only                        *regexp.Regexp
+	hostileConns, hostileRounds int
 }
 
 func main() {
@@ -59,6 +66,8 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the work folder (logs, bodies) after the run")
 	flag.StringVar(&o.deployment, "deployment", "deploy/base/deployment.yaml", `run argoguard with the Go runtime settings (GOMEMLIMIT, GOGC) of this Deployment's container ("" for none)`)
 	flag.StringVar(&o.pprofAddr, "pprof", "", "serve argoguard's /debug/pprof/ on this address (e.g. 127.0.0.1:6060) to profile it under load")
+	flag.IntVar(&o.hostileConns, "hostile-conns", 8, "hostile reviews sent at once in the hostile-concurrency phase")
+	flag.IntVar(&o.hostileRounds, "hostile-rounds", 3, "rounds of the hostile-concurrency phase (0 skips it)")
 	only := flag.String("only", "", "measure only the bodies whose name matches this regular expression")
 	flag.Parse()
 	if *only != "" {
@@ -122,6 +131,9 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer h.stop()
+	if err := h.hostilePhase(ctx); err != nil {
+		return err
+	}
 	rows, err := h.measure(ctx)
 	if err != nil {
 		return err

@@ -199,6 +199,12 @@ func (s *server) peakRSS() (int64, error) {
 	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", s.cmd.Process.Pid)
 }
 
+// resetPeakRSS sets the process's peak resident set back to its current
+// one (writing 5 to clear_refs), so the next peakRSS covers what follows.
+func (s *server) resetPeakRSS() error {
+	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", s.cmd.Process.Pid), []byte("5"), 0)
+}
+
 func (s *server) stop() {
 	select {
 	case <-s.done:

@@ -254,6 +254,9 @@ func fingerprint(snap *policy.Snapshot) (string, error) {
 		}
 	}
 	fmt.Fprintf(h, "\x00secrets-known=%v", snap.SecretsKnown)
+	for _, r := range snap.SecretsUnknown { // a Secret turning unreadable changes what the rules judge
+		fmt.Fprintf(h, "\x00unknown=%s", r)
+	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
