@@ -112,6 +112,10 @@ func TestServiceAccountHasLeastPrivilege(t *testing.T) {
 		{"update", "validatingwebhookconfigurations.admissionregistration.k8s.io/other", "", false},
 		{"delete", "validatingwebhookconfigurations.admissionregistration.k8s.io/argoguard", "", false},
 		{"create", "pods", "argoguard", false},
+		// /metrics: the reviews of its callers' tokens, and no more.
+		{"create", "tokenreviews.authentication.k8s.io", "", true},
+		{"create", "subjectaccessreviews.authorization.k8s.io", "", true},
+		{"get", "tokenreviews.authentication.k8s.io", "", false},
 		// The audit controller's reports: its own by name, create in the
 		// guarded namespaces only.
 		{"update", "policyreports.wgpolicyk8s.io/argoguard-argocd-rbac-cm", "argocd", true},
