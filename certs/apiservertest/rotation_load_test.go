@@ -139,7 +139,7 @@ func TestRotationUnderLoadFailsNoAdmission(t *testing.T) {
 	c := apiServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	for _, ns := range []string{"argoguard", "load"} {
+	for _, ns := range []string{"load"} {
 		if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 			t.Fatal(err)
 		}
@@ -147,11 +147,11 @@ func TestRotationUnderLoadFailsNoAdmission(t *testing.T) {
 	// The API server calls https://localhost:<port>: "localhost" is one of
 	// the names DNSNamesFor gives the certificate.
 	dnsNames := certs.DNSNamesFor("localhost", "argoguard")
-	lifetimes := certs.Lifetimes{CA: 15 * time.Second, Serving: 8 * time.Second}
+	lifetimes := certs.Lifetimes{CA: 24 * time.Second, Serving: 12 * time.Second}
 	newRotator := func(name string) *certs.Rotator {
 		return &certs.Rotator{Client: c, Namespace: "argoguard", Secret: "argoguard-tls", DNSNames: dnsNames,
-			CertDir: t.TempDir(), ValidatingWebhook: "argoguard-rotation", Interval: 400 * time.Millisecond,
-			TrustDelay: 1500 * time.Millisecond, Lifetimes: lifetimes, Log: testr.New(t).WithName(name)}
+			CertDir: t.TempDir(), ValidatingWebhook: "argoguard-rotation", Interval: 500 * time.Millisecond,
+			TrustDelay: 2 * time.Second, Lifetimes: lifetimes, Log: testr.New(t).WithName(name)}
 	}
 
 	// The configuration exists before the first replica starts, with an
@@ -255,9 +255,9 @@ func TestRotationUnderLoadFailsNoAdmission(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	// One more CA lifetime's worth of load after the last rotation, so its
-	// serving certificates are issued and loaded everywhere.
-	for end := time.Now().Add(lifetimes.CA); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+	// More load after the last rotation, so the last CA's serving
+	// certificates are issued and loaded everywhere.
+	for end := time.Now().Add(lifetimes.CA / 2); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
 		for _, r := range replicas {
 			r.sample()
 		}
