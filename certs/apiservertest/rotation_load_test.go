@@ -36,12 +36,13 @@ type replica struct {
 	watcher *certwatcher.CertWatcher
 	addr    string
 	// issuers are the CAs (key identifiers) whose certificates it was seen
-	// serving.
+	// serving; loaded says when it first loaded a certificate of each.
 	mu      sync.Mutex
 	issuers map[string]bool
+	loaded  map[string]time.Time
 }
 
-func startReplica(t *testing.T, ctx context.Context, r *certs.Rotator) *replica {
+func startReplica(t *testing.T, ctx context.Context, bg *sync.WaitGroup, r *certs.Rotator) *replica {
 	t.Helper()
 	if _, err := r.Sync(ctx); err != nil { // start-up, as cmd/webhook does
 		t.Fatal(err)
@@ -50,8 +51,19 @@ func startReplica(t *testing.T, ctx context.Context, r *certs.Rotator) *replica 
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = w.Start(ctx) }()
-	go func() { _ = certs.FileSync{Rotator: r}.Start(ctx) }()
+	rep := &replica{watcher: w, issuers: map[string]bool{}, loaded: map[string]time.Time{}}
+	w.RegisterCallback(func(c tls.Certificate) {
+		if c.Leaf == nil {
+			return
+		}
+		rep.mu.Lock()
+		defer rep.mu.Unlock()
+		if _, ok := rep.loaded[string(c.Leaf.AuthorityKeyId)]; !ok {
+			rep.loaded[string(c.Leaf.AuthorityKeyId)] = time.Now()
+		}
+	})
+	bg.Go(func() { _ = w.Start(ctx) })
+	bg.Go(func() { _ = certs.FileSync{Rotator: r}.Start(ctx) })
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +76,8 @@ func startReplica(t *testing.T, ctx context.Context, r *certs.Rotator) *replica 
 	}
 	go func() { _ = srv.Serve(tls.NewListener(l, cfg)) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return &replica{watcher: w, addr: l.Addr().String(), issuers: map[string]bool{}}
+	rep.addr = l.Addr().String()
+	return rep
 }
 
 // allow answers every AdmissionReview with allowed.
@@ -176,8 +189,39 @@ func TestRotationUnderLoadFailsNoAdmission(t *testing.T) {
 	if err := c.Create(ctx, vwc); err != nil {
 		t.Fatal(err)
 	}
+	// When each CA first appeared in the caBundle stored in the API server.
+	var inBundleMu sync.Mutex
+	inBundle := map[string]time.Time{}
+	go func() {
+		for ctx.Err() == nil {
+			var cur admissionregistrationv1.ValidatingWebhookConfiguration
+			if err := c.Get(ctx, client.ObjectKey{Name: "argoguard-rotation"}, &cur); err == nil {
+				now := time.Now()
+				inBundleMu.Lock()
+				for rest := cur.Webhooks[0].ClientConfig.CABundle; ; {
+					var block *pem.Block
+					if block, rest = pem.Decode(rest); block == nil {
+						break
+					}
+					if ca, err := x509.ParseCertificate(block.Bytes); err == nil {
+						if _, ok := inBundle[string(ca.SubjectKeyId)]; !ok {
+							inBundle[string(ca.SubjectKeyId)] = now
+						}
+					}
+				}
+				inBundleMu.Unlock()
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	var bg sync.WaitGroup
+	leader := newRotator("replica-0")
 	for i := range replicas {
-		replicas[i] = startReplica(t, ctx, newRotator(fmt.Sprintf("replica-%d", i)))
+		r := leader
+		if i > 0 {
+			r = newRotator(fmt.Sprintf("replica-%d", i))
+		}
+		replicas[i] = startReplica(t, ctx, &bg, r)
 	}
 	front := roundRobin(t, ctx, replicas)
 	_, port, _ := net.SplitHostPort(front)
@@ -189,8 +233,11 @@ func TestRotationUnderLoadFailsNoAdmission(t *testing.T) {
 	if err := c.Update(ctx, vwc); err != nil {
 		t.Fatal(err)
 	}
-	// The leader's rounds.
-	go func() { _ = newRotator("leader").Start(ctx) }()
+	// The leader's rounds, on replica 0 and into the folder it serves from,
+	// as in cmd/webhook.
+	bg.Go(func() { _ = leader.Start(ctx) })
+	// Stop every loop before the certificate folders are removed.
+	t.Cleanup(func() { cancel(); bg.Wait() })
 
 	// Wait until the API server calls the replicas at all (it applies the
 	// new URL from its watch).
@@ -206,6 +253,7 @@ func TestRotationUnderLoadFailsNoAdmission(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
+	firstLoad := time.Now()
 	// Load until the Secret has seen three more CAs, each issued serving
 	// certificates and the first ones expired out of the trust bundle.
 	const rotations = 3
@@ -266,6 +314,25 @@ func TestRotationUnderLoadFailsNoAdmission(t *testing.T) {
 	wg.Wait()
 
 	t.Logf("%d admission calls, %d failed, %d CAs", calls.Load(), failed.Load(), len(seenCAs))
+	// The order behind that: a replica loads a certificate of a new CA only
+	// once the stored caBundle has held the CA for about TrustDelay (the
+	// API servers' margin to apply it). The first CA is exempt: it was
+	// injected before any replica served at all.
+	inBundleMu.Lock()
+	defer inBundleMu.Unlock()
+	for i, r := range replicas {
+		r.mu.Lock()
+		for ca, at := range r.loaded {
+			seen, ok := inBundle[ca]
+			switch {
+			case !ok:
+				t.Errorf("replica %d loaded a certificate of a CA never seen in the caBundle", i)
+			case at.Sub(firstLoad) > time.Second && at.Sub(seen) < time.Second:
+				t.Errorf("replica %d loaded a certificate of a new CA %v after it entered the caBundle, want TrustDelay", i, at.Sub(seen))
+			}
+		}
+		r.mu.Unlock()
+	}
 	close(firstErrs)
 	for err := range firstErrs {
 		t.Errorf("admission failed during rotation: %v", err)
