@@ -272,6 +272,9 @@ type Status struct {
 	// RenewServing: the serving certificate must be reissued (invalid, near
 	// expiry, or signed by a CA other than the newest).
 	RenewServing bool
+	// OlderCA: the serving certificate is valid but signed by a CA other
+	// than the newest.
+	OlderCA bool
 	// NotAfter of the serving certificate.
 	NotAfter time.Time
 }
@@ -320,7 +323,7 @@ func (b *Bundle) checkServing(cas []*x509.Certificate, dnsNames []string, now ti
 	st.Valid = true
 	switch {
 	case verifyServing(cert, cas[:1], dnsNames, now) != nil:
-		st.Reason, st.RenewServing = "serving certificate signed by an older CA", true
+		st.Reason, st.RenewServing, st.OlderCA = "serving certificate signed by an older CA", true, true
 	case nearExpiry(cert, now):
 		st.Reason, st.RenewServing = fmt.Sprintf("serving certificate expires %s", cert.NotAfter.Format(time.RFC3339)), true
 	}

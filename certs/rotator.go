@@ -191,7 +191,9 @@ func (r *Rotator) next(cur *Bundle, trusted, now time.Time, lifetimes Lifetimes)
 		steps = append(steps, "issued a serving certificate ("+st.Reason+")")
 	case !st.RenewServing:
 		return b, steps, nil
-	case trusted.IsZero() || now.Sub(trusted) < r.trustDelay():
+	case st.OlderCA && (trusted.IsZero() || now.Sub(trusted) < r.trustDelay()):
+		// The first certificate a new CA signs; a renewal under the CA that
+		// signed what is served needs no wait (that CA is trusted already).
 		r.Log.Info("serving certificate due, waiting until its CA has been in every caBundle long enough",
 			"reason", st.Reason, "trustedSince", trusted, "trustDelay", r.trustDelay())
 		return b, steps, nil

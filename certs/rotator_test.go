@@ -90,6 +90,25 @@ func TestRotationStagesTheCABeforeItSignsAnything(t *testing.T) {
 	}
 }
 
+// Renewing the serving certificate under the CA that signed the one being
+// served waits for nothing: that CA is in the caBundles already.
+func TestRotationRenewsUnderTheSameCAAtOnce(t *testing.T) {
+	r := &Rotator{DNSNames: testNames, Log: logr.Discard()}
+	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	b, err := NewBundle(testNames, now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := now.Add(300 * 24 * time.Hour) // less than a third of the year left
+	got, steps, err := r.next(b, time.Time{}, later, Lifetimes{}.withDefaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got.Cert) == string(b.Cert) || string(got.CACert) != string(b.CACert) {
+		t.Errorf("want a new serving certificate under the same CA at once (steps %v)", steps)
+	}
+}
+
 // A Secret without a usable serving certificate (shipped empty, or one
 // whose certificate expired while nothing ran) gets one at once: waiting
 // would only prolong the outage.
