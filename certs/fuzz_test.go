@@ -1,8 +1,12 @@
 package certs
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // FuzzBundleCheck: whatever the Secret holds, Check answers without
@@ -28,6 +32,28 @@ func FuzzBundleCheck(f *testing.F) {
 		}
 		if !st.Valid && st.Reason == "" && !st.RenewServing {
 			t.Fatalf("invalid without a reason: %+v", st)
+		}
+	})
+}
+
+// FuzzTrustedSince: whatever the annotation holds, it is read without
+// panicking, and only a value naming the bundle's newest CA counts.
+func FuzzTrustedSince(f *testing.F) {
+	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	b, err := NewBundle(testNames, now, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	fp := fingerprint(b)
+	f.Add(now.Format(time.RFC3339) + " " + fp)
+	f.Add(" " + fp)
+	f.Add("2026-11-29T00:00:00Z sha256:00")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, value string) {
+		sec := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{AnnotationCATrusted: value}}}
+		at := trustedSince(sec, b)
+		if !at.IsZero() && !strings.HasSuffix(value, " "+fp) {
+			t.Fatalf("%q counted as trust in a CA it does not name", value)
 		}
 	})
 }

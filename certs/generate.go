@@ -14,6 +14,7 @@ package certs
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -33,11 +34,34 @@ const (
 	ServingValidity = 365 * 24 * time.Hour
 )
 
+// Lifetimes of the certificates the Rotator issues; zero fields take the
+// defaults above.
+type Lifetimes struct {
+	CA, Serving time.Duration
+}
+
+func (l Lifetimes) withDefaults() Lifetimes {
+	if l.CA <= 0 {
+		l.CA = CAValidity
+	}
+	if l.Serving <= 0 {
+		l.Serving = ServingValidity
+	}
+	return l
+}
+
+// backdate is how far before now a certificate becomes valid, for clocks
+// behind ours: an hour, or a tenth of a short test lifetime.
+func backdate(validity time.Duration) time.Duration {
+	return min(time.Hour, validity/10)
+}
+
 // Bundle is the PEM content of the Secret.
 type Bundle struct {
-	// CACert may hold more than one CA: the newest first, then the previous
-	// one while it is still valid, so that clients holding the old caBundle
-	// keep trusting the server during a CA rotation.
+	// CACert is the trust bundle injected as caBundle: the newest CA first
+	// (the one CAKey belongs to), then older CAs until they expire, so that
+	// a replica still serving a certificate an older CA signed stays
+	// trusted (the rotation protocol is in rotator.go).
 	CACert []byte
 	CAKey  []byte
 	Cert   []byte
@@ -81,7 +105,7 @@ func NewCA(commonName string, now time.Time, validity time.Duration) (certPEM, k
 	tmpl := &x509.Certificate{
 		SerialNumber:          sn,
 		Subject:               pkix.Name{CommonName: commonName, Organization: []string{"argoguard"}},
-		NotBefore:             now.Add(-time.Hour), // clock skew
+		NotBefore:             now.Add(-backdate(validity)),
 		NotAfter:              now.Add(validity),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
@@ -125,7 +149,7 @@ func NewServing(caCertPEM, caKeyPEM []byte, dnsNames []string, now time.Time, va
 		SerialNumber: sn,
 		Subject:      pkix.Name{CommonName: dnsNames[0]},
 		DNSNames:     dnsNames,
-		NotBefore:    now.Add(-time.Hour),
+		NotBefore:    now.Add(-backdate(validity)),
 		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
@@ -137,31 +161,78 @@ func NewServing(caCertPEM, caKeyPEM []byte, dnsNames []string, now time.Time, va
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), keyPEM, nil
 }
 
-// NewBundle creates a fresh CA and serving certificate. previousCA, when
-// still valid at now, is kept after the new CA in CACert.
+// NewBundle creates a fresh CA and serving certificate with the default
+// lifetimes. The CAs of previousCA still valid at now are kept after the new
+// CA in CACert.
 func NewBundle(dnsNames []string, now time.Time, previousCA []byte) (*Bundle, error) {
-	caCert, caKey, err := NewCA("argoguard-ca", now, CAValidity)
+	b, err := (&Bundle{CACert: previousCA}).withNewCA(now, CAValidity)
 	if err != nil {
 		return nil, err
 	}
-	cert, key, err := NewServing(caCert, caKey, dnsNames, now, ServingValidity)
-	if err != nil {
-		return nil, err
-	}
-	b := &Bundle{CACert: caCert, CAKey: caKey, Cert: cert, Key: key}
-	if old, err := firstCert(previousCA); err == nil && now.Before(old.NotAfter) {
-		b.CACert = append(append([]byte{}, caCert...), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: old.Raw})...)
-	}
-	return b, nil
+	return b.issue(dnsNames, now, ServingValidity)
 }
 
 // Renew returns b with a new serving certificate from the same CA.
 func (b *Bundle) Renew(dnsNames []string, now time.Time) (*Bundle, error) {
-	cert, key, err := NewServing(b.CACert, b.CAKey, dnsNames, now, ServingValidity)
+	return b.issue(dnsNames, now, ServingValidity)
+}
+
+// withNewCA returns b with a new CA first in the trust bundle and as the
+// signing key; the CAs of b still valid at now follow it, and the serving
+// pair is b's, unchanged.
+func (b *Bundle) withNewCA(now time.Time, validity time.Duration) (*Bundle, error) {
+	caCert, caKey, err := NewCA("argoguard-ca", now, validity)
+	if err != nil {
+		return nil, err
+	}
+	return &Bundle{CACert: append(caCert, validCAs(b.CACert, now)...), CAKey: caKey, Cert: b.Cert, Key: b.Key}, nil
+}
+
+// issue returns b with a new serving pair signed by its newest CA.
+func (b *Bundle) issue(dnsNames []string, now time.Time, validity time.Duration) (*Bundle, error) {
+	cert, key, err := NewServing(b.CACert, b.CAKey, dnsNames, now, validity)
 	if err != nil {
 		return nil, err
 	}
 	return &Bundle{CACert: b.CACert, CAKey: b.CAKey, Cert: cert, Key: key}, nil
+}
+
+// withoutExpiredCAs returns b with the CAs expired at now left out of the
+// trust bundle: whatever they signed has expired too (NewServing never
+// outlives its CA), so no replica can still serve anything they vouch for.
+func (b *Bundle) withoutExpiredCAs(now time.Time) *Bundle {
+	return &Bundle{CACert: validCAs(b.CACert, now), CAKey: b.CAKey, Cert: b.Cert, Key: b.Key}
+}
+
+// validCAs re-encodes the CA certificates of pemData that are valid at now,
+// in order; anything else (expired, not a CA, unparsable) is left out.
+func validCAs(pemData []byte, now time.Time) []byte {
+	var out []byte
+	for _, c := range caCerts(pemData) {
+		if !now.After(c.NotAfter) {
+			out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+		}
+	}
+	return out
+}
+
+// caCerts parses every CA certificate of pemData, in order, skipping
+// blocks that are no CA certificate.
+func caCerts(pemData []byte) []*x509.Certificate {
+	var out []*x509.Certificate
+	for {
+		var block *pem.Block
+		block, pemData = pem.Decode(pemData)
+		if block == nil {
+			return out
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		if c, err := x509.ParseCertificate(block.Bytes); err == nil && c.IsCA {
+			out = append(out, c)
+		}
+	}
 }
 
 func firstCert(pemData []byte) (*x509.Certificate, error) {
@@ -190,15 +261,20 @@ func parseKey(pemData []byte) (any, error) {
 
 // Status says whether a bundle serves dnsNames at now and when to renew it.
 type Status struct {
-	// Valid: the serving certificate chains to the CA, names every DNS
-	// name, matches its key, and is within its validity.
+	// Valid: the serving certificate chains to a CA of the trust bundle,
+	// names every DNS name, matches its key, and is within its validity.
 	Valid bool
 	// Reason explains why it is not valid or needs renewal.
 	Reason string
-	// RenewCA: the CA itself must be replaced (missing, broken, near expiry).
+	// RenewCA: the newest CA must be replaced (missing, broken, its key
+	// missing or not its own, near expiry).
 	RenewCA bool
-	// RenewServing: the serving certificate must be reissued.
+	// RenewServing: the serving certificate must be reissued (invalid, near
+	// expiry, or signed by a CA other than the newest).
 	RenewServing bool
+	// OlderCA: the serving certificate is valid but signed by a CA other
+	// than the newest.
+	OlderCA bool
 	// NotAfter of the serving certificate.
 	NotAfter time.Time
 }
@@ -209,22 +285,28 @@ const renewWhenLeft = 3
 
 // Check verifies the bundle with crypto/x509 and decides on renewal.
 func (b *Bundle) Check(dnsNames []string, now time.Time) Status {
-	ca, err := firstCert(b.CACert)
-	if err != nil {
-		return Status{Reason: "CA certificate unreadable: " + err.Error(), RenewCA: true, RenewServing: true}
+	cas := caCerts(b.CACert)
+	if len(cas) == 0 {
+		return Status{Reason: "no readable CA certificate", RenewCA: true, RenewServing: true}
 	}
-	if _, err := parseKey(b.CAKey); err != nil {
-		return Status{Reason: "CA key unreadable: " + err.Error(), RenewCA: true, RenewServing: true}
+	st := b.checkServing(cas, dnsNames, now)
+	newest := cas[0]
+	key, err := parseKey(b.CAKey)
+	switch {
+	case err != nil:
+		st.Reason, st.RenewCA = "CA key unreadable: "+err.Error(), true
+	case !keyOf(newest, key):
+		st.Reason, st.RenewCA = "CA key does not belong to the newest CA certificate", true
+	case nearExpiry(newest, now):
+		st.Reason, st.RenewCA = fmt.Sprintf("CA expires %s", newest.NotAfter.Format(time.RFC3339)), true
 	}
-	st := b.checkServing(ca, dnsNames, now)
-	if nearExpiry(ca, now) {
-		st.Reason = fmt.Sprintf("CA expires %s", ca.NotAfter.Format(time.RFC3339))
-		st.RenewCA, st.RenewServing = true, true
+	if st.RenewCA {
+		st.RenewServing = true
 	}
 	return st
 }
 
-func (b *Bundle) checkServing(ca *x509.Certificate, dnsNames []string, now time.Time) Status {
+func (b *Bundle) checkServing(cas []*x509.Certificate, dnsNames []string, now time.Time) Status {
 	cert, err := firstCert(b.Cert)
 	if err != nil {
 		return Status{Reason: "serving certificate unreadable: " + err.Error(), RenewServing: true}
@@ -234,20 +316,44 @@ func (b *Bundle) checkServing(ca *x509.Certificate, dnsNames []string, now time.
 		st.Reason, st.RenewServing = "serving key does not match: "+err.Error(), true
 		return st
 	}
-	pool := x509.NewCertPool()
-	pool.AddCert(ca)
-	for _, name := range dnsNames {
-		if _, err := cert.Verify(x509.VerifyOptions{DNSName: name, Roots: pool, CurrentTime: now,
-			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}); err != nil {
-			st.Reason, st.RenewServing = "serving certificate: "+err.Error(), true
-			return st
-		}
+	if err := verifyServing(cert, cas, dnsNames, now); err != nil {
+		st.Reason, st.RenewServing = "serving certificate: "+err.Error(), true
+		return st
 	}
 	st.Valid = true
-	if nearExpiry(cert, now) {
+	switch {
+	case verifyServing(cert, cas[:1], dnsNames, now) != nil:
+		st.Reason, st.RenewServing, st.OlderCA = "serving certificate signed by an older CA", true, true
+	case nearExpiry(cert, now):
 		st.Reason, st.RenewServing = fmt.Sprintf("serving certificate expires %s", cert.NotAfter.Format(time.RFC3339)), true
 	}
 	return st
+}
+
+// verifyServing verifies cert as the API server would for every name,
+// trusting exactly roots.
+func verifyServing(cert *x509.Certificate, roots []*x509.Certificate, dnsNames []string, now time.Time) error {
+	pool := x509.NewCertPool()
+	for _, c := range roots {
+		pool.AddCert(c)
+	}
+	for _, name := range dnsNames {
+		if _, err := cert.Verify(x509.VerifyOptions{DNSName: name, Roots: pool, CurrentTime: now,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyOf reports whether key is the private key of cert.
+func keyOf(cert *x509.Certificate, key any) bool {
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return false
+	}
+	pub, ok := cert.PublicKey.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && pub.Equal(signer.Public())
 }
 
 func nearExpiry(c *x509.Certificate, now time.Time) bool {

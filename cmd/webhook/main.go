@@ -26,6 +26,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/config"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
@@ -66,6 +68,19 @@ func newLogger(level int) logr.Logger {
 		panic(err) // only on a broken built-in config
 	}
 	return zapr.NewLogger(z)
+}
+
+// metricsOptions: by default /metrics is served over HTTPS with the
+// webhook's certificate, and only to callers whose bearer token the API
+// server authenticates (TokenReview) and authorizes for GET /metrics
+// (SubjectAccessReview), the way kubebuilder scaffolds it. Both reviews
+// are cached briefly by controller-runtime's filter.
+func metricsOptions(o *options, tlsOpts []func(*tls.Config)) metricsserver.Options {
+	if !o.metricsSecure {
+		return metricsserver.Options{BindAddress: o.metricsAddr}
+	}
+	return metricsserver.Options{BindAddress: o.metricsAddr, SecureServing: true, TLSOpts: tlsOpts,
+		FilterProvider: filters.WithAuthenticationAndAuthorization}
 }
 
 func run(ctx context.Context, o *options, log logr.Logger) error {
@@ -109,10 +124,15 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 		return fmt.Errorf("--cert-dir %s: no usable tls.crt/tls.key: %w", o.certDir, err)
 	}
 	tlsOpts := append(certs.TLSOptions(o.enableHTTP2), func(c *tls.Config) { c.GetCertificate = watcher.GetCertificate })
+	expiry := certs.ExpiryCollector{Served: watcher.GetCertificate, CAFile: filepath.Join(o.certDir, certs.KeyCACert)}
+	if err := metrics.Registry.Register(expiry); err != nil {
+		return err
+	}
+	defer metrics.Registry.Unregister(expiry)
 
 	mgr, err := ctrl.NewManager(cfg, manager.Options{
 		Scheme:                  scheme,
-		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
+		Metrics:                 metricsOptions(o, tlsOpts),
 		HealthProbeBindAddress:  o.probeAddr,
 		PprofBindAddress:        o.pprofAddr,
 		LeaderElection:          o.leaderElect,
@@ -181,7 +201,7 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 	if err := mgr.AddReadyzCheck("certs-and-cache", ready); err != nil {
 		return err
 	}
-	log.Info("starting argoguard webhook", "mode", store.Current().Mode, "port", o.port,
+	log.Info("starting argoguard webhook", "metrics", o.metricsAddr, "metricsSecure", o.metricsSecure, "mode", store.Current().Mode, "port", o.port,
 		"certManagement", o.certManagement, "namespace", o.namespace)
 	return mgr.Start(ctx)
 }

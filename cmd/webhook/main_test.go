@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
@@ -21,9 +22,12 @@ import (
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -49,7 +53,7 @@ func TestParseOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.port != 9443 || o.certManagement != "self" || o.metricsAddr != ":8080" || o.probeAddr != ":8081" ||
+	if o.port != 9443 || o.certManagement != "self" || o.metricsAddr != ":8443" || !o.metricsSecure || o.probeAddr != ":8081" ||
 		o.certDir != "/tmp/k8s-webhook-server/serving-certs" || o.validatingWebhook != "argoguard" || o.enableHTTP2 ||
 		o.maxConcurrent != webhook.DefaultMaxConcurrentAdmissions {
 		t.Errorf("defaults differ from the deploy contract: %+v", o)
@@ -226,12 +230,9 @@ func TestWebhookAgainstAPIServer(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 
-	m, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", metrics))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mb, _ := io.ReadAll(m.Body)
-	_ = m.Body.Close()
+	// /metrics over HTTPS with the webhook's certificate, and only for a
+	// bearer token the API server authenticates and authorizes.
+	mb := scrape(t, hc, fmt.Sprintf("https://127.0.0.1:%d/metrics", metrics), metricsToken(t, env, "prometheus", true))
 	for _, want := range []string{
 		// Denied at least once: the loop above may see enforce mode again
 		// before the reloaded settings take effect.
@@ -240,13 +241,118 @@ func TestWebhookAgainstAPIServer(t *testing.T) {
 		`argoguard_admission_decisions_total{object="argocd/argocd-rbac-cm",verdict="warned"}`,
 		`controller_runtime_webhook_requests_total{code="200",webhook="/validate"}`,
 	} {
-		if !strings.Contains(string(mb), want) {
+		if !strings.Contains(mb, want) {
 			t.Errorf("metrics lack %s", want)
+		}
+	}
+	// The certificate expiry gauges: what this replica serves, and its CA.
+	for _, want := range []struct {
+		label string
+		pem   []byte
+	}{{"serving", sec.Data["tls.crt"]}, {"ca", sec.Data["ca.crt"]}} {
+		block, _ := pem.Decode(want.pem)
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		line := fmt.Sprintf(`argoguard_certificate_expiration_timestamp_seconds{certificate=%q} %g`, want.label, float64(cert.NotAfter.Unix()))
+		if !strings.Contains(mb, line+"\n") {
+			t.Errorf("metrics lack %s", line)
+		}
+	}
+	metricsURL := fmt.Sprintf("https://127.0.0.1:%d/metrics", metrics)
+	for _, tc := range []struct {
+		who, token string
+		want       int
+	}{
+		{"no token", "", http.StatusUnauthorized},
+		// The TokenReview answers with an error for a token that is no JWT,
+		// which controller-runtime's filter reports as 500.
+		{"a token the API server does not know", "not-a-token", http.StatusInternalServerError},
+		{"a ServiceAccount without get on /metrics", metricsToken(t, env, "nosy", false), http.StatusForbidden},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, metricsURL, nil)
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != tc.want || strings.Contains(string(body), "argoguard_") {
+			t.Errorf("/metrics with %s: %s, want %d and no metrics", tc.who, resp.Status, tc.want)
+		}
+	}
+	if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", metrics)); err == nil {
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode == http.StatusOK || strings.Contains(string(body), "argoguard_") {
+			t.Errorf("/metrics over plain HTTP: %s", resp.Status)
 		}
 	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("run returned %v on shutdown", err)
+	}
+}
+
+// metricsToken returns a token of a new ServiceAccount in argoguard's
+// namespace, bound to a ClusterRole with get on /metrics when reader (the
+// role deploy/ ships as argoguard-metrics-reader for scrapers).
+func metricsToken(t *testing.T, env *testenv.Env, name string, reader bool) string {
+	t.Helper()
+	ctx := context.Background()
+	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: "argoguard", Name: name}}
+	if err := env.Client.Create(ctx, sa); err != nil {
+		t.Fatal(err)
+	}
+	if reader {
+		role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name + "-metrics-reader"},
+			Rules: []rbacv1.PolicyRule{{NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}}}}
+		binding := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: role.Name},
+			RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: role.Name},
+			Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Namespace: "argoguard", Name: name}}}
+		for _, o := range []client.Object{role, binding} {
+			if err := env.Client.Create(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	cs, err := kubernetes.NewForConfig(env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := cs.CoreV1().ServiceAccounts("argoguard").CreateToken(ctx, name, &authenticationv1.TokenRequest{}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr.Status.Token
+}
+
+// scrape GETs /metrics with the token. The filter's authorizer caches a
+// denial for a while and RBAC takes effect from a watch, so a just-bound
+// ServiceAccount may be refused briefly.
+func scrape(t *testing.T, hc *http.Client, url, token string) string {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			return string(body)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics with an authorized token: %s %s", resp.Status, body)
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }
 

@@ -20,6 +20,7 @@ type options struct {
 	host              string
 	port              int
 	metricsAddr       string
+	metricsSecure     bool
 	probeAddr         string
 	pprofAddr         string
 	kubeconfig        string // read by controller-runtime's config loading
@@ -56,7 +57,8 @@ func parseOptions(args []string) (*options, error) {
 	fs.StringVar(&o.certDir, "cert-dir", "/tmp/k8s-webhook-server/serving-certs", "folder of tls.crt and tls.key, reloaded on change")
 	fs.StringVar(&o.host, "host", "", "address the webhook server listens on (all when empty)")
 	fs.IntVar(&o.port, "port", 9443, "port of the webhook server")
-	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", `address of /metrics ("0" disables)`)
+	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8443", `address of /metrics ("0" disables)`)
+	fs.BoolVar(&o.metricsSecure, "metrics-secure", true, "serve /metrics over HTTPS (the webhook's certificate) to bearer tokens the API server authenticates and authorizes for GET /metrics; false: plain HTTP to anyone who reaches the address (bind it to localhost then)")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	fs.StringVar(&o.pprofAddr, "pprof-bind-address", "", `address of Go's /debug/pprof/ profiles, for diagnosing (off when empty or "0"; keep it on localhost)`)
 	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "kubeconfig file (in-cluster config when empty)")

@@ -76,6 +76,10 @@ func TestHelmObjectsAreAcceptedByTheAPIServer(t *testing.T) {
 		"default values": nil,
 		"audit":          {"settings.mode": "audit"},
 		"cert-manager":   {"certManagement": "cert-manager"},
+		"network policy": {
+			"networkPolicy.enabled":     true,
+			"networkPolicy.webhookFrom": []any{map[string]any{"ipBlock": map[string]any{"cidr": "10.0.0.0/16"}}},
+		},
 		"renamed objects and read Secrets": {
 			"settings.argocd.namespace":    "gitops",
 			"settings.workflows.namespace": "gitops",

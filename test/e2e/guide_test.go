@@ -1,9 +1,8 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"reflect"
 	"sort"
 	"strconv"
@@ -190,12 +189,7 @@ func TestServerSideApplyByAnotherFieldManagerIsJudgedTheSame(t *testing.T) {
 // labels as printed.
 func metrics(t *testing.T) map[string]float64 {
 	t.Helper()
-	resp, err := http.Get("http://" + needCluster(t).Webhook().MetricsAddr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err := needCluster(t).ScrapeMetrics(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

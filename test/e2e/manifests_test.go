@@ -116,6 +116,10 @@ func TestServiceAccountHasLeastPrivilege(t *testing.T) {
 		{"get", "configmaps/argoguard-settings", "argoguard", true},
 		{"update", "configmaps/argoguard-settings", "argoguard", false},
 		{"list", "configmaps", "argoguard", false},
+		// /metrics: the reviews of its callers' tokens, and no more.
+		{"create", "tokenreviews.authentication.k8s.io", "", true},
+		{"create", "subjectaccessreviews.authorization.k8s.io", "", true},
+		{"get", "tokenreviews.authentication.k8s.io", "", false},
 		// The audit controller's reports: its own by name, create in the
 		// guarded namespaces only.
 		{"update", "policyreports.wgpolicyk8s.io/argoguard-argocd-rbac-cm", "argocd", true},

@@ -75,6 +75,8 @@ type Cluster struct {
 
 	clientset *kubernetes.Clientset
 	webhook   *Webhook
+	// scraperToken authenticates ScrapeMetrics (made on first use).
+	scraperToken string
 }
 
 // Start renders the kustomization, starts the control plane with its
