@@ -30,7 +30,7 @@ func TestProjectEnforcerArgoCDFacts(t *testing.T) {
 			[]claimsQuery{
 				{alice, "applications", "sync", "team-a/web", true},
 				{alice, "applications", "sync", "team-a/ns/web", true}, // apps in any namespace: first segment
-				{alice, "projects", "get", "team-a", true},              // every role may get its project
+				{alice, "projects", "get", "team-a", true},             // every role may get its project
 				{alice, "applications", "sync", "team-b/web", false},
 				{alice, "projects", "get", "team-b", false},
 				{alice, "applications", "sync", "team-a", false}, // no "/": not a project request
@@ -66,9 +66,9 @@ func TestProjectEnforcerArgoCDFacts(t *testing.T) {
 			[]claimsQuery{
 				{Claims{Sub: "proj:team-a:dev"}, "applications", "sync", "team-a/web", true},
 				{Claims{Sub: "proj:team-a:dev"}, "projects", "get", "team-a", true},
-				{Claims{Sub: "proj:team-a:dev"}, "applications", "get", "team-b/web", false}, // team-b is known: refused
-				{Claims{Sub: "proj:team-a:dev"}, "applications", "get", "team-c/web", false}, // unknown: global, no match
-				{Claims{Sub: "proj:team-a:dev"}, "accounts", "get", "a", true},              // not project-scoped: global
+				{Claims{Sub: "proj:team-a:dev"}, "applications", "get", "team-b/web", false},                               // team-b is known: refused
+				{Claims{Sub: "proj:team-a:dev"}, "applications", "get", "team-c/web", false},                               // unknown: global, no match
+				{Claims{Sub: "proj:team-a:dev"}, "accounts", "get", "a", true},                                             // not project-scoped: global
 				{Claims{Sub: "proj:team-a:dev", Groups: []string{"admin"}}, "applications", "delete", "team-a/web", false}, // groups unused
 			}},
 		{"federated_claims.user_id takes precedence over sub",
