@@ -92,6 +92,11 @@ func checkURLShape(s *policy.Snapshot) []policy.Finding {
 
 // urlShapeProblem says what is wrong with an Argo CD URL, or "".
 func urlShapeProblem(raw string) string {
+	// A guide's placeholder (https://argocd.<your-domain>) is named as such,
+	// not as a malformed URL: the fix is to fill it in.
+	if ph := findPlaceholder(raw, true); ph != "" {
+		return fmt.Sprintf("%q still holds the placeholder %s", raw, ph)
+	}
 	if strings.TrimSpace(raw) != raw || strings.ContainsAny(raw, " \t") {
 		return fmt.Sprintf("%q contains spaces", raw)
 	}

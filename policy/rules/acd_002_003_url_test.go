@@ -18,6 +18,9 @@ func TestACD003(t *testing.T) {
 		{name: "not http at all", tweak: setACD("url", "ftp://argocd.example.com"), want: 1, contains: "not an http(s) URL"},
 		// The documented local development setups work: no finding.
 		{name: "http on localhost", tweak: setACD("url", "http://localhost:8080"), want: 0},
+		{name: "placeholder host", tweak: setACD("url", "https://argocd.<your-domain>"), want: 1, contains: "placeholder <your-domain>"},
+		{name: "your-placeholder host", tweak: setACD("url", "https://argocd.yourcompany.com"), want: 1, contains: "placeholder yourcompany"},
+		{name: "a real domain starting with your", tweak: setACD("url", "https://argocd.yourbank.example"), want: 0},
 		{name: "http on 127.0.0.1", tweak: setACD("url", "http://127.0.0.1:8080"), want: 0},
 		{name: "http on [::1]", tweak: setACD("url", "http://[::1]:8080"), want: 0},
 		// A root path is served by argocd-server --rootpath; its callbacks follow the path.

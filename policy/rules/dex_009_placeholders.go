@@ -22,7 +22,9 @@ var yourPlaceholder = regexp.MustCompile(`(?i)\byour[-_][a-z0-9][a-z0-9_.-]*`)
 
 // yourHostPlaceholder is a placeholder inside a host name, where guides
 // glue the word on (portal.sso.yourregion.amazonaws.com, yourcompany.okta.com).
-var yourHostPlaceholder = regexp.MustCompile(`(?i)(^|[/.@])(your[a-z0-9-]*)\.`)
+// Only the words guides use: real domains start with "your" too (a bank at
+// yourbank.example must not be denied).
+var yourHostPlaceholder = regexp.MustCompile(`(?i)(^|[/.@-])(your-?(region|domain|company|org|organi[sz]ation|tenant|host|hostname|cluster|server|instance|account|subdomain|app|idp))[.-]`)
 
 func hasPlaceholder(v string) bool { return findPlaceholder(v, false) != "" }
 

@@ -13,6 +13,10 @@ func TestWF001(t *testing.T) {
 			f.wf = map[string]string{"config": "sso:\n  issuer: https://argocd.example.com/api/dex\n  clientID: {name: a, key: b, extra: c}\n"}
 		}, want: 1, contains: `unknown field "extra"`, path: "sso.clientID.extra", line: 3},
 		{name: "keys match case-insensitively", tweak: replaceSSO("redirectUrl:", "redirectURL:"), want: 0},
+		{name: "rbac dedented to a key of its own", tweak: func(f *ssoFixture) {
+			f.wf = map[string]string{"sso": "issuer: https://argocd.example.com/api/dex\n", "rbac": "enabled: true\n"}
+		}, want: 1, contains: `"rbac" is a field of sso written as a ConfigMap key of its own`},
+		{name: "other controller keys beside sso", tweak: func(f *ssoFixture) { f.wf = map[string]string{"sso": f.sso, "parallelism": "3"} }, want: 0},
 	})
 }
 

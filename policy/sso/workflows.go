@@ -154,6 +154,7 @@ func ParseWorkflows(data map[string]string) *Workflows {
 		}
 	}
 	v, ok := data[key]
+	w.addStrayFields(data, key)
 	if !ok {
 		return w
 	}
@@ -184,6 +185,26 @@ func (w *Workflows) addErr(err error) {
 		p = Problem{Msg: err.Error()}
 	}
 	w.Problems = append(w.Problems, WFProblem{Problem: p, Kind: KindSyntax})
+}
+
+// addStrayFields reports sso fields written as ConfigMap keys of their own
+// (`rbac: |` dedented beside `sso: |`). Argo Workflows joins the keys into one
+// document and decodes it strictly (config/config.go, yaml.UnmarshalStrict),
+// so an sso field at the top level stops the controller and argo-server.
+func (w *Workflows) addStrayFields(data map[string]string, ssoKey string) {
+	stray := make([]string, 0, 1)
+	for k := range data {
+		if k == ssoKey {
+			continue
+		}
+		if canon, ok := ssoFields[strings.ToLower(k)]; ok {
+			stray = append(stray, canon)
+		}
+	}
+	sort.Strings(stray)
+	for _, f := range stray {
+		w.add(KindUnknown, f, 0, fmt.Sprintf("%q is a field of sso written as a ConfigMap key of its own; Argo Workflows refuses unknown top-level fields: indent it under sso", f))
+	}
 }
 
 // HasProblem reports whether a problem of one of the kinds was found.
