@@ -1,0 +1,152 @@
+package wfrbac
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/expr-lang/expr"
+)
+
+// Action is what the guard does about a problem.
+type Action string
+
+const (
+	Deny Action = "deny"
+	Warn Action = "warn"
+)
+
+// Field paths of the annotations a problem points at.
+const (
+	FieldRule       = "metadata.annotations[" + AnnotationRule + "]"
+	FieldPrecedence = "metadata.annotations[" + AnnotationPrecedence + "]"
+)
+
+// Problem is one finding on one account.
+type Problem struct {
+	Account string // namespace/name
+	Field   string
+	Reason  string
+	Action  Action
+}
+
+func (p Problem) String() string {
+	return fmt.Sprintf("%s %s %s: %s", p.Action, p.Account, p.Field, p.Reason)
+}
+
+// Analyze reports the rbac-rule annotations of one namespace's accounts
+// that argo-server will fail on or that make its choice surprising.
+// knownGroups are the group IDs the provider sends (may be empty),
+// displayNameToID maps group display names to those IDs, and serverAccount
+// is argo-server's own ServiceAccount as "namespace/name".
+func Analyze(accounts []Account, knownGroups []string, displayNameToID map[string]string, serverAccount string) []Problem {
+	var problems []Problem
+	var ruled []Account
+	for _, a := range accounts {
+		if a.HasRule {
+			ruled = append(ruled, a)
+		}
+	}
+	usable := map[string]bool{} // compiles and returns a boolean
+	for _, a := range ruled {
+		ps := checkRule(a, knownGroups, displayNameToID, serverAccount)
+		problems = append(problems, ps...)
+		if !slices.ContainsFunc(ps, func(p Problem) bool {
+			return p.Action == Deny && p.Field == FieldRule && strings.HasPrefix(p.Reason, "the rule ")
+		}) {
+			usable[a.Key()] = true
+		}
+	}
+	problems = append(problems, checkOrder(ruled, usable)...)
+	return problems
+}
+
+// checkRule holds the checks that need one account only.
+func checkRule(a Account, knownGroups []string, displayNameToID map[string]string, serverAccount string) []Problem {
+	var out []Problem
+	add := func(field string, act Action, format string, args ...any) {
+		out = append(out, Problem{Account: a.Key(), Field: field, Reason: fmt.Sprintf(format, args...), Action: act})
+	}
+	if a.Key() == serverAccount {
+		add(FieldRule, Deny, "argo-server's own service account has an rbac-rule: users it matches act with argo-server's rights")
+	}
+	if a.PrecedenceRaw != "" {
+		if _, err := strconv.Atoi(a.PrecedenceRaw); err != nil {
+			add(FieldPrecedence, Warn, "%q is not a plain integer; argo-server reads it as %d", a.PrecedenceRaw, Precedence(a.PrecedenceRaw))
+		}
+	}
+	// Every claim present: names can only be missing for real users, and
+	// value types are the same for every user, so an error here is an
+	// error for everyone who reaches the account.
+	full := fullEnv()
+	if _, err := expr.Compile(a.Rule, expr.Env(full)); err != nil {
+		add(FieldRule, Deny, "the rule does not compile (%s); argo-server refuses the login of every user it reaches", firstLine(err))
+		return out
+	}
+	if _, err := expr.Compile(a.Rule, expr.Env(full), expr.AsBool()); err != nil {
+		add(FieldRule, Deny, "the rule does not return a boolean (%s); argo-server refuses the login of every user it reaches", firstLine(err))
+		return out
+	}
+	known := map[string]bool{}
+	for _, g := range knownGroups {
+		known[g] = true
+	}
+	for _, g := range GroupLiterals(a.Rule) {
+		if known[g.Value] {
+			continue
+		}
+		if id, ok := displayNameToID[g.Value]; ok {
+			add(FieldRule, Deny, "group %q is a display name; the provider sends the group ID %q, so this test is never true", g.Value, id)
+		} else if len(knownGroups) > 0 {
+			add(FieldRule, Warn, "group %q is not a known group ID", g.Value)
+		}
+	}
+	return out
+}
+
+// checkOrder holds the checks that depend on precedence: ties that can
+// both match, a catch-all above other accounts, and a rule that fails for
+// some users above other accounts.
+func checkOrder(ruled []Account, usable map[string]bool) []Problem {
+	var out []Problem
+	bs := bands(ruled)
+	for bi, band := range bs {
+		var lower []string
+		for _, b := range bs[bi+1:] {
+			for _, a := range b {
+				lower = append(lower, a.Name)
+			}
+		}
+		for i, a := range band {
+			if !usable[a.Key()] {
+				continue
+			}
+			for _, b := range band[:i] {
+				if !usable[b.Key()] {
+					continue
+				}
+				if w, ok := tieWitness(b, a); ok {
+					out = append(out, Problem{Account: a.Key(), Field: FieldPrecedence, Action: Warn,
+						Reason: fmt.Sprintf("same precedence %d as %s; %s: argo-server's order between them is undefined", a.Precedence(), b.Name, w)})
+				}
+			}
+			if len(lower) == 0 {
+				continue
+			}
+			if catchAll(a) {
+				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn,
+					Reason: fmt.Sprintf("the rule is true for every user, so lower-precedence accounts are never chosen: %s", strings.Join(lower, ", "))})
+			} else if why, ok := failsForSome(a); ok {
+				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn,
+					Reason: fmt.Sprintf("the rule fails %s, which refuses the login without trying lower-precedence accounts: %s", why, strings.Join(lower, ", "))})
+			}
+		}
+	}
+	return out
+}
+
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
