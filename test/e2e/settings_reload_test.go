@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,19 +18,7 @@ import (
 func TestSettingsReloadRefusedIsVisible(t *testing.T) {
 	c := fresh(t)
 	dir := t.TempDir()
-	path, err := writeSettingsVariant(enforceSettings, dir, func(s string) (string, error) { return s, nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	original, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.StartWebhook(context.Background(), path, "--settings-poll-interval=200ms"); err != nil {
-		t.Fatal(err)
-	}
-	currentSettings = path + " (refused reload test)"
-	t.Cleanup(func() { useSettings(t, c, enforceSettings) })
+	path, original := startWithReloadableSettings(t, c, dir, "(refused reload test)")
 	// In a cluster the file changes because its ConfigMap did: each write
 	// also gives the ConfigMap a new resourceVersion, which is what tells
 	// one refused version's Event from the next.

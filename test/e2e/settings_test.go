@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/argoguard/argoguard/test/e2e/cluster"
 )
 
 // A break-glass requester (a group of the settings' breakGlass) gets what
@@ -68,19 +70,7 @@ func TestBreakGlassRequesterIsAllowedWithAWarning(t *testing.T) {
 func TestSettingsReloadWithoutRestart(t *testing.T) {
 	c := fresh(t)
 	dir := t.TempDir()
-	path, err := writeSettingsVariant(enforceSettings, dir, func(s string) (string, error) { return s, nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	original, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.StartWebhook(context.Background(), path, "--settings-poll-interval=200ms"); err != nil {
-		t.Fatal(err)
-	}
-	currentSettings = path + " (reload test)"
-	t.Cleanup(func() { useSettings(t, c, enforceSettings) })
+	path, original := startWithReloadableSettings(t, c, dir, "(reload test)")
 
 	// Written as ConfigMap volumes are updated: a new file renamed over.
 	write := func(content string) {
@@ -122,4 +112,25 @@ func TestSettingsReloadWithoutRestart(t *testing.T) {
 
 	write(string(original))
 	waitFor("enforce mode coming back", func() bool { return dryRunExit() != 0 })
+}
+
+// startWithReloadableSettings starts the webhook on a copy of the enforce
+// settings in dir, polled every 200ms, and returns its path and content; the
+// suite's settings come back when the test ends.
+func startWithReloadableSettings(t *testing.T, c *cluster.Cluster, dir, label string) (string, []byte) {
+	t.Helper()
+	path, err := writeSettingsVariant(enforceSettings, dir, func(s string) (string, error) { return s, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	original, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.StartWebhook(context.Background(), path, "--settings-poll-interval=200ms"); err != nil {
+		t.Fatal(err)
+	}
+	currentSettings = path + " " + label
+	t.Cleanup(func() { useSettings(t, c, enforceSettings) })
+	return path, original
 }
