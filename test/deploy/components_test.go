@@ -48,7 +48,7 @@ func TestHelmOneComponentOnly(t *testing.T) {
 				"argocd/argoguard-guarded-configmaps configmaps:[argocd-cm argocd-rbac-cm]",
 				"argocd/argoguard-referenced-secrets secrets:[argocd-secret]",
 				"argocd/argoguard-reports policyreports:[argoguard-argocd-cm argoguard-argocd-rbac-cm] reports:[argoguard-argocd-cm argoguard-argocd-rbac-cm]",
-				"argoguard/argoguard leases:[argoguard-leader] secrets:[argoguard-tls]",
+				"argoguard/argoguard configmaps:[argoguard-settings] leases:[argoguard-leader] secrets:[argoguard-tls]",
 			},
 			objects: []guarded{{"argocd", "argocd-cm"}, {"argocd", "argocd-rbac-cm"}},
 		},
@@ -58,7 +58,7 @@ func TestHelmOneComponentOnly(t *testing.T) {
 			roles: []string{
 				"argo/argoguard-guarded-configmaps configmaps:[workflow-controller-configmap]",
 				"argo/argoguard-reports policyreports:[argoguard-workflow-controller-configmap] reports:[argoguard-workflow-controller-configmap]",
-				"argoguard/argoguard leases:[argoguard-leader] secrets:[argoguard-tls]",
+				"argoguard/argoguard configmaps:[argoguard-settings] leases:[argoguard-leader] secrets:[argoguard-tls]",
 			},
 			objects: []guarded{{"argo", "workflow-controller-configmap"}},
 		},
