@@ -52,6 +52,10 @@ type Snapshot struct {
 	// nothing that rests on them, and judge the other Secrets as usual.
 	SecretsUnknown []ObjectRef
 
+	// Missing are guarded objects looked up in the cluster and not found
+	// (nil in the CLI, where an object not given is simply not judged).
+	Missing []ObjectRef
+
 	// Changed is the object the admission request changes (nil in the CLI
 	// and the audit controller: every object is judged).
 	Changed *ObjectRef

@@ -128,6 +128,9 @@ func (s *SnapshotSource) Build(ctx context.Context, set *settings.Settings, chan
 			return nil, fmt.Errorf("reading %s: %w", ref, err)
 		}
 		*sl.slot = obj
+		if obj == nil {
+			snap.Missing = append(snap.Missing, ref)
+		}
 	}
 	if change != nil {
 		ref := change.Ref

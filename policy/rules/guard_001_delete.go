@@ -17,7 +17,9 @@ package rules
 //     an empty configuration (config/controller.go), so there is no sso and
 //     SSO login stops.
 //
-// Only an admission of a DELETE has such a finding (Operation and Changed);
+// In an admission only a DELETE has such a finding (Operation and Changed);
+// outside one (the audit controller) each guarded object the cluster does
+// not have (Missing) is reported as absent;
 // the rules of the deleted object's family meanwhile judge the owner's
 // fallback (the webhook puts an empty object in its place). Deleting an
 // argocd-rbac-cm or Workflows ConfigMap that holds no data leaves what was
@@ -27,6 +29,7 @@ import (
 	"fmt"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/settings"
 )
 
 func init() {
@@ -43,35 +46,21 @@ func init() {
 }
 
 func checkGuardedDelete(s *policy.Snapshot) []policy.Finding {
-	if s.Operation != "DELETE" || s.Changed == nil || s.Settings == nil {
+	if s.Settings == nil {
 		return nil
 	}
-	ref, set := *s.Changed, s.Settings
-	at := func(ns, name string) bool {
-		return ref.Kind == "ConfigMap" && ref.Namespace == ns && ref.Name == name
+	if s.Operation == "" {
+		return guardedAbsent(s)
 	}
+	if s.Operation != "DELETE" || s.Changed == nil {
+		return nil
+	}
+	ref := *s.Changed
 	// The old object's data, when the request carried it; without it the
 	// deleted object may have held anything.
 	held := s.Old == nil || len(s.Old.Data) > 0
-	var effect, detail string
-	switch {
-	case at(set.ArgoCD.Namespace, set.ArgoCD.RBACConfigMap):
-		if !held {
-			return nil
-		}
-		effect = "Argo CD falls back to its built-in policy: every SSO user loses every grant"
-		detail = "argocd-server reads no policy.csv and no policy.default when the ConfigMap is missing; servers " +
-			"already running keep the deleted policy until they restart, so the loss shows up later"
-	case at(set.ArgoCD.Namespace, set.ArgoCD.ConfigMap):
-		effect = "Argo CD cannot read its settings: SSO login stops"
-		detail = "Argo CD's settings manager fails when argocd-cm is missing: url, dex.config and the accounts are gone"
-	case at(set.Workflows.Namespace, set.Workflows.ConfigMap):
-		if !held {
-			return nil
-		}
-		effect = "Argo Workflows runs with an empty configuration: no SSO"
-		detail = "Argo Workflows reads a missing ConfigMap as an empty configuration; sso and everything else it held are gone"
-	default:
+	effect, detail, ok := fallback(s.Settings, ref, held)
+	if !ok {
 		return nil
 	}
 	return []policy.Finding{{
@@ -80,4 +69,46 @@ func checkGuardedDelete(s *policy.Snapshot) []policy.Finding {
 		Detail:   detail,
 		Fix:      "edit the ConfigMap instead of deleting it; a break-glass requester (settings breakGlass) may delete it",
 	}}
+}
+
+// guardedAbsent reports, outside an admission (the audit controller, a
+// report of a live cluster), each guarded object the cluster does not have:
+// its owner already runs on the fallback, e.g. after a delete in audit mode.
+func guardedAbsent(s *policy.Snapshot) []policy.Finding {
+	var out []policy.Finding
+	for _, ref := range s.Missing {
+		effect, detail, ok := fallback(s.Settings, ref, true)
+		if !ok {
+			continue
+		}
+		out = append(out, policy.Finding{
+			Location: policy.Location{Object: ref},
+			Message:  fmt.Sprintf("%s is absent: %s", ref.Name, effect),
+			Detail:   detail,
+			Fix:      "restore the ConfigMap from Git (or the last applied version)",
+		})
+	}
+	return out
+}
+
+// fallback says what the owner of a guarded ConfigMap does without it;
+// ok is false for an object argoguard does not guard, or for one that held
+// no data (its absence changes nothing).
+func fallback(set *settings.Settings, ref policy.ObjectRef, held bool) (effect, detail string, ok bool) {
+	at := func(ns, name string) bool {
+		return ref.Kind == "ConfigMap" && ref.Namespace == ns && ref.Name == name
+	}
+	switch {
+	case at(set.ArgoCD.Namespace, set.ArgoCD.RBACConfigMap):
+		return "Argo CD falls back to its built-in policy: every SSO user loses every grant",
+			"argocd-server reads no policy.csv and no policy.default when the ConfigMap is missing; servers " +
+				"already running keep the deleted policy until they restart, so the loss shows up later", held
+	case at(set.ArgoCD.Namespace, set.ArgoCD.ConfigMap):
+		return "Argo CD cannot read its settings: SSO login stops",
+			"Argo CD's settings manager fails when argocd-cm is missing: url, dex.config and the accounts are gone", true
+	case at(set.Workflows.Namespace, set.Workflows.ConfigMap):
+		return "Argo Workflows runs with an empty configuration: no SSO",
+			"Argo Workflows reads a missing ConfigMap as an empty configuration; sso and everything else it held are gone", held
+	}
+	return "", "", false
 }

@@ -71,3 +71,32 @@ func TestGUARD001(t *testing.T) {
 		t.Errorf("argocd/argocd-rbac-cm is not guarded under these settings: %d findings", len(got))
 	}
 }
+
+// Outside an admission (the audit controller) the guarded objects the
+// cluster does not have are reported as absent; in an admission they are
+// not (only the DELETE itself is judged there), nor in the CLI, whose
+// snapshots have no Missing.
+func TestGUARD001Absent(t *testing.T) {
+	set := settings.Default()
+	rbacCM := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-rbac-cm"}
+	wf := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argo", Name: "workflow-controller-configmap"}
+	other := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-notifications-cm"}
+
+	found := checkGuardedDelete(&policy.Snapshot{Settings: set, Missing: []policy.ObjectRef{rbacCM, wf, other}})
+	if len(found) != 2 {
+		t.Fatalf("%d findings, want one per guarded missing object: %+v", len(found), found)
+	}
+	if found[0].Location.Object != rbacCM || !strings.Contains(found[0].Message, "argocd-rbac-cm is absent: Argo CD falls back to its built-in policy") {
+		t.Errorf("first finding %+v", found[0])
+	}
+	if found[1].Location.Object != wf || !strings.Contains(found[1].Message, "no SSO") {
+		t.Errorf("second finding %+v", found[1])
+	}
+	changed := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-cm"}
+	if f := checkGuardedDelete(&policy.Snapshot{Settings: set, Operation: "UPDATE", Changed: &changed, Missing: []policy.ObjectRef{rbacCM}}); len(f) != 0 {
+		t.Errorf("an admission reported absent objects: %+v", f)
+	}
+	if f := checkGuardedDelete(&policy.Snapshot{Settings: set}); len(f) != 0 {
+		t.Errorf("a snapshot with nothing missing: %+v", f)
+	}
+}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -78,8 +79,18 @@ func TestReplaceForceKeepsTheOriginal(t *testing.T) {
 // warning, and a Warning Event DeletedInAuditMode stays on the object.
 func TestAuditModeDeleteWarns(t *testing.T) {
 	c := fresh(t)
+	if res := kubectl(t, "apply", "-k", repoRoot+"/deploy/crds"); res.Err != nil {
+		t.Fatalf("installing the report CRDs: %s", res)
+	}
+	if res := kubectl(t, "wait", "--for=condition=Established", "--timeout=60s", "crd/policyreports.wgpolicyk8s.io"); res.Err != nil {
+		t.Fatalf("CRDs not established: %s", res)
+	}
 	applyFixed(t)
-	useSettings(t, c, auditSettings)
+	if _, err := c.StartWebhook(context.Background(), auditSettings, "--audit-poll-interval=500ms"); err != nil {
+		t.Fatal(err)
+	}
+	currentSettings = auditSettings + " (audit poll 500ms)"
+	t.Cleanup(func() { useSettings(t, c, enforceSettings) })
 	res := kubectl(t, "delete", "configmap", "argocd-rbac-cm", "-n", "argocd")
 	if res.Err != nil {
 		t.Fatalf("audit mode refused a delete: %s", res)
@@ -91,6 +102,17 @@ func TestAuditModeDeleteWarns(t *testing.T) {
 	if notes := warningEvents(t, "argocd", "argocd-rbac-cm", "DeletedInAuditMode"); len(notes) != 1 || !strings.Contains(notes[0], "deleting argocd-rbac-cm") {
 		t.Errorf("DeletedInAuditMode Events on argocd-rbac-cm: %q; want one", notes)
 	}
+	// The report entry: the audit controller reports the absence.
+	eventually(t, "a PolicyReport entry for the deleted argocd-rbac-cm", func() string {
+		pr, ok := policyReports(t)["argocd-rbac-cm"]
+		if !ok {
+			return "no PolicyReport for argocd-rbac-cm"
+		}
+		if !resultsOf(pr)["GUARD-001=fail"] {
+			return fmt.Sprintf("no GUARD-001 failure in %v", resultsOf(pr))
+		}
+		return ""
+	})
 }
 
 // A break-glass requester may delete, and leaves a trail a reviewer

@@ -34,20 +34,28 @@ const (
 func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig string, resync bool) error {
 	ref := policy.ObjectRef{Kind: pr.Scope.Kind, Namespace: pr.Scope.Namespace, Name: pr.Scope.Name}
 	var cm corev1.ConfigMap
+	absent := false
 	if err := c.reader.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, &cm); err != nil {
-		if kerrors.IsNotFound(err) {
-			return nil // deleted since the snapshot; its report goes with it
+		if !kerrors.IsNotFound(err) {
+			return fmt.Errorf("reading %s: %w", ref, err)
 		}
-		return fmt.Errorf("reading %s: %w", ref, err)
+		if !reportsAbsence(pr) {
+			return nil // deleted since the snapshot; the next pass reports its absence
+		}
+		// The report of an absent object has no owner to go with; the
+		// object, once restored, adopts it on the next write.
+		absent = true
 	}
 	pr.Scope.UID = string(cm.UID)
 	desired, err := toUnstructured(pr)
 	if err != nil {
 		return err
 	}
-	desired.SetOwnerReferences([]metav1.OwnerReference{{
-		APIVersion: "v1", Kind: "ConfigMap", Name: cm.Name, UID: cm.UID,
-	}})
+	if !absent {
+		desired.SetOwnerReferences([]metav1.OwnerReference{{
+			APIVersion: "v1", Kind: "ConfigMap", Name: cm.Name, UID: cm.UID,
+		}})
+	}
 
 	existing := &unstructured.Unstructured{}
 	existing.SetGroupVersionKind(desired.GroupVersionKind())
@@ -72,8 +80,21 @@ func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig stri
 			return fmt.Errorf("updating %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
 		}
 	}
-	c.eventIfChanged(&cm, ref, sig, pr)
+	if !absent { // the webhook's DeletedInAuditMode Event already said so
+		c.eventIfChanged(&cm, ref, sig, pr)
+	}
 	return nil
+}
+
+// reportsAbsence says whether a report is about its object being absent
+// (GUARD-001 outside an admission).
+func reportsAbsence(pr report.PolicyReport) bool {
+	for _, r := range pr.Results {
+		if r.Rule == "GUARD-001" && (r.Result == report.ResultFail || r.Result == report.ResultWarn) {
+			return true
+		}
+	}
+	return false
 }
 
 // rememberFindings seeds the signature from a report written before this
