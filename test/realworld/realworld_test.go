@@ -23,12 +23,12 @@ import (
 	"github.com/argoguard/argoguard/settings"
 )
 
-var runPending = flag.Bool("pending", false, "run the cases marked pendingIssue10 instead of skipping them")
+var runPending = flag.Bool("pending", false, "run the cases marked pending instead of skipping them")
 
 // now is a fixed day inside the validity of the fixtures' IdP certificate.
 var now = time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
 
-// minCases is the size issue 10 asks for.
+// minCases keeps the suite from shrinking unnoticed.
 const minCases = 40
 
 // realCase is one fixture folder; its case.yaml fills the exported fields.
@@ -44,8 +44,8 @@ type realCase struct {
 	AlsoDeny []string `yaml:"alsoDeny"`
 	// Absent: rules that must not be reported at all (a false warning).
 	Absent []string `yaml:"absent"`
-	// PendingIssue10 names the issue-10 item the expectations wait for.
-	PendingIssue10 string `yaml:"pendingIssue10"`
+	// Pending names the change the expectations wait for (a rule not written yet).
+	Pending string `yaml:"pending"`
 
 	name, dir string
 }
@@ -208,8 +208,8 @@ func count(fs []policy.Finding, rule string, action policy.Action) int {
 func TestRealWorld(t *testing.T) {
 	for _, c := range loadCases(t) {
 		t.Run(c.name, func(t *testing.T) {
-			if c.PendingIssue10 != "" && !*runPending {
-				t.Skipf("pending issue 10 item: %s", c.PendingIssue10)
+			if c.Pending != "" && !*runPending {
+				t.Skipf("pending: %s", c.Pending)
 			}
 			o, err := c.run()
 			if err != nil {
@@ -226,9 +226,9 @@ func TestRealWorld(t *testing.T) {
 }
 
 // TestRealWorldCases checks the suite itself (enough cases, each described,
-// each expectation a registered rule, no pendingIssue10 marker on a case that
-// already passes) and logs what issue 10 measures over every case, pending
-// ones included: false denies, false warnings and missed findings.
+// each expectation a registered rule, no pending marker on a case that
+// already passes) and logs, over every case, pending ones included: false
+// denies, false warnings and missed findings.
 func TestRealWorldCases(t *testing.T) {
 	cases := loadCases(t)
 	if len(cases) < minCases {
@@ -240,7 +240,7 @@ func TestRealWorldCases(t *testing.T) {
 			t.Errorf("%s: case.yaml needs pattern, decidedBy and source", c.name)
 		}
 		for _, e := range c.Expect {
-			if _, ok := rules.Registry().Rule(e.Rule); !e.Action.Valid() || (!ok && c.PendingIssue10 == "") {
+			if _, ok := rules.Registry().Rule(e.Rule); !e.Action.Valid() || (!ok && c.Pending == "") {
 				t.Errorf("%s: expect %s: no such rule or action", c.name, e)
 			}
 		}
@@ -263,16 +263,16 @@ func TestRealWorldCases(t *testing.T) {
 		if len(o.missing) > 0 {
 			missed, missCases = missed+len(o.missing), missCases+1
 		}
-		if c.PendingIssue10 != "" {
+		if c.Pending != "" {
 			pending++
 			if o.ok() {
-				t.Errorf("%s: passes today; remove pendingIssue10 %q", c.name, c.PendingIssue10)
+				t.Errorf("%s: passes today; remove pending %q", c.name, c.Pending)
 			}
 		}
 		if len(what) > 0 {
 			t.Logf("%s: %s", c.name, strings.Join(what, ", "))
 		}
 	}
-	t.Logf("%d fixtures (%d pending issue 10); false denies: %d in %d fixtures; false warnings: %d; "+
+	t.Logf("%d fixtures (%d pending); false denies: %d in %d fixtures; false warnings: %d; "+
 		"missed findings: %d in %d fixtures", len(cases), pending, falseDenies, denyCases, falseWarns, missed, missCases)
 }
