@@ -14,7 +14,6 @@ import (
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
-	"github.com/argoguard/argoguard/settings"
 )
 
 type checkOptions struct {
@@ -67,12 +66,9 @@ func runCheck(stdin io.Reader, stdout, stderr io.Writer, paths []string, o check
 		}
 		now = t
 	}
-	set := settings.Default()
-	if o.settingsFile != "" {
-		var err error
-		if set, err = settings.LoadWith(o.settingsFile, settings.Options{KnownRule: rules.Known}); err != nil {
-			return usageErr("%v", err)
-		}
+	set, err := loadSettings(o.settingsFile)
+	if err != nil {
+		return err
 	}
 	ms, err := manifest.Load(set, stdin, paths...)
 	if err != nil {

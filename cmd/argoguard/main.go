@@ -9,6 +9,9 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/argoguard/argoguard/policy/rules"
+	"github.com/argoguard/argoguard/settings"
 )
 
 // exitError carries an exit status through cobra: 1 for "something would be
@@ -28,6 +31,20 @@ func (e *exitError) Error() string {
 // usageErr is unusable input: exit status 2.
 func usageErr(format string, args ...any) error {
 	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+// loadSettings reads --settings (the stock settings when none is given),
+// checked against the rule catalogue as the webhook checks them: a bad file
+// is a usage error (exit 2).
+func loadSettings(path string) (*settings.Settings, error) {
+	if path == "" {
+		return settings.Default(), nil
+	}
+	set, err := settings.LoadWith(path, settings.Options{KnownRule: rules.Known})
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return set, nil
 }
 
 // silentExit sets the exit status without printing anything more.

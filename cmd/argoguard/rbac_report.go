@@ -13,7 +13,6 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
 	"github.com/argoguard/argoguard/policy/rules"
-	"github.com/argoguard/argoguard/settings"
 )
 
 func rbacValidateCmd() *cobra.Command {
@@ -23,12 +22,9 @@ func rbacValidateCmd() *cobra.Command {
 		Short: "Report every RBAC finding (exit 0 clean, 1 on deny findings, 2 on unusable input)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set := settings.Default()
-			if settingsPath != "" {
-				var err error
-				if set, err = settings.LoadWith(settingsPath, settings.Options{KnownRule: rules.Known}); err != nil {
-					return usageErr("%v", err)
-				}
+			set, err := loadSettings(settingsPath)
+			if err != nil {
+				return err
 			}
 			f, err := loadPolicyFile(policyPath, set)
 			if err != nil {

@@ -19,7 +19,6 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
-	"github.com/argoguard/argoguard/settings"
 )
 
 func init() { rootCmd.AddCommand(reportCmd()) }
@@ -91,12 +90,9 @@ func runReport(cmd *cobra.Command, args []string, o reportFlags) error {
 		}
 		now = t
 	}
-	set := settings.Default()
-	if o.settingsPath != "" {
-		var err error
-		if set, err = settings.LoadWith(o.settingsPath, settings.Options{KnownRule: rules.Known}); err != nil {
-			return usageErr("%v", err)
-		}
+	set, err := loadSettings(o.settingsPath)
+	if err != nil {
+		return err
 	}
 
 	var snap *policy.Snapshot

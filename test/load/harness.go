@@ -21,6 +21,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/test/load/gen"
 )
@@ -171,7 +172,8 @@ func writeSettings(guideDir, workDir string) (string, error) {
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		return "", err
 	}
-	_, err = settings.Load(path) // the webhook would refuse to start on a bad file
+	// The webhook would refuse to start on a bad file (rule IDs included).
+	_, err = settings.LoadWith(path, settings.Options{KnownRule: rules.Known})
 	return path, err
 }
 
