@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
@@ -74,18 +73,13 @@ func AddWithOptions(mgr manager.Manager, deps webhook.Deps, o Options) error {
 	return mgr.Add(c)
 }
 
-// EventRecorder is the events.k8s.io recorder the manager provides.
-type EventRecorder interface {
-	Eventf(regarding runtime.Object, related runtime.Object, eventtype, reason, action, note string, args ...interface{})
-}
-
 // Controller is the audit controller: a manager Runnable that runs only on
 // the leader.
 type Controller struct {
 	deps   webhook.Deps
 	reader client.Reader // uncached reads: ConfigMap UIDs, existing reports
 	writer client.Client
-	events EventRecorder
+	events webhook.EventRecorder
 	log    logr.Logger
 	opts   Options
 	// Now is the report clock (time.Now if nil).
@@ -105,7 +99,7 @@ type Controller struct {
 }
 
 // New returns a controller; Start runs it.
-func New(deps webhook.Deps, reader client.Reader, writer client.Client, events EventRecorder, o Options) (*Controller, error) {
+func New(deps webhook.Deps, reader client.Reader, writer client.Client, events webhook.EventRecorder, o Options) (*Controller, error) {
 	switch o.ReportFormat {
 	case report.FormatPolicyReport, report.FormatOpenReports:
 	default:
