@@ -15,25 +15,24 @@ var dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z
 
 // namespaceProblems says why ns cannot be a namespace name (RFC 1123 label).
 func namespaceProblems(ns string) []string {
-	var out []string
-	if len(ns) > 63 {
-		out = append(out, fmt.Sprintf("must be no more than 63 characters (%d)", len(ns)))
-	}
-	if !dns1123Label.MatchString(ns) {
-		out = append(out, "must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character")
-	}
-	return out
+	return nameProblems(ns, 63, dns1123Label,
+		"must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character")
 }
 
 // objectNameProblems says why name cannot be a ConfigMap name (RFC 1123
 // subdomain).
 func objectNameProblems(name string) []string {
+	return nameProblems(name, 253, dns1123Subdomain,
+		"must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
+}
+
+func nameProblems(name string, maxLen int, shape *regexp.Regexp, shapeMsg string) []string {
 	var out []string
-	if len(name) > 253 {
-		out = append(out, fmt.Sprintf("must be no more than 253 characters (%d)", len(name)))
+	if len(name) > maxLen {
+		out = append(out, fmt.Sprintf("must be no more than %d characters (%d)", maxLen, len(name)))
 	}
-	if !dns1123Subdomain.MatchString(name) {
-		out = append(out, "must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
+	if !shape.MatchString(name) {
+		out = append(out, shapeMsg)
 	}
 	return out
 }

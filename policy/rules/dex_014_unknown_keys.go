@@ -45,12 +45,10 @@ func checkConnectorUnknownKeys(s *policy.Snapshot) []policy.Finding {
 			}
 			msg := fmt.Sprintf("Dex ignores the connector key %q (only type, id, name and config)", f.Key)
 			fix := "remove it"
-			switch {
-			case sso.KnownConnectorKey(typ, f.Key) != "":
+			if sso.KnownConnectorKey(typ, f.Key) != "" {
 				msg = fmt.Sprintf("%q is written beside config: Dex ignores it there", f.Key)
 				fix = "indent it under config: (it is a " + typ + " config key)"
-			case sso.Nearest(f.Key, []string{"type", "id", "name", "config"}) != "":
-				n := sso.Nearest(f.Key, []string{"type", "id", "name", "config"})
+			} else if n := sso.Nearest(f.Key, []string{"type", "id", "name", "config"}); n != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", n)
 				fix = "rename it to " + n
 			}
