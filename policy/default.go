@@ -18,8 +18,26 @@ type Patch struct {
 // applied to its own output it returns nothing (idempotent).
 type DefaultFunc func(s *Snapshot, obj *Object) []Patch
 
-// Defaulter is one named default from the end of shared/RULES.md.
+// Defaulter is one named default (docs/rules.md, Defaults).
 type Defaulter struct {
 	ID      string // e.g. "saml-redirect-uri"
 	Default DefaultFunc
+}
+
+// WithPatches returns o as it is after the patches: a shallow copy with its
+// own data map (o itself when there are none), so that several patches of
+// one key build on each other.
+func (o *Object) WithPatches(patches []Patch) *Object {
+	if len(patches) == 0 {
+		return o
+	}
+	cp := *o
+	cp.Data = make(map[string]string, len(o.Data)+len(patches))
+	for k, v := range o.Data {
+		cp.Data[k] = v
+	}
+	for _, p := range patches {
+		cp.Data[p.Key] = p.Value
+	}
+	return &cp
 }

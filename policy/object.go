@@ -66,6 +66,14 @@ type Snapshot struct {
 
 	// Now is the time certificate checks compare with.
 	Now time.Time
+
+	// Parses, when set, shares parsed ConfigMaps across evaluations (the
+	// webhook's Validator owns one); nil parses once per evaluation.
+	Parses *ParseCache
+	// memo holds this snapshot's parses (RBAC, ArgoCD, Workflows): one
+	// goroutine evaluates a snapshot, and its objects are not changed
+	// while it is evaluated.
+	memo memo
 }
 
 // SecretState is what a snapshot knows of one Secret.

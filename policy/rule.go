@@ -1,8 +1,10 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 )
 
@@ -12,7 +14,7 @@ import (
 // finding to soften it, e.g. warn for a guess; the settings' override wins).
 type CheckFunc func(s *Snapshot) []Finding
 
-// Rule is one entry of shared/RULES.md.
+// Rule is one entry of the catalogue (docs/rules.md).
 type Rule struct {
 	ID       string // stable: RBAC-001, ACD-003, DEX-010, WF-002
 	Title    string
@@ -28,33 +30,52 @@ type Rule struct {
 
 var ruleIDPattern = regexp.MustCompile(`^(RBAC|ACD|DEX|WF|GUARD)-[0-9]{3}$`)
 
-// Registry holds rules by ID; evaluation runs them in ID order so messages
-// are deterministic.
+// Registry is a validated catalogue: rules by ID, evaluated in ID order so
+// messages are deterministic, and defaulters in the order they apply. It
+// is immutable once built and safe for concurrent use.
 type Registry struct {
 	rules map[string]Rule
-	// ordered is every rule in ID order, kept by Register so that each
-	// evaluation does not sort the catalogue again.
-	ordered []Rule
+	// ordered is every rule in ID order.
+	ordered    []Rule
+	defaulters []Defaulter
 }
 
-// NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{rules: map[string]Rule{}} }
-
-// Register adds a rule. It panics on a malformed or duplicate rule: rules
-// register in init(), so the binary refuses to start rather than run a
-// half-valid catalogue.
-func (r *Registry) Register(rule Rule) {
-	if err := validateRule(rule); err != nil {
-		panic(err)
+// NewRegistry validates the rules and defaulters and returns the registry
+// that runs them. Every problem is reported at once: a malformed rule, a
+// duplicate ID, a defaulter without an ID or a function.
+func NewRegistry(rules []Rule, defaulters []Defaulter) (*Registry, error) {
+	r := &Registry{rules: make(map[string]Rule, len(rules))}
+	var errs []error
+	for _, rule := range rules {
+		if err := validateRule(rule); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if _, dup := r.rules[rule.ID]; dup {
+			errs = append(errs, fmt.Errorf("policy: rule %s is in the catalogue twice", rule.ID))
+			continue
+		}
+		r.rules[rule.ID] = rule
+		r.ordered = append(r.ordered, rule)
 	}
-	if _, dup := r.rules[rule.ID]; dup {
-		panic(fmt.Sprintf("policy: rule %s registered twice", rule.ID))
+	sort.SliceStable(r.ordered, func(i, j int) bool { return ruleLess(r.ordered[i].ID, r.ordered[j].ID) })
+	seen := map[string]bool{}
+	for i, d := range defaulters {
+		switch {
+		case d.ID == "":
+			errs = append(errs, fmt.Errorf("policy: defaulter %d has no ID", i))
+		case d.Default == nil:
+			errs = append(errs, fmt.Errorf("policy: defaulter %s has no function", d.ID))
+		case seen[d.ID]:
+			errs = append(errs, fmt.Errorf("policy: defaulter %s is in the catalogue twice", d.ID))
+		}
+		seen[d.ID] = true
 	}
-	r.rules[rule.ID] = rule
-	i := sort.Search(len(r.ordered), func(i int) bool { return ruleLess(rule.ID, r.ordered[i].ID) })
-	r.ordered = append(r.ordered, Rule{})
-	copy(r.ordered[i+1:], r.ordered[i:])
-	r.ordered[i] = rule
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	r.defaulters = slices.Clone(defaulters)
+	return r, nil
 }
 
 func validateRule(rule Rule) error {
@@ -84,7 +105,7 @@ func (r *Registry) Rules() []Rule {
 	return append([]Rule(nil), r.ordered...)
 }
 
-// ruleLess orders by family as in RULES.md (RBAC, ACD, DEX, WF, GUARD), then number.
+// ruleLess orders by family as in docs/rules.md (RBAC, ACD, DEX, WF, GUARD), then number.
 func ruleLess(a, b string) bool {
 	fa, fb := familyRank(a), familyRank(b)
 	if fa != fb {
@@ -114,16 +135,20 @@ func (e *RulePanic) Error() string {
 }
 
 // Evaluate runs every rule on the snapshot, in ID order, and returns the
-// findings with rule ID, severity and effective action filled in. actions
-// overrides the default action per rule ID (nil: defaults). A panicking rule
+// findings with rule ID, severity and effective action filled in: the
+// rule's default, or the snapshot settings' override. A panicking rule
 // stops the evaluation with a *RulePanic.
-func (r *Registry) Evaluate(s *Snapshot, actions map[string]Action) ([]Finding, error) {
-	return r.EvaluateOnly(s, actions, nil)
+func (r *Registry) Evaluate(s *Snapshot) ([]Finding, error) {
+	return r.EvaluateOnly(s, nil)
 }
 
 // EvaluateOnly is Evaluate with only the rules whose IDs are in ids (nil:
 // every rule).
-func (r *Registry) EvaluateOnly(s *Snapshot, actions map[string]Action, ids map[string]bool) ([]Finding, error) {
+func (r *Registry) EvaluateOnly(s *Snapshot, ids map[string]bool) ([]Finding, error) {
+	var overrides map[string]string
+	if s.Settings != nil {
+		overrides = s.Settings.Rules
+	}
 	var out []Finding
 	for _, rule := range r.ordered {
 		if (rule.ClusterOnly && !s.SecretsKnown) || (ids != nil && !ids[rule.ID]) {
@@ -134,8 +159,8 @@ func (r *Registry) EvaluateOnly(s *Snapshot, actions map[string]Action, ids map[
 			return out, err
 		}
 		action, overridden := rule.Action, false
-		if a, ok := actions[rule.ID]; ok {
-			action, overridden = a, true
+		if a, ok := overrides[rule.ID]; ok {
+			action, overridden = Action(a), true
 		}
 		for _, f := range found {
 			// A rule may soften one finding (f.Action set, e.g. a guess
@@ -148,6 +173,28 @@ func (r *Registry) EvaluateOnly(s *Snapshot, actions map[string]Action, ids map[
 		}
 	}
 	return out, nil
+}
+
+// Known reports whether id is a rule of the registry (the settings' rule
+// overrides: a typo there must be an error, not a no-op).
+func (r *Registry) Known(id string) bool {
+	_, ok := r.rules[id]
+	return ok
+}
+
+// Default returns the patches every defaulter proposes for obj, in the
+// registry's order. Each defaulter sees obj with the earlier defaulters'
+// patches applied, so several patches of one key build on each other and
+// applying them in order gives the final value.
+func (r *Registry) Default(s *Snapshot, obj *Object) []Patch {
+	var out []Patch
+	cur := obj
+	for _, d := range r.defaulters {
+		patches := d.Default(s, cur)
+		out = append(out, patches...)
+		cur = cur.WithPatches(patches)
+	}
+	return out
 }
 
 func runRule(rule Rule, s *Snapshot) (found []Finding, err error) {

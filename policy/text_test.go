@@ -8,12 +8,14 @@ import (
 
 func TestEvaluateBoundsFindingText(t *testing.T) {
 	huge := "p" + strings.Repeat("é", 100000) // 2-byte runes: a cut must not split one
-	r := NewRegistry()
-	r.Register(Rule{ID: "RBAC-999", Title: "echo", Severity: SeverityLow, Action: ActionWarn,
+	r, err := NewRegistry([]Rule{{ID: "RBAC-999", Title: "echo", Severity: SeverityLow, Action: ActionWarn,
 		Check: func(*Snapshot) []Finding {
 			return []Finding{{Message: "unknown line " + huge, Fix: "role:\xff\xfe", Location: Location{Path: huge}}}
-		}})
-	fs, err := r.Evaluate(&Snapshot{}, nil)
+		}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := r.Evaluate(&Snapshot{})
 	if err != nil || len(fs) != 1 {
 		t.Fatalf("findings %v, error %v", fs, err)
 	}

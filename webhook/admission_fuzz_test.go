@@ -23,6 +23,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/webhook"
 )
@@ -44,10 +45,11 @@ func fuzzHandlers(f testing.TB) map[string]http.Handler {
 	for _, file := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
 		reader.Objects = append(reader.Objects, fuzzConfigMap(f, "fixed", file))
 	}
-	store, src := webhook.NewStaticSettings(set), &webhook.SnapshotSource{Reader: reader}
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(set), Source: &webhook.SnapshotSource{Reader: reader},
+		Rules: rules.MustNewRegistry(), Log: logr.Discard()}
 	return map[string]http.Handler{
-		webhook.ValidatePath: webhook.Handler(&webhook.Validator{Settings: store, Source: src, Log: logr.Discard()}, logr.Discard(), 0),
-		webhook.MutatePath:   webhook.Handler(&webhook.Mutator{Settings: store, Source: src, Log: logr.Discard()}, logr.Discard(), 0),
+		webhook.ValidatePath: webhook.Handler(webhook.NewValidator(deps, nil), logr.Discard(), 0),
+		webhook.MutatePath:   webhook.Handler(webhook.NewMutator(deps), logr.Discard(), 0),
 	}
 }
 

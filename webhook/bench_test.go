@@ -32,7 +32,7 @@ func BenchmarkValidateGuide(b *testing.B) {
 func BenchmarkMutateGuide(b *testing.B) {
 	set := guideSettings(b)
 	m := &Mutator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(b, "fixed")},
-		Log: logr.Discard(), Default: matchModeDefault}
+		Log: logr.Discard(), Defaults: matchModeDefaults}
 	h := Handler(m, logr.Discard(), 0)
 	cm := guideConfigMap(b, "fixed", "argocd-rbac-cm.yaml")
 	delete(cm.Data, "policy.matchMode")

@@ -11,6 +11,8 @@ import (
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/argoguard/argoguard/policy"
 )
 
 // answer is what the API server takes from a response.
@@ -44,8 +46,8 @@ func TestConcurrentAdmissionsMatchSequential(t *testing.T) {
 	reader := guideCluster(t, "as-written")
 	src := &SnapshotSource{Reader: reader}
 	store := NewStaticSettings(set)
-	validate := Handler(&Validator{Settings: store, Source: src, Log: logr.Discard()}, logr.Discard(), 0)
-	mutate := Handler(&Mutator{Settings: store, Source: src, Log: logr.Discard(), Default: matchModeDefault}, logr.Discard(), 0)
+	validate := Handler(&Validator{Rules: catalogue, Parses: policy.NewParseCache(parseCacheSize), Settings: store, Source: src, Log: logr.Discard()}, logr.Discard(), 0)
+	mutate := Handler(&Mutator{Settings: store, Source: src, Log: logr.Discard(), Defaults: matchModeDefaults}, logr.Discard(), 0)
 
 	var objects []*corev1.ConfigMap
 	for _, v := range []string{"as-written", "fixed"} {

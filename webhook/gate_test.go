@@ -16,7 +16,6 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/policy/rules"
 )
 
 // blockingEvaluator runs the real rules once the test lets an evaluation
@@ -28,7 +27,7 @@ type blockingEvaluator struct {
 	peak    atomic.Int64
 }
 
-func (b *blockingEvaluator) evaluate(s *policy.Snapshot) ([]policy.Finding, error) {
+func (b *blockingEvaluator) EvaluateOnly(s *policy.Snapshot, ids map[string]bool) ([]policy.Finding, error) {
 	n := b.now.Add(1)
 	defer b.now.Add(-1)
 	for {
@@ -39,7 +38,7 @@ func (b *blockingEvaluator) evaluate(s *policy.Snapshot) ([]policy.Finding, erro
 	}
 	b.entered <- struct{}{}
 	<-b.release
-	return rules.Evaluate(s)
+	return catalogue.EvaluateOnly(s, ids)
 }
 
 // waitFor yields until cond holds (no timing: the test's own timeout
@@ -50,10 +49,10 @@ func waitFor(cond func() bool) {
 	}
 }
 
-func gatedValidator(t *testing.T, gate *Gate, eval func(*policy.Snapshot) ([]policy.Finding, error)) http.Handler {
+func gatedValidator(t *testing.T, gate *Gate, eval Evaluator) http.Handler {
 	set := guideSettings(t)
-	v := &Validator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, "fixed")},
-		Log: logr.Discard(), Evaluate: eval}
+	v := &Validator{Rules: eval, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, "fixed")},
+		Log: logr.Discard()}
 	return GatedHandler(v, logr.Discard(), DefaultMaxRequestBytes, gate)
 }
 
@@ -64,7 +63,7 @@ func TestGateCapsConcurrentEvaluations(t *testing.T) {
 	const n = 2
 	gate := NewGate(n)
 	b := &blockingEvaluator{entered: make(chan struct{}, 2*(n+1)), release: make(chan struct{})}
-	h := gatedValidator(t, gate, b.evaluate)
+	h := gatedValidator(t, gate, b)
 	body := reviewJSON(t, reviewOpts{op: admissionv1.Create, object: guideConfigMap(t, "fixed", "argocd-cm.yaml")})
 
 	answers := make([]*admissionv1.AdmissionResponse, n+1)
@@ -108,7 +107,7 @@ func TestGateCapsConcurrentEvaluations(t *testing.T) {
 func TestGateWaitEndsWithTheRequest(t *testing.T) {
 	gate := NewGate(1)
 	b := &blockingEvaluator{entered: make(chan struct{}, 4), release: make(chan struct{})}
-	h := gatedValidator(t, gate, b.evaluate)
+	h := gatedValidator(t, gate, b)
 	body := reviewJSON(t, reviewOpts{op: admissionv1.Create, object: guideConfigMap(t, "fixed", "argocd-cm.yaml")})
 
 	first := make(chan *admissionv1.AdmissionResponse)

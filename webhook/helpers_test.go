@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 )
 
@@ -134,7 +135,7 @@ func post(t testing.TB, h http.Handler, body []byte) *admissionv1.AdmissionRespo
 }
 
 func validator(set *settings.Settings, reader ObjectReader) http.Handler {
-	v := &Validator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard()}
+	v := &Validator{Rules: catalogue, Parses: policy.NewParseCache(parseCacheSize), Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard()}
 	return Handler(v, logr.Discard(), DefaultMaxRequestBytes)
 }
 
@@ -145,3 +146,24 @@ func withMode(s *settings.Settings, m settings.Mode) *settings.Settings {
 }
 
 func objectOf(cm *corev1.ConfigMap) *policy.Object { return ConfigMapObject(cm) }
+
+// catalogue is the rule registry as cmd/webhook builds it.
+var catalogue = rules.MustNewRegistry()
+
+// matchModeDefaults is a registry whose only defaulter is matchModeDefault.
+var matchModeDefaults = mustRegistry(policy.NewRegistry(nil, []policy.Defaulter{{ID: "match-mode", Default: matchModeDefault}}))
+
+func mustRegistry(r *policy.Registry, err error) *policy.Registry {
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// evaluatorFunc adapts a function to Evaluator, for tests that count,
+// block or break evaluations around the real registry.
+type evaluatorFunc func(s *policy.Snapshot, ids map[string]bool) ([]policy.Finding, error)
+
+func (f evaluatorFunc) EvaluateOnly(s *policy.Snapshot, ids map[string]bool) ([]policy.Finding, error) {
+	return f(s, ids)
+}

@@ -59,7 +59,7 @@ func TestMalformedRequestsAreErrorsNotPanics(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	set := guideSettings(t)
-	v := &Validator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, "fixed")}, Log: logr.Discard()}
+	v := &Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, "fixed")}, Log: logr.Discard()}
 	rbac := guideConfigMap(t, "fixed", "argocd-rbac-cm.yaml")
 	body := reviewJSON(t, reviewOpts{op: admissionv1.Create, object: rbac})
 
@@ -82,23 +82,20 @@ func TestBodyLimit(t *testing.T) {
 	}
 }
 
-// panickingRegistry is a real registry with one rule that panics.
-func panickingEvaluate(s *policy.Snapshot) ([]policy.Finding, error) {
-	reg := policy.NewRegistry()
-	reg.Register(policy.Rule{ID: "RBAC-999", Title: "panics", Severity: policy.SeverityLow, Action: policy.ActionDeny,
-		Check: func(*policy.Snapshot) []policy.Finding {
-			var m map[string]int
-			m["boom"]++ // nil map write: a real runtime panic
-			return nil
-		}})
-	return reg.Evaluate(s, nil)
-}
+// panicking is a real registry with one rule that panics.
+var panicking = mustRegistry(policy.NewRegistry([]policy.Rule{{ID: "RBAC-999", Title: "panics",
+	Severity: policy.SeverityLow, Action: policy.ActionDeny,
+	Check: func(*policy.Snapshot) []policy.Finding {
+		var m map[string]int
+		m["boom"]++ // nil map write: a real runtime panic
+		return nil
+	}}}, nil))
 
 func TestPanickingRuleFollowsTheFailurePolicy(t *testing.T) {
 	rbac := guideConfigMap(t, "fixed", "argocd-rbac-cm.yaml")
 	for _, mode := range []settings.Mode{settings.ModeEnforce, settings.ModeAudit} {
-		v := &Validator{Settings: NewStaticSettings(withMode(guideSettings(t), mode)),
-			Source: &SnapshotSource{Reader: guideCluster(t, "fixed")}, Log: logr.Discard(), Evaluate: panickingEvaluate}
+		v := &Validator{Rules: panicking, Settings: NewStaticSettings(withMode(guideSettings(t), mode)),
+			Source: &SnapshotSource{Reader: guideCluster(t, "fixed")}, Log: logr.Discard()}
 		resp := post(t, Handler(v, logr.Discard(), 0), reviewJSON(t, reviewOpts{op: admissionv1.Create, object: rbac}))
 		switch mode {
 		case settings.ModeEnforce:

@@ -13,7 +13,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 )
 
@@ -28,9 +27,14 @@ const DefaultedAnnotation = "argoguard.io/defaulted"
 type Mutator struct {
 	Settings *SettingsStore
 	Source   *SnapshotSource
+	// Defaults proposes the patches: the registry cmd/webhook builds.
+	Defaults Defaults
 	Log      logr.Logger
-	// Default runs the defaulters (rules.Default when nil).
-	Default func(*policy.Snapshot, *policy.Object) []policy.Patch
+}
+
+// Defaults runs defaulters on an object: a *policy.Registry.
+type Defaults interface {
+	Default(s *policy.Snapshot, obj *policy.Object) []policy.Patch
 }
 
 var _ admission.Handler = (*Mutator)(nil)
@@ -91,16 +95,12 @@ func (m *Mutator) Handle(ctx context.Context, req admission.Request) admission.R
 // runDefaulters returns the patches for obj that change something; a
 // panicking defaulter is an error, not a crash.
 func (m *Mutator) runDefaulters(snap *policy.Snapshot, obj *policy.Object) (out []policy.Patch, err error) {
-	def := m.Default
-	if def == nil {
-		def = rules.Default
-	}
 	defer func() {
 		if v := recover(); v != nil {
 			out, err = nil, fmt.Errorf("defaulter failed: %v", v)
 		}
 	}()
-	for _, p := range def(snap, obj) {
+	for _, p := range m.Defaults.Default(snap, obj) {
 		if p.Object != (policy.ObjectRef{}) && p.Object != obj.Ref {
 			continue // a patch for another object cannot be applied here
 		}

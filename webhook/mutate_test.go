@@ -30,7 +30,7 @@ func matchModeDefault(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 
 func mutator(set *settings.Settings) *Mutator {
 	return &Mutator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(nil, "fixed")},
-		Log: logr.Discard(), Default: matchModeDefault}
+		Log: logr.Discard(), Defaults: matchModeDefaults}
 }
 
 // applyResponse applies the response's JSON patch to the request object.
@@ -125,7 +125,8 @@ func TestMutatorRespectsModeAndSwitches(t *testing.T) {
 
 func TestMutatorSurvivesAPanickingDefaulter(t *testing.T) {
 	m := mutator(guideSettings(t))
-	m.Default = func(*policy.Snapshot, *policy.Object) []policy.Patch { panic("defaulter bug") }
+	m.Defaults = mustRegistry(policy.NewRegistry(nil, []policy.Defaulter{{ID: "buggy",
+		Default: func(*policy.Snapshot, *policy.Object) []policy.Patch { panic("defaulter bug") }}}))
 	rbac := guideConfigMap(t, "fixed", "argocd-rbac-cm.yaml")
 	resp := post(t, Handler(m, logr.Discard(), 0), reviewJSON(t, reviewOpts{op: admissionv1.Create, object: rbac}))
 	if !resp.Allowed || resp.Patch != nil || !strings.Contains(strings.Join(resp.Warnings, ""), "defaults not applied") {
@@ -140,7 +141,7 @@ func TestMutatorSurvivesAPanickingDefaulter(t *testing.T) {
 func TestRegisteredDefaultersThroughTheMutator(t *testing.T) {
 	set := guideSettings(t)
 	for _, variant := range []string{"as-written", "fixed"} {
-		m := &Mutator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, variant)}, Log: logr.Discard()}
+		m := &Mutator{Defaults: catalogue, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, variant)}, Log: logr.Discard()}
 		h := Handler(m, logr.Discard(), 0)
 		for _, file := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
 			cm := guideConfigMap(t, variant, file)

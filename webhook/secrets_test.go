@@ -12,7 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/policy/rules"
 )
 
 // lockedReader serves a StaticReader's objects, except the Secrets named
@@ -59,7 +58,7 @@ func TestOneUnreadableSecretLeavesTheOthersJudged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := rules.Evaluate(snap)
+	findings, err := catalogue.Evaluate(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +108,7 @@ func TestSecretReadsPerSnapshotAreBounded(t *testing.T) {
 	if n := reader.gets.Load(); n > maxSecretReads {
 		t.Errorf("%d Secret GETs for one snapshot, bound %d", n, maxSecretReads)
 	}
-	findings, err := rules.Evaluate(snap)
+	findings, err := catalogue.Evaluate(snap)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/argoguard/argoguard/policy"
 )
 
 // Paths on the webhook server.
@@ -28,8 +30,16 @@ const DefaultMaxRequestBytes = 3 << 20
 type Deps struct {
 	Settings *SettingsStore
 	Source   *SnapshotSource
-	Log      logr.Logger
+	// Rules is the validated catalogue every part judges with.
+	Rules *policy.Registry
+	Log   logr.Logger
 }
+
+// parseCacheSize bounds the Validator's cache of parsed ConfigMaps: one
+// admission parses the changed object twice (after, before) and the other
+// guarded objects once, and a few admissions run at once. A parsed
+// 10,000-line policy keeps a few MiB.
+const parseCacheSize = 6
 
 // ControllerFunc adds a controller (or any Runnable) to the manager. Other
 // packages provide one and cmd/webhook lists it; see the marked spot there.
@@ -41,9 +51,21 @@ type ControllerFunc func(mgr manager.Manager, deps Deps) error
 func Register(mgr manager.Manager, deps Deps, maxRequestBytes int64, maxConcurrent int) {
 	srv := mgr.GetWebhookServer()
 	gate := NewGate(maxConcurrent)
-	srv.Register(ValidatePath, GatedHandler(&Validator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("validate"),
-		Events: mgr.GetEventRecorder("argoguard")}, deps.Log, maxRequestBytes, gate))
-	srv.Register(MutatePath, GatedHandler(&Mutator{Settings: deps.Settings, Source: deps.Source, Log: deps.Log.WithName("mutate")}, deps.Log, maxRequestBytes, gate))
+	srv.Register(ValidatePath, GatedHandler(NewValidator(deps, mgr.GetEventRecorder("argoguard")), deps.Log, maxRequestBytes, gate))
+	srv.Register(MutatePath, GatedHandler(NewMutator(deps), deps.Log, maxRequestBytes, gate))
+}
+
+// NewValidator returns the validating handler as the webhook runs it: the
+// registry of deps, with a parse cache of its own (see parseCacheSize).
+func NewValidator(deps Deps, events EventRecorder) *Validator {
+	return &Validator{Settings: deps.Settings, Source: deps.Source, Rules: deps.Rules,
+		Parses: policy.NewParseCache(parseCacheSize), Log: deps.Log.WithName("validate"), Events: events}
+}
+
+// NewMutator returns the mutating handler with the defaulters of deps'
+// registry.
+func NewMutator(deps Deps) *Mutator {
+	return &Mutator{Settings: deps.Settings, Source: deps.Source, Defaults: deps.Rules, Log: deps.Log.WithName("mutate")}
 }
 
 // Handler wraps an admission handler for HTTP: it refuses bodies over

@@ -10,7 +10,6 @@ import (
 
 	"github.com/go-logr/logr"
 
-	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 )
 
@@ -19,6 +18,7 @@ import (
 // manager runs.
 type SettingsStore struct {
 	path     string
+	opts     settings.Options // the rule-ID check of every reload
 	interval time.Duration
 	log      logr.Logger
 	current  atomic.Pointer[settings.Settings]
@@ -57,21 +57,20 @@ func sourcesSum(path string, set *settings.Settings) (uint64, bool) {
 	return h.Sum64(), true
 }
 
-// settingsOptions: settings are checked against the rule catalogue, so an
-// override of an unknown rule is an error.
-var settingsOptions = settings.Options{KnownRule: rules.Known}
-
-// LoadSettingsStore reads the settings file. A missing or bad file is an
-// error: the webhook refuses to start with it.
-func LoadSettingsStore(path string, interval time.Duration, log logr.Logger) (*SettingsStore, error) {
-	s, err := settings.LoadWith(path, settingsOptions)
+// LoadSettingsStore reads the settings file, checking its rule overrides
+// against knownRule (the registry's Known: an override of an unknown rule
+// is an error). A missing or bad file is an error: the webhook refuses to
+// start with it.
+func LoadSettingsStore(path string, knownRule func(string) bool, interval time.Duration, log logr.Logger) (*SettingsStore, error) {
+	opts := settings.Options{KnownRule: knownRule}
+	s, err := settings.LoadWith(path, opts)
 	if err != nil {
 		return nil, err
 	}
 	if interval <= 0 {
 		interval = 2 * time.Second
 	}
-	st := &SettingsStore{path: path, interval: interval, log: log.WithName("settings")}
+	st := &SettingsStore{path: path, opts: opts, interval: interval, log: log.WithName("settings")}
 	st.current.Store(s)
 	settingsRejected.Set(0)
 	return st, nil // sourceSum 0: the first poll parses once more and notes the sum
@@ -126,7 +125,7 @@ func (st *SettingsStore) Reload() bool {
 	if ok && sum == st.sourceSum && st.lastErr == "" {
 		return false
 	}
-	next, err := settings.LoadWith(st.path, settingsOptions)
+	next, err := settings.LoadWith(st.path, st.opts)
 	if err == nil {
 		if errs := settings.GuardedChanges(st.Current(), next); len(errs) > 0 {
 			err = &settings.Error{Errs: errs}

@@ -24,7 +24,7 @@ func TestReloadRefusesMovedGuardedObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeVolume(t, dir, "1", "mode: enforce\n")
-	store, err := LoadSettingsStore(filepath.Join(dir, "settings.yaml"), 0, logr.Discard())
+	store, err := LoadSettingsStore(filepath.Join(dir, "settings.yaml"), catalogue.Known, 0, logr.Discard())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,11 +72,11 @@ func TestReloadRefusesUnknownRule(t *testing.T) {
 		}
 	}
 	write("rules: {RBAC-01O: warn}\n")
-	if _, err := LoadSettingsStore(path, 0, logr.Discard()); err == nil || !strings.Contains(err.Error(), "rules[RBAC-01O]") {
+	if _, err := LoadSettingsStore(path, catalogue.Known, 0, logr.Discard()); err == nil || !strings.Contains(err.Error(), "rules[RBAC-01O]") {
 		t.Fatalf("start with an unknown rule ID: %v", err)
 	}
 	write("rules: {RBAC-010: warn}\n")
-	store, err := LoadSettingsStore(path, 0, logr.Discard())
+	store, err := LoadSettingsStore(path, catalogue.Known, 0, logr.Discard())
 	if err != nil {
 		t.Fatal(err)
 	}

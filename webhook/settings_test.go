@@ -44,7 +44,7 @@ func TestSettingsReloadKeepsLastGood(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeVolume(t, dir, "1", "mode: enforce\n")
-	store, err := LoadSettingsStore(filepath.Join(dir, "settings.yaml"), 0, logr.Discard())
+	store, err := LoadSettingsStore(filepath.Join(dir, "settings.yaml"), catalogue.Known, 0, logr.Discard())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,12 +75,12 @@ func TestSettingsReloadKeepsLastGood(t *testing.T) {
 }
 
 func TestMissingOrBadSettingsRefuseToStart(t *testing.T) {
-	if _, err := LoadSettingsStore(filepath.Join(t.TempDir(), "none.yaml"), 0, logr.Discard()); err == nil {
+	if _, err := LoadSettingsStore(filepath.Join(t.TempDir(), "none.yaml"), catalogue.Known, 0, logr.Discard()); err == nil {
 		t.Error("missing settings file accepted")
 	}
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	_ = os.WriteFile(bad, []byte("mode: enforce\nmodes: typo\n"), 0o644)
-	if _, err := LoadSettingsStore(bad, 0, logr.Discard()); err == nil {
+	if _, err := LoadSettingsStore(bad, catalogue.Known, 0, logr.Discard()); err == nil {
 		t.Error("settings with an unknown field accepted")
 	}
 }
@@ -107,7 +107,7 @@ func TestSettingsReloadFollowsTheGroupsFile(t *testing.T) {
 	}
 	write("groups-a.json", groups("devs"))
 	write("settings.yaml", "identity:\n  groupsFile: groups-a.json\n")
-	store, err := LoadSettingsStore(filepath.Join(dir, "settings.yaml"), 0, logr.Discard())
+	store, err := LoadSettingsStore(filepath.Join(dir, "settings.yaml"), catalogue.Known, 0, logr.Discard())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 )
 
@@ -32,12 +31,22 @@ import (
 type Validator struct {
 	Settings *SettingsStore
 	Source   *SnapshotSource
-	Log      logr.Logger
+	// Rules judges the snapshots: the registry cmd/webhook builds.
+	Rules Evaluator
+	// Parses shares parsed ConfigMaps across admissions (the states after
+	// and before a change, the objects no change touched), by content and
+	// within its bound; nil: every evaluation parses its own.
+	Parses *policy.ParseCache
+	Log    logr.Logger
 	// Events records the Event of a break-glass change or of a delete in
 	// audit mode on the object (none when nil).
 	Events EventRecorder
-	// Evaluate runs the rules (rules.Evaluate when nil).
-	Evaluate func(*policy.Snapshot) ([]policy.Finding, error)
+}
+
+// Evaluator runs rules on a snapshot: a *policy.Registry (tests wrap one).
+type Evaluator interface {
+	// EvaluateOnly runs the rules whose IDs are in ids (nil: every rule).
+	EvaluateOnly(s *policy.Snapshot, ids map[string]bool) ([]policy.Finding, error)
 }
 
 var _ admission.Handler = (*Validator)(nil)
@@ -193,16 +202,12 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 // decide evaluates the snapshot after the change and, when its findings
 // need it, the snapshot before the change, and decides.
 func (v *Validator) decide(ctx context.Context, set *settings.Settings, r *request, breakGlass bool) (Decision, error) {
-	eval := v.Evaluate
-	if eval == nil {
-		eval = rules.Evaluate
-	}
 	after, err := v.Source.Build(ctx, set, &Change{Ref: r.ref, Object: r.object})
 	if err != nil {
 		return Decision{}, err
 	}
-	after.Operation, after.Old = string(r.op), r.old
-	afterFindings, err := eval(after)
+	after.Operation, after.Old, after.Parses = string(r.op), r.old, v.Parses
+	afterFindings, err := v.Rules.EvaluateOnly(after, nil)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -219,15 +224,11 @@ func (v *Validator) decide(ctx context.Context, set *settings.Settings, r *reque
 	if err != nil {
 		return Decision{}, err
 	}
+	before.Parses = v.Parses
 	// Decide compares the deny findings after the change with the same
 	// rules' findings before it (preexisting matches by rule ID): the other
 	// rules need not run again.
-	evalBefore := eval
-	if v.Evaluate == nil {
-		ids := denyingRules(afterFindings)
-		evalBefore = func(s *policy.Snapshot) ([]policy.Finding, error) { return rules.EvaluateOnly(s, ids) }
-	}
-	beforeFindings, err := evalBefore(before)
+	beforeFindings, err := v.Rules.EvaluateOnly(before, denyingRules(afterFindings))
 	if err != nil {
 		return Decision{}, err
 	}

@@ -10,7 +10,6 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 )
 
@@ -37,13 +36,13 @@ func TestBeforeEvaluatedOnlyWhenItDecides(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var n atomic.Int64
-			count := func(s *policy.Snapshot) ([]policy.Finding, error) {
+			count := evaluatorFunc(func(s *policy.Snapshot, ids map[string]bool) ([]policy.Finding, error) {
 				n.Add(1)
-				return rules.Evaluate(s)
-			}
+				return catalogue.EvaluateOnly(s, ids)
+			})
 			set := withMode(guideSettings(t), tc.mode)
-			v := &Validator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, tc.live)},
-				Log: logr.Discard(), Evaluate: count}
+			v := &Validator{Rules: count, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, tc.live)},
+				Log: logr.Discard()}
 			obj, old := fixed, fixed
 			if tc.object == "as-written" {
 				obj = written
@@ -114,9 +113,11 @@ func TestBeforeRunsOnlyTheDenyingRules(t *testing.T) {
 	denied, preexisting := 0, 0
 	for _, live := range variants {
 		reader := guideCluster(t, live)
-		only := Handler(&Validator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard()}, logr.Discard(), 0)
-		full := Handler(&Validator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard(),
-			Evaluate: rules.Evaluate}, logr.Discard(), 0)
+		only := Handler(&Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard()}, logr.Discard(), 0)
+		// every rule, every time: the ids of the state before are ignored
+		all := evaluatorFunc(func(s *policy.Snapshot, _ map[string]bool) ([]policy.Finding, error) { return catalogue.Evaluate(s) })
+		full := Handler(&Validator{Rules: all, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard()},
+			logr.Discard(), 0)
 		for _, file := range files {
 			for _, to := range variants {
 				for _, from := range append(variants, "") {

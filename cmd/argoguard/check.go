@@ -13,7 +13,6 @@ import (
 
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/policy/rules"
 )
 
 type checkOptions struct {
@@ -82,12 +81,16 @@ func runCheck(stdin io.Reader, stdout, stderr io.Writer, paths []string, o check
 			set.ArgoCD.Namespace, set.ArgoCD.ConfigMap, set.ArgoCD.Namespace, set.ArgoCD.RBACConfigMap,
 			set.Workflows.Namespace, set.Workflows.ConfigMap)
 	}
+	reg, err := loadRules()
+	if err != nil {
+		return err
+	}
 	snap := ms.Snapshot(set, now)
 	var applied []policy.Patch
 	if o.applyDefaults {
-		applied = applyDefaults(snap)
+		applied = applyDefaults(reg, snap)
 	}
-	findings, err := rules.Evaluate(snap)
+	findings, err := reg.Evaluate(snap)
 	if err != nil {
 		var rp *policy.RulePanic
 		if errors.As(err, &rp) {
@@ -122,14 +125,14 @@ func runCheck(stdin io.Reader, stdout, stderr io.Writer, paths []string, o check
 
 // applyDefaults replaces the snapshot's ConfigMaps by their defaulted
 // versions and returns the patches applied.
-func applyDefaults(snap *policy.Snapshot) []policy.Patch {
+func applyDefaults(reg *policy.Registry, snap *policy.Snapshot) []policy.Patch {
 	var all []policy.Patch
 	for _, slot := range []**policy.Object{&snap.ArgoCDCM, &snap.RBACCM, &snap.WorkflowsCM} {
 		obj := *slot
 		if obj == nil {
 			continue
 		}
-		patches := rules.Default(snap, obj)
+		patches := reg.Default(snap, obj)
 		if len(patches) == 0 {
 			continue
 		}

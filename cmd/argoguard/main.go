@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 )
@@ -33,6 +34,15 @@ func usageErr(format string, args ...any) error {
 	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
 }
 
+// loadRules returns the rule catalogue, validated.
+func loadRules() (*policy.Registry, error) {
+	reg, err := rules.NewRegistry()
+	if err != nil {
+		return nil, fmt.Errorf("rule catalogue: %w", err)
+	}
+	return reg, nil
+}
+
 // loadSettings reads --settings (the stock settings when none is given),
 // checked against the rule catalogue as the webhook checks them: a bad file
 // is a usage error (exit 2).
@@ -40,7 +50,11 @@ func loadSettings(path string) (*settings.Settings, error) {
 	if path == "" {
 		return settings.Default(), nil
 	}
-	set, err := settings.LoadWith(path, settings.Options{KnownRule: rules.Known})
+	reg, err := loadRules()
+	if err != nil {
+		return nil, err
+	}
+	set, err := settings.LoadWith(path, settings.Options{KnownRule: reg.Known})
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}

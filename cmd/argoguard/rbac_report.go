@@ -12,7 +12,6 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
-	"github.com/argoguard/argoguard/policy/rules"
 )
 
 func rbacValidateCmd() *cobra.Command {
@@ -30,7 +29,11 @@ func rbacValidateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all, err := rules.Evaluate(&policy.Snapshot{Settings: set, RBACCM: f.obj})
+			reg, err := loadRules()
+			if err != nil {
+				return err
+			}
+			all, err := reg.Evaluate(&policy.Snapshot{Settings: set, RBACCM: f.obj})
 			if err != nil {
 				return usageErr("%v", err)
 			}

@@ -18,7 +18,6 @@ import (
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
-	"github.com/argoguard/argoguard/policy/rules"
 )
 
 func init() { rootCmd.AddCommand(reportCmd()) }
@@ -137,12 +136,16 @@ func runReport(cmd *cobra.Command, args []string, o reportFlags) error {
 		}
 	}
 
-	findings, err := rules.Evaluate(snap)
+	reg, err := loadRules()
+	if err != nil {
+		return err
+	}
+	findings, err := reg.Evaluate(snap)
 	if err != nil {
 		return fmt.Errorf("evaluation incomplete: %w", err)
 	}
 	r := report.Build(report.Input{
-		Snapshot: snap, Findings: findings, Rules: rules.Registry().Rules(), Baseline: baseline, Now: now,
+		Snapshot: snap, Findings: findings, Rules: reg.Rules(), Baseline: baseline, Now: now,
 	})
 
 	var buf bytes.Buffer

@@ -32,6 +32,7 @@ import (
 	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/argoguard/argoguard/certs"
+	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/webhook"
 	"github.com/argoguard/argoguard/webhook/audit"
@@ -84,7 +85,11 @@ func metricsOptions(o *options, tlsOpts []func(*tls.Config)) metricsserver.Optio
 }
 
 func run(ctx context.Context, o *options, log logr.Logger) error {
-	store, err := webhook.LoadSettingsStore(o.settingsFile, o.settingsPoll, log)
+	reg, err := rules.NewRegistry()
+	if err != nil {
+		return fmt.Errorf("rule catalogue: %w", err)
+	}
+	store, err := webhook.LoadSettingsStore(o.settingsFile, reg.Known, o.settingsPoll, log)
 	if err != nil {
 		return fmt.Errorf("--settings %s: %w", o.settingsFile, err)
 	}
@@ -164,7 +169,8 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 		}
 		events.Reloaded(s)
 	})
-	deps := webhook.Deps{Settings: store, Source: &webhook.SnapshotSource{Reader: reader, Log: log.WithName("snapshot")}, Log: log.WithName("admission")}
+	deps := webhook.Deps{Settings: store, Source: &webhook.SnapshotSource{Reader: reader, Log: log.WithName("snapshot")},
+		Rules: reg, Log: log.WithName("admission")}
 	webhook.Register(mgr, deps, o.maxRequestBytes, o.maxConcurrent)
 
 	for _, r := range []manager.Runnable{store, reader, watcher} {

@@ -125,11 +125,11 @@ func guideSnapshot(t testing.TB, variant string) *policy.Snapshot {
 func guideReport(t testing.TB, variant string, baseline *policy.Object, now time.Time) *report.Report {
 	t.Helper()
 	snap := guideSnapshot(t, variant)
-	findings, err := rules.Evaluate(snap)
+	findings, err := rules.MustNewRegistry().Evaluate(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return report.Build(report.Input{
-		Snapshot: snap, Findings: findings, Rules: rules.Registry().Rules(), Baseline: baseline, Now: now,
+		Snapshot: snap, Findings: findings, Rules: rules.MustNewRegistry().Rules(), Baseline: baseline, Now: now,
 	})
 }

@@ -31,11 +31,11 @@ func TestPolicyReportOfAHugeBadPolicyIsBounded(t *testing.T) {
 	rbac.Data["policy.csv"] = csv.String()
 	rbac.Source = nil
 	snap.RBACCM = &rbac
-	findings, err := rules.Evaluate(snap)
+	findings, err := rules.MustNewRegistry().Evaluate(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := report.Build(report.Input{Snapshot: snap, Findings: findings, Rules: rules.Registry().Rules(), Now: fixedClock, NoMatrix: true})
+	r := report.Build(report.Input{Snapshot: snap, Findings: findings, Rules: rules.MustNewRegistry().Rules(), Now: fixedClock, NoMatrix: true})
 	for _, format := range []string{report.FormatPolicyReport, report.FormatOpenReports} {
 		for _, pr := range report.PolicyReports(r, format) {
 			raw, err := json.Marshal(pr)

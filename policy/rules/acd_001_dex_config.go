@@ -11,16 +11,14 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "ACD-001", Title: "dex.config Argo CD cannot read", Severity: policy.SeverityCritical,
-		Category: "argocd", Action: policy.ActionDeny,
-		Doc: "argocd-dex-server renders dex.config before starting Dex. When it is not valid YAML, not a map, " +
-			"has no `connectors` list, or a connector or its `config` is not a map, it exits (\"malformed Dex " +
-			"configuration found\") and nobody can log in with SSO. Fix the YAML at the line named." +
-			" Source: Argo CD: util/dex/config.go (\"malformed Dex configuration found\"), cmd/argocd-dex/commands/argocd_dex.go.",
-		Check: checkDexConfigReadable,
-	})
+var ruleACD001 = policy.Rule{
+	ID: "ACD-001", Title: "dex.config Argo CD cannot read", Severity: policy.SeverityCritical,
+	Category: "argocd", Action: policy.ActionDeny,
+	Doc: "argocd-dex-server renders dex.config before starting Dex. When it is not valid YAML, not a map, " +
+		"has no `connectors` list, or a connector or its `config` is not a map, it exits (\"malformed Dex " +
+		"configuration found\") and nobody can log in with SSO. Fix the YAML at the line named." +
+		" Source: Argo CD: util/dex/config.go (\"malformed Dex configuration found\"), cmd/argocd-dex/commands/argocd_dex.go.",
+	Check: checkDexConfigReadable,
 }
 
 // dexSectionKeys are top-level keys of a Dex configuration that are no

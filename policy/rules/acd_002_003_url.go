@@ -14,28 +14,27 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "ACD-002", Title: "dex.config set but url empty", Severity: policy.SeverityCritical,
-		Category: "argocd", Action: policy.ActionDeny,
-		Doc: "Argo CD treats Dex as configured only when `url` is set: with dex.config but no url, " +
-			"argocd-dex-server logs \"dex is not configured\" and the SSO button disappears. Set url to Argo CD's external URL." +
-			" Source: Argo CD: util/settings/settings.go (IsDexConfigured), cmd/argocd-dex/commands/argocd_dex.go.",
-		Check: checkURLMissing,
-	})
-	register(policy.Rule{
-		ID: "ACD-003", Title: "url not a clean absolute URL", Severity: policy.SeverityHigh,
-		Category: "argocd", Action: policy.ActionDeny,
-		Doc: "Argo CD derives Dex's issuer as url + \"/api/dex\" by concatenation and the callbacks " +
-			"(<url>/api/dex/callback, <url>/auth/callback) by joining paths (util/settings/settings.go IssuerURL, " +
-			"DexRedirectURL, RedirectURL). A trailing slash gives \"//api/dex\" (404 at login); spaces, a query or a " +
-			"fragment break every derived URL; plain http on a host other than localhost, 127.0.0.1 or [::1] sends " +
-			"logins and tokens in clear. http on a loopback host is the documented local development setup and a " +
-			"path (https://example.com/argocd) is supported when argocd-server serves under that root path " +
-			"(server/server.go withRootPath, server.rootpath): both pass. Write url as https://host[/path] with no " +
-			"trailing slash; additionalUrls likewise.",
-		Check: checkURLShape,
-	})
+var ruleACD002 = policy.Rule{
+	ID: "ACD-002", Title: "dex.config set but url empty", Severity: policy.SeverityCritical,
+	Category: "argocd", Action: policy.ActionDeny,
+	Doc: "Argo CD treats Dex as configured only when `url` is set: with dex.config but no url, " +
+		"argocd-dex-server logs \"dex is not configured\" and the SSO button disappears. Set url to Argo CD's external URL." +
+		" Source: Argo CD: util/settings/settings.go (IsDexConfigured), cmd/argocd-dex/commands/argocd_dex.go.",
+	Check: checkURLMissing,
+}
+
+var ruleACD003 = policy.Rule{
+	ID: "ACD-003", Title: "url not a clean absolute URL", Severity: policy.SeverityHigh,
+	Category: "argocd", Action: policy.ActionDeny,
+	Doc: "Argo CD derives Dex's issuer as url + \"/api/dex\" by concatenation and the callbacks " +
+		"(<url>/api/dex/callback, <url>/auth/callback) by joining paths (util/settings/settings.go IssuerURL, " +
+		"DexRedirectURL, RedirectURL). A trailing slash gives \"//api/dex\" (404 at login); spaces, a query or a " +
+		"fragment break every derived URL; plain http on a host other than localhost, 127.0.0.1 or [::1] sends " +
+		"logins and tokens in clear. http on a loopback host is the documented local development setup and a " +
+		"path (https://example.com/argocd) is supported when argocd-server serves under that root path " +
+		"(server/server.go withRootPath, server.rootpath): both pass. Write url as https://host[/path] with no " +
+		"trailing slash; additionalUrls likewise.",
+	Check: checkURLShape,
 }
 
 func checkURLMissing(s *policy.Snapshot) []policy.Finding {

@@ -13,18 +13,16 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "ACD-004", Title: "anonymous access enabled", Severity: policy.SeverityCritical,
-		Category: "argocd", Action: policy.ActionDeny,
-		Doc: "With users.anonymous.enabled: \"true\" (util/settings/settings.go; only that exact word) argocd-server " +
-			"serves every unauthenticated visitor with the permissions of policy.default (util/rbac/rbac.go " +
-			"enforces the default role for them). Denied when the default role can do more than get (role:admin, " +
-			"or any write): anyone on the network can change deployments. A read-only or empty default is a " +
-			"deliberate setup (a public demo) and works: a warning, as is anonymous access while argocd-rbac-cm " +
-			"is not known. Remove the key or set it to \"false\" unless the instance is meant to be public.",
-		Check: checkAnonymous,
-	})
+var ruleACD004 = policy.Rule{
+	ID: "ACD-004", Title: "anonymous access enabled", Severity: policy.SeverityCritical,
+	Category: "argocd", Action: policy.ActionDeny,
+	Doc: "With users.anonymous.enabled: \"true\" (util/settings/settings.go; only that exact word) argocd-server " +
+		"serves every unauthenticated visitor with the permissions of policy.default (util/rbac/rbac.go " +
+		"enforces the default role for them). Denied when the default role can do more than get (role:admin, " +
+		"or any write): anyone on the network can change deployments. A read-only or empty default is a " +
+		"deliberate setup (a public demo) and works: a warning, as is anonymous access while argocd-rbac-cm " +
+		"is not known. Remove the key or set it to \"false\" unless the instance is meant to be public.",
+	Check: checkAnonymous,
 }
 
 func checkAnonymous(s *policy.Snapshot) []policy.Finding {

@@ -12,24 +12,23 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "ACD-005", Title: "local admin left on with SSO", Severity: policy.SeverityMedium,
-		Category: "argocd", Action: policy.ActionWarn,
-		Doc: "Once SSO is configured the local admin account (password in argocd-initial-admin-secret) is a " +
-			"shared credential that bypasses the identity provider and its MFA. Set admin.enabled: \"false\" after " +
-			"checking that an SSO group holds role:admin.",
-		Check: checkAdminWithSSO,
-	})
-	register(policy.Rule{
-		ID: "ACD-011", Title: "account flag not a boolean", Severity: policy.SeverityHigh,
-		Category: "argocd", Action: policy.ActionDeny,
-		Doc: "Argo CD reads admin.enabled and accounts.<name>.enabled with strconv.ParseBool. An invalid " +
-			"accounts.<name>.enabled makes reading the accounts fail, so every local login fails, admin's too; an " +
-			"invalid admin.enabled leaves admin enabled. Write \"true\" or \"false\"." +
-			" Source: Argo CD: util/settings/accounts.go (strconv.ParseBool).",
-		Check: checkAccountFlags,
-	})
+var ruleACD005 = policy.Rule{
+	ID: "ACD-005", Title: "local admin left on with SSO", Severity: policy.SeverityMedium,
+	Category: "argocd", Action: policy.ActionWarn,
+	Doc: "Once SSO is configured the local admin account (password in argocd-initial-admin-secret) is a " +
+		"shared credential that bypasses the identity provider and its MFA. Set admin.enabled: \"false\" after " +
+		"checking that an SSO group holds role:admin.",
+	Check: checkAdminWithSSO,
+}
+
+var ruleACD011 = policy.Rule{
+	ID: "ACD-011", Title: "account flag not a boolean", Severity: policy.SeverityHigh,
+	Category: "argocd", Action: policy.ActionDeny,
+	Doc: "Argo CD reads admin.enabled and accounts.<name>.enabled with strconv.ParseBool. An invalid " +
+		"accounts.<name>.enabled makes reading the accounts fail, so every local login fails, admin's too; an " +
+		"invalid admin.enabled leaves admin enabled. Write \"true\" or \"false\"." +
+		" Source: Argo CD: util/settings/accounts.go (strconv.ParseBool).",
+	Check: checkAccountFlags,
 }
 
 func checkAdminWithSSO(s *policy.Snapshot) []policy.Finding {

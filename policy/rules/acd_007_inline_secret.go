@@ -16,18 +16,16 @@ import (
 // inlineSecretKeys are connector config keys that hold a credential.
 var inlineSecretKeys = []string{"clientSecret", "bindPW", "password"}
 
-func init() {
-	register(policy.Rule{
-		ID: "ACD-007", Title: "secret written inline in dex.config or oidc.config", Severity: policy.SeverityHigh,
-		Category: "argocd", Action: policy.ActionDeny,
-		Doc: "A connector clientSecret, bindPW or password, a static client secret, or the clientSecret of " +
-			"oidc.config (Argo CD's util/settings/settings.go resolves `$` references in it as in dex.config) " +
-			"written in argocd-cm is readable by everyone " +
-			"who can read ConfigMaps and ends up in Git. Put it in a Secret labelled app.kubernetes.io/part-of: argocd " +
-			"and write `$<secret>:<key>`, or use secretEnv for static clients." +
-			" Source: A security hole, not a failure: Argo CD substitutes $-references (util/settings/settings.go ReplaceStringSecret) so the Secret is the place for it.",
-		Check: checkInlineSecrets,
-	})
+var ruleACD007 = policy.Rule{
+	ID: "ACD-007", Title: "secret written inline in dex.config or oidc.config", Severity: policy.SeverityHigh,
+	Category: "argocd", Action: policy.ActionDeny,
+	Doc: "A connector clientSecret, bindPW or password, a static client secret, or the clientSecret of " +
+		"oidc.config (Argo CD's util/settings/settings.go resolves `$` references in it as in dex.config) " +
+		"written in argocd-cm is readable by everyone " +
+		"who can read ConfigMaps and ends up in Git. Put it in a Secret labelled app.kubernetes.io/part-of: argocd " +
+		"and write `$<secret>:<key>`, or use secretEnv for static clients." +
+		" Source: A security hole, not a failure: Argo CD substitutes $-references (util/settings/settings.go ReplaceStringSecret) so the Secret is the place for it.",
+	Check: checkInlineSecrets,
 }
 
 func checkInlineSecrets(s *policy.Snapshot) []policy.Finding {

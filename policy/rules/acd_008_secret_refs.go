@@ -19,17 +19,15 @@ var envStyle = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
 
 const partOfLabel = "app.kubernetes.io/part-of"
 
-func init() {
-	register(policy.Rule{
-		ID: "ACD-008", Title: "secret reference resolves to nothing", Severity: policy.SeverityHigh,
-		Category: "argocd", Action: policy.ActionDeny, ClusterOnly: true,
-		Doc: "Argo CD replaces `$<secret>:<key>` with a key of that Secret (which must be labelled " +
-			"app.kubernetes.io/part-of: argocd) and `$<key>` with a key of argocd-secret. When the Secret, the label " +
-			"or the key is missing, the literal text is passed to Dex and the login fails. Needs the Secrets (cluster, " +
-			"or Secret files given to the CLI)." +
-			" Source: Argo CD: util/settings/settings.go (ReplaceMapSecrets, ReplaceStringSecret).",
-		Check: checkSecretRefs,
-	})
+var ruleACD008 = policy.Rule{
+	ID: "ACD-008", Title: "secret reference resolves to nothing", Severity: policy.SeverityHigh,
+	Category: "argocd", Action: policy.ActionDeny, ClusterOnly: true,
+	Doc: "Argo CD replaces `$<secret>:<key>` with a key of that Secret (which must be labelled " +
+		"app.kubernetes.io/part-of: argocd) and `$<key>` with a key of argocd-secret. When the Secret, the label " +
+		"or the key is missing, the literal text is passed to Dex and the login fails. Needs the Secrets (cluster, " +
+		"or Secret files given to the CLI)." +
+		" Source: Argo CD: util/settings/settings.go (ReplaceMapSecrets, ReplaceStringSecret).",
+	Check: checkSecretRefs,
 }
 
 func checkSecretRefs(s *policy.Snapshot) []policy.Finding {

@@ -14,15 +14,13 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "ACD-012", Title: "RBAC key written into argocd-cm", Severity: policy.SeverityHigh,
-		Category: "argocd", Action: policy.ActionWarn,
-		Doc: "Argo CD's RBAC reads policy.csv, policy.<name>.csv, policy.default, policy.matchMode and scopes from " +
-			"argocd-rbac-cm only (util/rbac/rbac.go); in argocd-cm they are ignored without a message, so the " +
-			"permissions, default role or scopes written there never apply. Move the keys to argocd-rbac-cm.",
-		Check: checkRBACKeysInArgoCDCM,
-	})
+var ruleACD012 = policy.Rule{
+	ID: "ACD-012", Title: "RBAC key written into argocd-cm", Severity: policy.SeverityHigh,
+	Category: "argocd", Action: policy.ActionWarn,
+	Doc: "Argo CD's RBAC reads policy.csv, policy.<name>.csv, policy.default, policy.matchMode and scopes from " +
+		"argocd-rbac-cm only (util/rbac/rbac.go); in argocd-cm they are ignored without a message, so the " +
+		"permissions, default role or scopes written there never apply. Move the keys to argocd-rbac-cm.",
+	Check: checkRBACKeysInArgoCDCM,
 }
 
 func isRBACKey(k string) bool {

@@ -10,17 +10,15 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "ACD-013", Title: "oidc.tls.insecure.skip.verify turns off TLS verification", Severity: policy.SeverityCritical,
-		Category: "argocd", Action: policy.ActionDeny,
-		Doc: "With oidc.tls.insecure.skip.verify: \"true\" Argo CD skips certificate verification on its connections " +
-			"to the OIDC provider, external or the bundled Dex (util/settings/settings.go, OIDCTLSInsecureSkipVerify): " +
-			"whoever sits on the path can serve their own signing keys and log in as anyone (the same hole as the " +
-			"Workflows insecureSkipVerify of WF-008). Remove the key; give an external provider's CA as oidc.config " +
-			"rootCA, and serve Argo CD's url (through which it reaches its Dex) with a trusted certificate.",
-		Check: checkOIDCInsecure,
-	})
+var ruleACD013 = policy.Rule{
+	ID: "ACD-013", Title: "oidc.tls.insecure.skip.verify turns off TLS verification", Severity: policy.SeverityCritical,
+	Category: "argocd", Action: policy.ActionDeny,
+	Doc: "With oidc.tls.insecure.skip.verify: \"true\" Argo CD skips certificate verification on its connections " +
+		"to the OIDC provider, external or the bundled Dex (util/settings/settings.go, OIDCTLSInsecureSkipVerify): " +
+		"whoever sits on the path can serve their own signing keys and log in as anyone (the same hole as the " +
+		"Workflows insecureSkipVerify of WF-008). Remove the key; give an external provider's CA as oidc.config " +
+		"rootCA, and serve Argo CD's url (through which it reaches its Dex) with a trusted certificate.",
+	Check: checkOIDCInsecure,
 }
 
 func checkOIDCInsecure(s *policy.Snapshot) []policy.Finding {

@@ -13,18 +13,16 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "ACD-014", Title: "unknown key in oidc.config", Severity: policy.SeverityMedium,
-		Category: "argocd", Action: policy.ActionWarn,
-		Doc: "Argo CD reads oidc.config into its OIDCConfig struct (util/settings/settings.go) with a lenient " +
-			"decoder: keys match case-insensitively and unknown keys are dropped without a message, so a misspelt " +
-			"key (requestedScope for requestedScopes) leaves the setting unset; another case (clientId) is fine. A TLS switch written there " +
-			"(insecureSkipVerify) is ignored too: Argo CD's is the argocd-cm key oidc.tls.insecure.skip.verify. " +
-			"Keys such as issuer or clientSecret written as data keys beside an empty oidc.config mean the block " +
-			"was not indented. Use the key named in the message.",
-		Check: checkOIDCUnknownKeys,
-	})
+var ruleACD014 = policy.Rule{
+	ID: "ACD-014", Title: "unknown key in oidc.config", Severity: policy.SeverityMedium,
+	Category: "argocd", Action: policy.ActionWarn,
+	Doc: "Argo CD reads oidc.config into its OIDCConfig struct (util/settings/settings.go) with a lenient " +
+		"decoder: keys match case-insensitively and unknown keys are dropped without a message, so a misspelt " +
+		"key (requestedScope for requestedScopes) leaves the setting unset; another case (clientId) is fine. A TLS switch written there " +
+		"(insecureSkipVerify) is ignored too: Argo CD's is the argocd-cm key oidc.tls.insecure.skip.verify. " +
+		"Keys such as issuer or clientSecret written as data keys beside an empty oidc.config mean the block " +
+		"was not indented. Use the key named in the message.",
+	Check: checkOIDCUnknownKeys,
 }
 
 // oidcSectionKeys are oidc.config keys that are no argocd-cm keys: as

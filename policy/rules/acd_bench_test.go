@@ -38,6 +38,6 @@ func BenchmarkSSORulesGuide(b *testing.B) {
 func BenchmarkDefaultsGuide(b *testing.B) {
 	snap := guideManifests(b, filepath.Join(guideDir, "as-written"))
 	for b.Loop() {
-		Default(snap, snap.ArgoCDCM)
+		defaults(snap, snap.ArgoCDCM)
 	}
 }

@@ -1,7 +1,7 @@
 package rules
 
-// Shared by the SSO rules (acd_*.go, dex_*.go, wf_*.go): argocd-cm and the
-// Workflows sso config parsed once per object, and locations that point at
+// Shared by the SSO rules (acd_*.go, dex_*.go, wf_*.go): argocd-cm as the
+// snapshot parsed it, and locations that point at
 // the key, the YAML path and the line (with the file line in the CLI).
 
 import (
@@ -20,22 +20,13 @@ type acdInput struct {
 	set *settings.Settings
 }
 
-// argoCDCache and workflowsCache keep parsed argocd-cm and Workflows
-// configs by content: every SSO rule of one evaluation reads the same
-// objects.
-var (
-	argoCDCache    = dataCache[*sso.ArgoCD]{max: 8}
-	workflowsCache = dataCache[*sso.Workflows]{max: 8}
-)
-
 // loadArgoCD returns the snapshot's argocd-cm, parsed, or false without one.
 func loadArgoCD(s *policy.Snapshot) (*acdInput, bool) {
-	obj := s.ArgoCDCM
-	if obj == nil {
+	cm := s.ArgoCD()
+	if cm == nil {
 		return nil, false
 	}
-	cm := argoCDCache.get(obj.Data, func() *sso.ArgoCD { return sso.ParseArgoCD(obj.Data) })
-	return &acdInput{obj: obj, cm: cm, set: settingsOf(s)}, true
+	return &acdInput{obj: s.ArgoCDCM, cm: cm, set: settingsOf(s)}, true
 }
 
 // saml returns the SAML connectors of dex.config.

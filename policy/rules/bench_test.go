@@ -88,7 +88,7 @@ func BenchmarkEvaluateGuide(b *testing.B) {
 			s := admissionSnap(b, variant)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Evaluate(s); err != nil {
+				if _, err := evaluate(s); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -102,7 +102,7 @@ func BenchmarkEvaluatePolicyLines(b *testing.B) {
 			s := policySnap(b, n)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Evaluate(s); err != nil {
+				if _, err := evaluate(s); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -134,7 +134,7 @@ func TestAllocationsFlatInUnrelatedObjects(t *testing.T) {
 		allocs := func(n int) float64 {
 			s := withUnrelatedSecrets(base, n)
 			return testing.AllocsPerRun(20, func() {
-				if _, err := Evaluate(s); err != nil {
+				if _, err := evaluate(s); err != nil {
 					t.Fatal(err)
 				}
 			})
@@ -155,7 +155,7 @@ func TestAllocationsLinearInPolicyLines(t *testing.T) {
 	allocs := func(n int) float64 {
 		s := policySnap(t, n)
 		return testing.AllocsPerRun(3, func() {
-			if _, err := Evaluate(s); err != nil {
+			if _, err := evaluate(s); err != nil {
 				t.Fatal(err)
 			}
 		})

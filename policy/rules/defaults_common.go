@@ -29,23 +29,35 @@ type fieldDefault struct {
 	reason string
 }
 
-// yamlPatches adds the fields to the map at path inside data[key] one by
-// one, and returns a patch per field; each patch holds the value with all
-// additions so far, so applying the patches in order gives the final text.
-// Nothing is returned when the YAML cannot be edited safely.
-func yamlPatches(obj *policy.Object, key string, path []any, defs []fieldDefault) []policy.Patch {
-	text := obj.Data[key]
+// mapDefaults are the fields to add to one map of a YAML value.
+type mapDefaults struct {
+	path []any
+	defs []fieldDefault
+}
+
+// yamlPatches adds the fields to the maps inside data[key], parsing and
+// rendering the value once, and returns a patch per field added; each
+// holds the final value, so applying the patches in order (or the last)
+// gives it. A map that cannot be edited safely gets no patches.
+func yamlPatches(obj *policy.Object, key string, maps []mapDefaults) []policy.Patch {
+	edits := make([]sso.Edit, len(maps))
+	for i, m := range maps {
+		edits[i].Path = m.path
+		for _, d := range m.defs {
+			edits[i].Adds = append(edits[i].Adds, d.add)
+		}
+	}
+	text, added, err := sso.ApplyEdits(obj.Data[key], edits)
+	if err != nil {
+		return nil
+	}
 	var out []policy.Patch
-	for _, d := range defs {
-		next, err := sso.AddFields(text, path, []sso.Addition{d.add})
-		if err != nil {
-			return out
+	for i, m := range maps {
+		for j, d := range m.defs {
+			if added[i] != nil && added[i][j] {
+				out = append(out, policy.Patch{Object: obj.Ref, Key: key, Value: text, Field: d.field, Reason: d.reason})
+			}
 		}
-		if next == text {
-			continue
-		}
-		text = next
-		out = append(out, policy.Patch{Object: obj.Ref, Key: key, Value: text, Field: d.field, Reason: d.reason})
 	}
 	return out
 }

@@ -24,19 +24,19 @@ func FuzzDefaults(f *testing.F) {
 			ArgoCDCM:    &policy.Object{Ref: acdRef, Data: map[string]string{"url": "https://argocd.example.com", "dex.config": dex}},
 			WorkflowsCM: &policy.Object{Ref: wfRef, Data: map[string]string{"sso": wf}},
 		}
-		before, err := Evaluate(snap)
+		before, err := evaluate(snap)
 		if err != nil {
 			t.Fatal(err)
 		}
 		after := *snap
-		after.ArgoCDCM = withData(snap.ArgoCDCM, Default(snap, snap.ArgoCDCM))
-		after.WorkflowsCM = withData(snap.WorkflowsCM, Default(&after, snap.WorkflowsCM))
+		after.ArgoCDCM = withData(snap.ArgoCDCM, defaults(snap, snap.ArgoCDCM))
+		after.WorkflowsCM = withData(snap.WorkflowsCM, defaults(&after, snap.WorkflowsCM))
 		for _, o := range []*policy.Object{after.ArgoCDCM, after.WorkflowsCM} {
-			if again := Default(&after, o); len(again) != 0 {
+			if again := defaults(&after, o); len(again) != 0 {
 				t.Fatalf("not idempotent on %s: %v", o.Ref.Name, fields(again))
 			}
 		}
-		got, err := Evaluate(&after)
+		got, err := evaluate(&after)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,9 +11,7 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	registerDefaulter(policy.Defaulter{ID: "rbac-match-mode-scopes", Default: defaultRBAC})
-}
+var rbacDefaulter = policy.Defaulter{ID: "rbac-match-mode-scopes", Default: defaultRBAC}
 
 func defaultRBAC(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 	if !isRBACCM(settingsOf(s), obj) {
@@ -26,7 +24,7 @@ func defaultRBAC(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 	}
 	if _, ok := obj.Data[rbac.KeyScopes]; !ok {
 		value, why := "[groups]", "Argo CD's default, written out"
-		if usesEmailSubjects(obj) {
+		if usesEmailSubjects(s, obj) {
 			value, why = "[groups, email]", "policy.csv names users by e-mail address, which needs the email claim"
 		}
 		out = append(out, policy.Patch{Object: obj.Ref, Key: rbac.KeyScopes, Value: value, Field: rbac.KeyScopes,
@@ -36,8 +34,14 @@ func defaultRBAC(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 }
 
 // usesEmailSubjects reports whether a p or g line's subject is an e-mail.
-func usesEmailSubjects(obj *policy.Object) bool {
-	for _, l := range rbac.Parse(obj.Data).Lines {
+func usesEmailSubjects(s *policy.Snapshot, obj *policy.Object) bool {
+	var lines []*rbac.Line
+	if obj == s.RBACCM {
+		lines = s.RBAC().Policy.Lines // the snapshot's parse
+	} else {
+		lines = rbac.Parse(obj.Data).Lines
+	}
+	for _, l := range lines {
 		if (l.Type == "p" || l.Type == "g") && strings.Contains(l.Subject(), "@") {
 			return true
 		}

@@ -12,9 +12,7 @@ import (
 	"github.com/argoguard/argoguard/settings"
 )
 
-func init() {
-	registerDefaulter(policy.Defaulter{ID: "saml-connector", Default: defaultSAML})
-}
+var samlDefaulter = policy.Defaulter{ID: "saml-connector", Default: defaultSAML}
 
 func defaultSAML(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 	set := settingsOf(s)
@@ -22,11 +20,17 @@ func defaultSAML(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 		return nil
 	}
 	argoURL := obj.Data[sso.KeyURL]
-	d, err := sso.ParseDex(obj.Data[sso.KeyDexConfig])
-	if err != nil || d == nil || len(d.Problems) > 0 {
+	d := s.Dex() // the snapshot's parse when obj is its argocd-cm
+	if obj != s.ArgoCDCM {
+		var err error
+		if d, err = sso.ParseDex(obj.Data[sso.KeyDexConfig]); err != nil {
+			return nil
+		}
+	}
+	if d == nil || len(d.Problems) > 0 {
 		return nil
 	}
-	var out []policy.Patch
+	var edits []mapDefaults
 	for _, c := range d.Connectors {
 		if c.SAML == nil || !c.ConfigSet {
 			continue
@@ -54,24 +58,12 @@ func defaultSAML(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 			fill(sc.GroupsAttr, "groupsAttr", "groups", "the attribute IAM Identity Center maps from ${user:groups}")
 			fill(sc.NameIDPolicyFormat, "nameIDPolicyFormat", "persistent", "Dex's default, written out")
 		}
-		out = append(out, yamlPatches(withData(obj, out), sso.KeyDexConfig, []any{"connectors", c.Index, "config"}, defs)...)
+		if len(defs) > 0 {
+			edits = append(edits, mapDefaults{path: []any{"connectors", c.Index, "config"}, defs: defs})
+		}
 	}
-	return out
-}
-
-// withData returns obj as it is after the patches (a shallow copy with
-// its own data map), so several patches of one key build on each other.
-func withData(obj *policy.Object, patches []policy.Patch) *policy.Object {
-	if len(patches) == 0 {
-		return obj
+	if len(edits) == 0 {
+		return nil
 	}
-	cp := *obj
-	cp.Data = make(map[string]string, len(obj.Data))
-	for k, v := range obj.Data {
-		cp.Data[k] = v
-	}
-	for _, p := range patches {
-		cp.Data[p.Key] = p.Value
-	}
-	return &cp
+	return yamlPatches(obj, sso.KeyDexConfig, edits)
 }

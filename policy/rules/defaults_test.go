@@ -181,7 +181,7 @@ func TestDefaults(t *testing.T) {
 			// Argo CD's Dex serves Workflows: the issuer default applies.
 			snap := &policy.Snapshot{Settings: set, ArgoCDCM: &policy.Object{Ref: acdRef, Data: map[string]string{
 				"url": "https://argocd.example.com", "dex.config": minimalSAML + workflowsClient}}}
-			patches := Default(snap, tc.obj)
+			patches := defaults(snap, tc.obj)
 			if got := strings.Join(fields(patches), " "); got != strings.Join(tc.want, " ") {
 				t.Fatalf("patches %s\nwant     %s", got, strings.Join(tc.want, " "))
 			}
@@ -190,7 +190,7 @@ func TestDefaults(t *testing.T) {
 				tc.check(t, out)
 			}
 			// Idempotent: the defaulted object gets no further patches.
-			if again := Default(snap, out); len(again) != 0 {
+			if again := defaults(snap, out); len(again) != 0 {
 				t.Errorf("second application patched %v", fields(again))
 			}
 		})
@@ -206,7 +206,7 @@ func TestDefaultsAddNoFindings(t *testing.T) {
 			after := *snap
 			for _, slot := range []**policy.Object{&after.ArgoCDCM, &after.RBACCM, &after.WorkflowsCM} {
 				if *slot != nil {
-					*slot = withData(*slot, Default(snap, *slot))
+					*slot = withData(*slot, defaults(snap, *slot))
 				}
 			}
 			for k := range findingKeys(t, &after) {
@@ -225,9 +225,9 @@ func TestDefaultsAddNoFindings(t *testing.T) {
 	}
 	before := findingKeys(t, snap)
 	after := *snap
-	after.ArgoCDCM = withData(snap.ArgoCDCM, Default(snap, snap.ArgoCDCM))
-	after.RBACCM = withData(snap.RBACCM, Default(snap, snap.RBACCM))
-	after.WorkflowsCM = withData(snap.WorkflowsCM, Default(&after, snap.WorkflowsCM))
+	after.ArgoCDCM = withData(snap.ArgoCDCM, defaults(snap, snap.ArgoCDCM))
+	after.RBACCM = withData(snap.RBACCM, defaults(snap, snap.RBACCM))
+	after.WorkflowsCM = withData(snap.WorkflowsCM, defaults(&after, snap.WorkflowsCM))
 	for k := range findingKeys(t, &after) {
 		if !before[k] {
 			t.Errorf("defaults added finding %s", k)
@@ -237,7 +237,7 @@ func TestDefaultsAddNoFindings(t *testing.T) {
 
 func findingKeys(t *testing.T, s *policy.Snapshot) map[string]bool {
 	t.Helper()
-	fs, err := Evaluate(s)
+	fs, err := evaluate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestWorkflowsIssuerNeedsDexClient(t *testing.T) {
 	snap := &policy.Snapshot{Settings: set, ArgoCDCM: &policy.Object{Ref: acdRef, Data: map[string]string{
 		"url": "https://argocd.example.com", "dex.config": minimalSAML}}}
 	obj := &policy.Object{Ref: wfRef, Data: map[string]string{"sso": "sessionExpiry: 1h\n"}}
-	if got := strings.Join(fields(Default(snap, obj)), " "); got != "sso:redirectUrl" {
+	if got := strings.Join(fields(defaults(snap, obj)), " "); got != "sso:redirectUrl" {
 		t.Errorf("patches %s, want only sso:redirectUrl", got)
 	}
 }

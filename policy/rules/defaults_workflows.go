@@ -13,16 +13,17 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	registerDefaulter(policy.Defaulter{ID: "workflows-sso", Default: defaultWorkflows})
-}
+var workflowsDefaulter = policy.Defaulter{ID: "workflows-sso", Default: defaultWorkflows}
 
 func defaultWorkflows(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 	set := settingsOf(s)
 	if !isWorkflowsCM(set, obj) {
 		return nil
 	}
-	w := sso.ParseWorkflows(obj.Data)
+	w := s.Workflows() // the snapshot's parse when obj is its ConfigMap
+	if obj != s.WorkflowsCM {
+		w = sso.ParseWorkflows(obj.Data)
+	}
 	if !w.Present || len(w.Problems) > 0 {
 		return nil
 	}
@@ -60,7 +61,10 @@ func defaultWorkflows(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 			"SSO RBAC needs the groups claim, which Dex sends only for the groups scope")
 	}
 	add(w.SessionExpiry.Set, sso.Addition{Key: "sessionExpiry", Value: "10h"}, "Argo Workflows' default, written out")
-	return yamlPatches(obj, w.Key, path, defs)
+	if len(defs) == 0 {
+		return nil
+	}
+	return yamlPatches(obj, w.Key, []mapDefaults{{path: path, defs: defs}})
 }
 
 // dexServes reports whether Argo CD's dex.config has a static client with

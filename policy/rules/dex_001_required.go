@@ -10,17 +10,15 @@ import (
 	"github.com/argoguard/argoguard/policy"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "DEX-001", Title: "SAML connector field missing", Severity: policy.SeverityCritical,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "Dex's SAML connector refuses to open without ssoURL, usernameAttr, emailAttr and exactly one of " +
-			"ca/caData (\"missing required field\", \"must provide either 'ca' or 'caData'\"). The SSO login then fails " +
-			"or disappears. For AWS IAM Identity Center: ssoURL is the IAM Identity Center sign-in URL, caData the " +
-			"base64 of the IdP certificate PEM, usernameAttr and emailAttr `email`." +
-			" Source: Dex: connector/saml/saml.go (openConnector).",
-		Check: checkSAMLRequired,
-	})
+var ruleDEX001 = policy.Rule{
+	ID: "DEX-001", Title: "SAML connector field missing", Severity: policy.SeverityCritical,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "Dex's SAML connector refuses to open without ssoURL, usernameAttr, emailAttr and exactly one of " +
+		"ca/caData (\"missing required field\", \"must provide either 'ca' or 'caData'\"). The SSO login then fails " +
+		"or disappears. For AWS IAM Identity Center: ssoURL is the IAM Identity Center sign-in URL, caData the " +
+		"base64 of the IdP certificate PEM, usernameAttr and emailAttr `email`." +
+		" Source: Dex: connector/saml/saml.go (openConnector).",
+	Check: checkSAMLRequired,
 }
 
 func checkSAMLRequired(s *policy.Snapshot) []policy.Finding {

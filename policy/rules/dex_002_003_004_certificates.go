@@ -17,34 +17,34 @@ import (
 // certWarnDays is how early DEX-004 warns before the IdP certificate expires.
 const certWarnDays = 30
 
-func init() {
-	register(policy.Rule{
-		ID: "DEX-002", Title: "SAML signature validation off", Severity: policy.SeverityCritical,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "insecureSkipSignatureValidation: true makes Dex accept unsigned or forged SAML responses: anyone can " +
-			"log in as anyone, with any groups. Remove it and give the IdP certificate in caData." +
-			" Source: Dex: connector/saml/saml.go (no validator, so HandlePOST skips the signature check).",
-		Check: checkSkipSignatures,
-	})
-	register(policy.Rule{
-		ID: "DEX-003", Title: "SAML CA unusable", Severity: policy.SeverityCritical,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "Dex's SAML connector (connector/saml/saml.go, openConnector) refuses to start when both ca and caData " +
-			"are set (\"must provide either 'ca' or 'caData'\"), when caData is not the standard base64 of PEM text " +
-			"(it is decoded as JSON bytes), or when that text holds no parsable certificate. When every certificate " +
-			"has expired, signature validation (goxmldsig) rejects every response and no one can log in. All of " +
-			"this is skipped by Dex when insecureSkipSignatureValidation is true (DEX-002's finding). An expired " +
-			"certificate beside a valid one (a rotation in progress) works and is a warning. Encode with " +
-			"`base64 -w0 idp-cert.pem`. A `$secret:key` caData is checked when the Secret is known.",
-		Check: checkCAUsable,
-	})
-	register(policy.Rule{
-		ID: "DEX-004", Title: "SAML certificate expires soon", Severity: policy.SeverityMedium,
-		Category: "dex", Action: policy.ActionWarn,
-		Doc: fmt.Sprintf("The IdP certificate in caData expires within %d days; when it does, every SAML login "+
-			"fails. Rotate it in the IdP and update caData in time.", certWarnDays),
-		Check: checkCertExpiry,
-	})
+var ruleDEX002 = policy.Rule{
+	ID: "DEX-002", Title: "SAML signature validation off", Severity: policy.SeverityCritical,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "insecureSkipSignatureValidation: true makes Dex accept unsigned or forged SAML responses: anyone can " +
+		"log in as anyone, with any groups. Remove it and give the IdP certificate in caData." +
+		" Source: Dex: connector/saml/saml.go (no validator, so HandlePOST skips the signature check).",
+	Check: checkSkipSignatures,
+}
+
+var ruleDEX003 = policy.Rule{
+	ID: "DEX-003", Title: "SAML CA unusable", Severity: policy.SeverityCritical,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "Dex's SAML connector (connector/saml/saml.go, openConnector) refuses to start when both ca and caData " +
+		"are set (\"must provide either 'ca' or 'caData'\"), when caData is not the standard base64 of PEM text " +
+		"(it is decoded as JSON bytes), or when that text holds no parsable certificate. When every certificate " +
+		"has expired, signature validation (goxmldsig) rejects every response and no one can log in. All of " +
+		"this is skipped by Dex when insecureSkipSignatureValidation is true (DEX-002's finding). An expired " +
+		"certificate beside a valid one (a rotation in progress) works and is a warning. Encode with " +
+		"`base64 -w0 idp-cert.pem`. A `$secret:key` caData is checked when the Secret is known.",
+	Check: checkCAUsable,
+}
+
+var ruleDEX004 = policy.Rule{
+	ID: "DEX-004", Title: "SAML certificate expires soon", Severity: policy.SeverityMedium,
+	Category: "dex", Action: policy.ActionWarn,
+	Doc: fmt.Sprintf("The IdP certificate in caData expires within %d days; when it does, every SAML login "+
+		"fails. Rotate it in the IdP and update caData in time.", certWarnDays),
+	Check: checkCertExpiry,
 }
 
 func checkSkipSignatures(s *policy.Snapshot) []policy.Finding {
@@ -69,7 +69,7 @@ func checkSkipSignatures(s *policy.Snapshot) []policy.Finding {
 // read from the Secret when the Secrets are known (Argo CD substitutes the
 // Secret's value, which must itself be the base64 text); an unresolved
 // one is ACD-008's.
-func samlCerts(s *policy.Snapshot, in *acdInput, sc *sso.SAML) (certs []certInfo, checked bool, err error) {
+func samlCerts(s *policy.Snapshot, in *acdInput, sc *sso.SAML) (certs []policy.Certificate, checked bool, err error) {
 	v := sc.CAData.Value
 	if ref, ok := sso.ParseSecretRef(v); ok {
 		sec, _ := s.LookupSecret(in.obj.Ref.Namespace, ref.Secret)
@@ -85,35 +85,8 @@ func samlCerts(s *policy.Snapshot, in *acdInput, sc *sso.SAML) (certs []certInfo
 	if v == "" {
 		return nil, false, nil
 	}
-	d := caDataCache.get(v, func() decodedCAData { return decodeCAData(v) })
-	return d.certs, true, d.err
-}
-
-// caDataCache keeps decoded certificates by caData text: decoding and
-// parsing them was a sixth of an admission.
-var caDataCache = stringCache[decodedCAData]{max: 16}
-
-// decodedCAData is what samlCerts needs of a caData: read-only once cached.
-type decodedCAData struct {
-	certs []certInfo
-	err   error
-}
-
-func decodeCAData(v string) decodedCAData {
-	parsed, err := sso.DecodeCAData(v)
-	if err != nil {
-		return decodedCAData{err: err}
-	}
-	var d decodedCAData
-	for _, c := range parsed {
-		d.certs = append(d.certs, certInfo{subject: c.Subject.String(), notAfter: c.NotAfter})
-	}
-	return d
-}
-
-type certInfo struct {
-	subject  string
-	notAfter time.Time
+	certs, err = s.Certificates(v)
+	return certs, true, err
 }
 
 func checkCAUsable(s *policy.Snapshot) []policy.Finding {
@@ -151,9 +124,9 @@ func checkCAUsable(s *policy.Snapshot) []policy.Finding {
 		if s.Now.IsZero() {
 			continue
 		}
-		var expired []certInfo
+		var expired []policy.Certificate
 		for _, ci := range certs {
-			if !s.Now.Before(ci.notAfter) {
+			if !s.Now.Before(ci.NotAfter) {
 				expired = append(expired, ci)
 			}
 		}
@@ -163,7 +136,7 @@ func checkCAUsable(s *policy.Snapshot) []policy.Finding {
 		for _, ci := range expired {
 			f := policy.Finding{
 				Location: in.atDex(sc.CAData),
-				Message:  fmt.Sprintf("the IdP certificate %q expired on %s", ci.subject, ci.notAfter.UTC().Format("2006-01-02")),
+				Message:  fmt.Sprintf("the IdP certificate %q expired on %s", ci.Subject, ci.NotAfter.UTC().Format("2006-01-02")),
 				Detail:   "Dex rejects every SAML response signed with it",
 				Fix:      "download the current certificate from the IdP and update caData",
 			}
@@ -190,14 +163,14 @@ func checkCertExpiry(s *policy.Snapshot) []policy.Finding {
 			continue
 		}
 		for _, ci := range certs {
-			left := ci.notAfter.Sub(s.Now)
+			left := ci.NotAfter.Sub(s.Now)
 			if left <= 0 || left > certWarnDays*24*time.Hour {
 				continue
 			}
 			days := int(left.Hours() / 24)
 			out = append(out, policy.Finding{
 				Location: in.atDex(c.SAML.CAData),
-				Message:  fmt.Sprintf("the IdP certificate %q expires in %d days (%s)", ci.subject, days, ci.notAfter.UTC().Format("2006-01-02")),
+				Message:  fmt.Sprintf("the IdP certificate %q expires in %d days (%s)", ci.Subject, days, ci.NotAfter.UTC().Format("2006-01-02")),
 				Fix:      "rotate the certificate in the IdP and update caData before it expires",
 			})
 		}

@@ -16,19 +16,17 @@ import (
 // (https://portal.sso.<region>.amazonaws.com/saml/assertion/<id>).
 var awsSSOURL = regexp.MustCompile(`^https://portal\.sso\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/saml/assertion/[A-Za-z0-9_=+/-]+$`)
 
-func init() {
-	register(policy.Rule{
-		ID: "DEX-005", Title: "SAML ssoURL not https / not Identity Center", Severity: policy.SeverityHigh,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "Dex's SAML connector (connector/saml/saml.go, POSTData) sends the browser to ssoURL with the login " +
-			"request; over http on a real host the request and the user's password and session travel in clear " +
-			"(http on localhost, 127.0.0.1 or [::1] is a local test IdP and passes). With AWS IAM Identity Center " +
-			"it must be the application's \"IAM Identity Center sign-in URL\" " +
-			"(https://portal.sso.<region>.amazonaws.com/saml/assertion/<id>). Another URL there is a warning: it " +
-			"is judged against the shape of Identity Center URLs and the settings' provider, a guess that the " +
-			"configuration may not share (another IdP may be in use on purpose).",
-		Check: checkSSOURL,
-	})
+var ruleDEX005 = policy.Rule{
+	ID: "DEX-005", Title: "SAML ssoURL not https / not Identity Center", Severity: policy.SeverityHigh,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "Dex's SAML connector (connector/saml/saml.go, POSTData) sends the browser to ssoURL with the login " +
+		"request; over http on a real host the request and the user's password and session travel in clear " +
+		"(http on localhost, 127.0.0.1 or [::1] is a local test IdP and passes). With AWS IAM Identity Center " +
+		"it must be the application's \"IAM Identity Center sign-in URL\" " +
+		"(https://portal.sso.<region>.amazonaws.com/saml/assertion/<id>). Another URL there is a warning: it " +
+		"is judged against the shape of Identity Center URLs and the settings' provider, a guess that the " +
+		"configuration may not share (another IdP may be in use on purpose).",
+	Check: checkSSOURL,
 }
 
 func checkSSOURL(s *policy.Snapshot) []policy.Finding {

@@ -10,23 +10,22 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "DEX-006", Title: "redirectURI differs from <url>/api/dex/callback", Severity: policy.SeverityMedium,
-		Category: "dex", Action: policy.ActionWarn,
-		Doc: "Argo CD replaces every connector's redirectURI with <url>/api/dex/callback. A different value is " +
-			"ignored, and suggests the IdP's ACS URL was set to it: Dex then rejects responses (\"expected " +
-			"destination\"). Set redirectURI and the IdP's ACS URL to <url>/api/dex/callback.",
-		Check: checkRedirectURI,
-	})
-	register(policy.Rule{
-		ID: "DEX-007", Title: "entityIssuer not the expected SAML audience", Severity: policy.SeverityHigh,
-		Category: "dex", Action: policy.ActionWarn,
-		Doc: "Dex requires the assertion's audience to equal entityIssuer (or redirectURI when empty). It must be " +
-			"the IdP's \"Application SAML audience\" (settings argocd.samlAudience), and on Argo CD's host; " +
-			"otherwise every login fails with \"required audience ... was not in Response audiences\".",
-		Check: checkEntityIssuer,
-	})
+var ruleDEX006 = policy.Rule{
+	ID: "DEX-006", Title: "redirectURI differs from <url>/api/dex/callback", Severity: policy.SeverityMedium,
+	Category: "dex", Action: policy.ActionWarn,
+	Doc: "Argo CD replaces every connector's redirectURI with <url>/api/dex/callback. A different value is " +
+		"ignored, and suggests the IdP's ACS URL was set to it: Dex then rejects responses (\"expected " +
+		"destination\"). Set redirectURI and the IdP's ACS URL to <url>/api/dex/callback.",
+	Check: checkRedirectURI,
+}
+
+var ruleDEX007 = policy.Rule{
+	ID: "DEX-007", Title: "entityIssuer not the expected SAML audience", Severity: policy.SeverityHigh,
+	Category: "dex", Action: policy.ActionWarn,
+	Doc: "Dex requires the assertion's audience to equal entityIssuer (or redirectURI when empty). It must be " +
+		"the IdP's \"Application SAML audience\" (settings argocd.samlAudience), and on Argo CD's host; " +
+		"otherwise every login fails with \"required audience ... was not in Response audiences\".",
+	Check: checkEntityIssuer,
 }
 
 func checkRedirectURI(s *policy.Snapshot) []policy.Finding {

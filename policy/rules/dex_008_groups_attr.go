@@ -12,19 +12,17 @@ import (
 	"github.com/argoguard/argoguard/settings"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "DEX-008", Title: "no groupsAttr while policy.csv grants to groups", Severity: policy.SeverityHigh,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "Dex's SAML connector (connector/saml/saml.go, HandlePOST) reads groups only when groupsAttr is set " +
-			"(and the client asks for the groups scope). Without it users of that connector log in with no groups, " +
-			"and every `g, <group>, role:...` line is dead for them. Denied when no connector of dex.config can " +
-			"deliver groups and the subject is certainly a group (a group of the settings, or an Identity Center " +
-			"GroupId); a warning when another connector may deliver the groups or the subject may be a user id. " +
-			"Silent when oidc.config is set (Argo CD then does not log in through Dex). Set groupsAttr to the SAML " +
-			"attribute carrying groups (groups, mapped from ${user:groups} in IAM Identity Center).",
-		Check: checkGroupsAttr,
-	})
+var ruleDEX008 = policy.Rule{
+	ID: "DEX-008", Title: "no groupsAttr while policy.csv grants to groups", Severity: policy.SeverityHigh,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "Dex's SAML connector (connector/saml/saml.go, HandlePOST) reads groups only when groupsAttr is set " +
+		"(and the client asks for the groups scope). Without it users of that connector log in with no groups, " +
+		"and every `g, <group>, role:...` line is dead for them. Denied when no connector of dex.config can " +
+		"deliver groups and the subject is certainly a group (a group of the settings, or an Identity Center " +
+		"GroupId); a warning when another connector may deliver the groups or the subject may be a user id. " +
+		"Silent when oidc.config is set (Argo CD then does not log in through Dex). Set groupsAttr to the SAML " +
+		"attribute carrying groups (groups, mapped from ${user:groups} in IAM Identity Center).",
+	Check: checkGroupsAttr,
 }
 
 func checkGroupsAttr(s *policy.Snapshot) []policy.Finding {

@@ -64,17 +64,15 @@ func secretBearingKey(k string) bool {
 	return false
 }
 
-func init() {
-	register(policy.Rule{
-		ID: "DEX-009", Title: "placeholder left in dex.config", Severity: policy.SeverityHigh,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "A value such as https://portal.sso.<region>.amazonaws.com/saml/assertion/<id>, caData: " +
-			"<base64-encoded-cert>, https://portal.sso.yourregion.amazonaws.com or YOUR_CLIENT_ID was copied from a " +
-			"guide without filling it in. Replace it with the value from the IdP's application page. A placeholder " +
-			"in a secret-bearing key (clientSecret, bindPW) is reported without its text." +
-			" Source: Dex: connector/saml/saml.go (ssoURL and caData used as written).",
-		Check: checkDexPlaceholders,
-	})
+var ruleDEX009 = policy.Rule{
+	ID: "DEX-009", Title: "placeholder left in dex.config", Severity: policy.SeverityHigh,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "A value such as https://portal.sso.<region>.amazonaws.com/saml/assertion/<id>, caData: " +
+		"<base64-encoded-cert>, https://portal.sso.yourregion.amazonaws.com or YOUR_CLIENT_ID was copied from a " +
+		"guide without filling it in. Replace it with the value from the IdP's application page. A placeholder " +
+		"in a secret-bearing key (clientSecret, bindPW) is reported without its text." +
+		" Source: Dex: connector/saml/saml.go (ssoURL and caData used as written).",
+	Check: checkDexPlaceholders,
 }
 
 func checkDexPlaceholders(s *policy.Snapshot) []policy.Finding {

@@ -11,15 +11,13 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "DEX-010", Title: "duplicate connector or static client id", Severity: policy.SeverityMedium,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "Dex keys connectors and static clients by id; with duplicates the last one wins and the first is " +
-			"silently dropped (its redirectURIs, its secret). Give each entry its own id." +
-			" Source: Dex: storage/static.go (WithStaticConnectors, WithStaticClients key entries by id); the earlier entry is dead.",
-		Check: checkDuplicateIDs,
-	})
+var ruleDEX010 = policy.Rule{
+	ID: "DEX-010", Title: "duplicate connector or static client id", Severity: policy.SeverityMedium,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "Dex keys connectors and static clients by id; with duplicates the last one wins and the first is " +
+		"silently dropped (its redirectURIs, its secret). Give each entry its own id." +
+		" Source: Dex: storage/static.go (WithStaticConnectors, WithStaticClients key entries by id); the earlier entry is dead.",
+	Check: checkDuplicateIDs,
 }
 
 func checkDuplicateIDs(s *policy.Snapshot) []policy.Finding {

@@ -16,34 +16,34 @@ import (
 // argoCDClientIDs are the static clients Argo CD adds to Dex itself.
 var argoCDClientIDs = map[string]bool{"argo-cd": true, "argo-cd-cli": true, "argo-cd-pkce": true}
 
-func init() {
-	register(policy.Rule{
-		ID: "DEX-011", Title: "unknown nameIDPolicyFormat", Severity: policy.SeverityCritical,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "Dex accepts a full NameID format URN or its last part (persistent, emailAddress, unspecified, " +
-			"transient, ...); anything else stops the connector (\"invalid nameIDPolicyFormat\"). Leave it out for " +
-			"persistent, or write emailAddress." +
-			" Source: Dex: connector/saml/saml.go (nameIDFormatLookup).",
-		Check: checkNameIDFormat,
-	})
-	register(policy.Rule{
-		ID: "DEX-012", Title: "connector or static client Dex refuses", Severity: policy.SeverityCritical,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "Dex stops on a connector without id, type, name or config, or of an unknown type, and on a static " +
-			"client without name, with both or neither of id/idEnv, or (unless public) both or neither of " +
-			"secret/secretEnv. Argo CD's Dex then serves no login at all." +
-			" Source: Dex: cmd/dex/config.go (Validate), server/connectors/resolve.go (unknown connector type).",
-		Check: checkDexRefuses,
-	})
-	register(policy.Rule{
-		ID: "DEX-013", Title: "static client replaces Argo CD's own", Severity: policy.SeverityCritical,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "Argo CD registers the Dex clients argo-cd, argo-cd-cli and argo-cd-pkce itself, before the user's " +
-			"staticClients; Dex keeps the last of duplicate ids, so a user client with one of these ids replaces " +
-			"Argo CD's and its login fails (\"unregistered redirect_uri\"). Use an id of its own (argo-workflows-sso)." +
-			" Source: Argo CD: util/dex/config.go (its own clients first); Dex: storage/static.go (last id wins).",
-		Check: checkReservedClientIDs,
-	})
+var ruleDEX011 = policy.Rule{
+	ID: "DEX-011", Title: "unknown nameIDPolicyFormat", Severity: policy.SeverityCritical,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "Dex accepts a full NameID format URN or its last part (persistent, emailAddress, unspecified, " +
+		"transient, ...); anything else stops the connector (\"invalid nameIDPolicyFormat\"). Leave it out for " +
+		"persistent, or write emailAddress." +
+		" Source: Dex: connector/saml/saml.go (nameIDFormatLookup).",
+	Check: checkNameIDFormat,
+}
+
+var ruleDEX012 = policy.Rule{
+	ID: "DEX-012", Title: "connector or static client Dex refuses", Severity: policy.SeverityCritical,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "Dex stops on a connector without id, type, name or config, or of an unknown type, and on a static " +
+		"client without name, with both or neither of id/idEnv, or (unless public) both or neither of " +
+		"secret/secretEnv. Argo CD's Dex then serves no login at all." +
+		" Source: Dex: cmd/dex/config.go (Validate), server/connectors/resolve.go (unknown connector type).",
+	Check: checkDexRefuses,
+}
+
+var ruleDEX013 = policy.Rule{
+	ID: "DEX-013", Title: "static client replaces Argo CD's own", Severity: policy.SeverityCritical,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "Argo CD registers the Dex clients argo-cd, argo-cd-cli and argo-cd-pkce itself, before the user's " +
+		"staticClients; Dex keeps the last of duplicate ids, so a user client with one of these ids replaces " +
+		"Argo CD's and its login fails (\"unregistered redirect_uri\"). Use an id of its own (argo-workflows-sso)." +
+		" Source: Argo CD: util/dex/config.go (its own clients first); Dex: storage/static.go (last id wins).",
+	Check: checkReservedClientIDs,
 }
 
 func checkNameIDFormat(s *policy.Snapshot) []policy.Finding {

@@ -16,18 +16,16 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "DEX-014", Title: "unknown key in a Dex connector", Severity: policy.SeverityMedium,
-		Category: "dex", Action: policy.ActionWarn,
-		Doc: "Dex ignores config keys it does not know (cmd/dex/config.go decodes with encoding/json, keys match " +
-			"case-insensitively; with its config_disallow_unknown_fields feature flag it refuses to start instead). A " +
-			"misspelt key (groupAttr for groupsAttr) leaves the real setting unset without any error, and so does a " +
-			"config key written beside `config` instead of inside it. Connector-level keys are type, id, name and " +
-			"config; the config keys checked are those of the saml, ldap, oidc, oauth, github, gitea, gitlab, google, " +
-			"microsoft, bitbucket-cloud and openshift connectors. Use the key named in the message.",
-		Check: checkConnectorUnknownKeys,
-	})
+var ruleDEX014 = policy.Rule{
+	ID: "DEX-014", Title: "unknown key in a Dex connector", Severity: policy.SeverityMedium,
+	Category: "dex", Action: policy.ActionWarn,
+	Doc: "Dex ignores config keys it does not know (cmd/dex/config.go decodes with encoding/json, keys match " +
+		"case-insensitively; with its config_disallow_unknown_fields feature flag it refuses to start instead). A " +
+		"misspelt key (groupAttr for groupsAttr) leaves the real setting unset without any error, and so does a " +
+		"config key written beside `config` instead of inside it. Connector-level keys are type, id, name and " +
+		"config; the config keys checked are those of the saml, ldap, oidc, oauth, github, gitea, gitlab, google, " +
+		"microsoft, bitbucket-cloud and openshift connectors. Use the key named in the message.",
+	Check: checkConnectorUnknownKeys,
 }
 
 func checkConnectorUnknownKeys(s *policy.Snapshot) []policy.Finding {

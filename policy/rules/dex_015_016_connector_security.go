@@ -15,29 +15,28 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "DEX-015", Title: "Dex connector turns off TLS or identity verification", Severity: policy.SeverityCritical,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "These connector config switches, when true, turn a check off: ldap insecureNoSSL (plain LDAP, passwords " +
-			"in clear text) and insecureSkipVerify (connector/ldap/ldap.go), oidc and oauth insecureSkipVerify " +
-			"(connector/oidc/oidc.go, connector/oauth/oauth.go: any certificate is accepted, so a man in the middle " +
-			"can answer for the provider), openshift insecureCA (connector/openshift/openshift.go). oidc " +
-			"insecureSkipEmailVerified (accept e-mail addresses the provider did not verify) is reported as a " +
-			"warning. Give the provider's CA (rootCA, rootCAs, rootCAData) instead, or use startTLS / ldaps.",
-		Check: checkConnectorTLSSwitches,
-	})
-	register(policy.Rule{
-		ID: "DEX-016", Title: "login restriction written beside a connector's config", Severity: policy.SeverityCritical,
-		Category: "dex", Action: policy.ActionDeny,
-		Doc: "Dex reads a connector's settings only from its config map; other keys of the connector are dropped " +
-			"(cmd/dex/config.go decodes type, id, name and config only). A restriction written one level too high, " +
-			"such as a github connector's orgs next to config, is therefore ignored: every account of the provider " +
-			"can log in (connector/github/github.go checks orgs only when set). The same holds for gitea orgs, " +
-			"gitlab groups, oidc and saml allowedGroups, oidc and google hostedDomains, google and microsoft groups, " +
-			"microsoft tenant, bitbucket-cloud teams and openshift groups. Indent the key under config.",
-		Check: checkMisplacedRestriction,
-	})
+var ruleDEX015 = policy.Rule{
+	ID: "DEX-015", Title: "Dex connector turns off TLS or identity verification", Severity: policy.SeverityCritical,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "These connector config switches, when true, turn a check off: ldap insecureNoSSL (plain LDAP, passwords " +
+		"in clear text) and insecureSkipVerify (connector/ldap/ldap.go), oidc and oauth insecureSkipVerify " +
+		"(connector/oidc/oidc.go, connector/oauth/oauth.go: any certificate is accepted, so a man in the middle " +
+		"can answer for the provider), openshift insecureCA (connector/openshift/openshift.go). oidc " +
+		"insecureSkipEmailVerified (accept e-mail addresses the provider did not verify) is reported as a " +
+		"warning. Give the provider's CA (rootCA, rootCAs, rootCAData) instead, or use startTLS / ldaps.",
+	Check: checkConnectorTLSSwitches,
+}
+
+var ruleDEX016 = policy.Rule{
+	ID: "DEX-016", Title: "login restriction written beside a connector's config", Severity: policy.SeverityCritical,
+	Category: "dex", Action: policy.ActionDeny,
+	Doc: "Dex reads a connector's settings only from its config map; other keys of the connector are dropped " +
+		"(cmd/dex/config.go decodes type, id, name and config only). A restriction written one level too high, " +
+		"such as a github connector's orgs next to config, is therefore ignored: every account of the provider " +
+		"can log in (connector/github/github.go checks orgs only when set). The same holds for gitea orgs, " +
+		"gitlab groups, oidc and saml allowedGroups, oidc and google hostedDomains, google and microsoft groups, " +
+		"microsoft tenant, bitbucket-cloud teams and openshift groups. Indent the key under config.",
+	Check: checkMisplacedRestriction,
 }
 
 func checkConnectorTLSSwitches(s *policy.Snapshot) []policy.Finding {

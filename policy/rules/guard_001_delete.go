@@ -32,17 +32,15 @@ import (
 	"github.com/argoguard/argoguard/settings"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "GUARD-001", Title: "guarded ConfigMap deleted", Severity: policy.SeverityCritical,
-		Category: "guard", Action: policy.ActionDeny,
-		Doc: "Deleting a guarded ConfigMap leaves its owner on its fallback. Without argocd-rbac-cm the next " +
-			"argocd-server start loads only the built-in policy (every SSO user loses every grant; running servers " +
-			"keep the old policy until they restart). Without argocd-cm Argo CD cannot read its settings. Without the " +
-			"Workflows ConfigMap Argo Workflows runs with no SSO. Edit the ConfigMap instead; a break-glass requester " +
-			"(settings breakGlass) may delete it, with a warning, an Event on it and an audit annotation.",
-		Check: checkGuardedDelete,
-	})
+var ruleGUARD001 = policy.Rule{
+	ID: "GUARD-001", Title: "guarded ConfigMap deleted", Severity: policy.SeverityCritical,
+	Category: "guard", Action: policy.ActionDeny,
+	Doc: "Deleting a guarded ConfigMap leaves its owner on its fallback. Without argocd-rbac-cm the next " +
+		"argocd-server start loads only the built-in policy (every SSO user loses every grant; running servers " +
+		"keep the old policy until they restart). Without argocd-cm Argo CD cannot read its settings. Without the " +
+		"Workflows ConfigMap Argo Workflows runs with no SSO. Edit the ConfigMap instead; a break-glass requester " +
+		"(settings breakGlass) may delete it, with a warning, an Event on it and an audit annotation.",
+	Check: checkGuardedDelete,
 }
 
 func checkGuardedDelete(s *policy.Snapshot) []policy.Finding {

@@ -13,19 +13,17 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-001", Title: "Policy line Argo CD cannot load or silently ignores",
-		Severity: policy.SeverityCritical, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "Argo CD reads policy.csv and every policy.*.csv line by line with Go's encoding/csv: " +
-			"a p line needs exactly 6 fields (p, subject, resource, action, object, effect), a g line exactly 3 " +
-			"(g, subject, role). One line it cannot read makes the whole policy invalid: argocd-server refuses " +
-			"it at start-up and, when changed at run time, fails every RBAC request. Lines of type r, e or m and " +
-			"a # note after the effect are accepted but do nothing. Fix the named line: add the missing field or " +
-			"comma, quote fields that contain commas, and put comments on their own line." +
-			" Source: Argo CD: util/rbac/rbac.go (ValidatePolicy, policy loading with encoding/csv).",
-		Check: checkRBACSyntax,
-	})
+var ruleRBAC001 = policy.Rule{
+	ID: "RBAC-001", Title: "Policy line Argo CD cannot load or silently ignores",
+	Severity: policy.SeverityCritical, Category: "rbac", Action: policy.ActionDeny,
+	Doc: "Argo CD reads policy.csv and every policy.*.csv line by line with Go's encoding/csv: " +
+		"a p line needs exactly 6 fields (p, subject, resource, action, object, effect), a g line exactly 3 " +
+		"(g, subject, role). One line it cannot read makes the whole policy invalid: argocd-server refuses " +
+		"it at start-up and, when changed at run time, fails every RBAC request. Lines of type r, e or m and " +
+		"a # note after the effect are accepted but do nothing. Fix the named line: add the missing field or " +
+		"comma, quote fields that contain commas, and put comments on their own line." +
+		" Source: Argo CD: util/rbac/rbac.go (ValidatePolicy, policy loading with encoding/csv).",
+	Check: checkRBACSyntax,
 }
 
 func checkRBACSyntax(s *policy.Snapshot) []policy.Finding {

@@ -28,7 +28,7 @@ func TestRBAC001BrokenLineKeepsOtherFindings(t *testing.T) {
 		"p, my-org:team-alpha, applications, sync, */*, allow\n" // RBAC-019: group with no g line
 	broken := good + "p, role:dev, applications, *, myproj/* allow\n" // line 5: five fields
 	ids := func(data map[string]string) map[string][]int {
-		fs, err := Evaluate(rbacSnap(t, data, ""))
+		fs, err := evaluate(rbacSnap(t, data, ""))
 		if err != nil {
 			t.Fatal(err)
 		}

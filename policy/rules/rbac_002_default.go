@@ -13,19 +13,17 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-002", Title: "policy.default grants more than read access",
-		Severity: policy.SeverityCritical, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "Argo CD's enforcer (util/rbac/rbac.go) tries policy.default first, as its own subject, for every " +
-			"request of every logged-in user (and of anonymous users when users.anonymous.enabled is true); a deny " +
-			"written for a user or group cannot take away what it grants. A default of role:admin, a role that " +
-			"inherits it, or one that allows any action other than get on Argo CD's objects gives that power to " +
-			"everyone who can log in: an unambiguous security hole. UI extensions (extensions, invoke) are not " +
-			"writes to Argo CD objects and are judged by RBAC-022. Use role:readonly, a custom read-only role, a " +
-			"role with no permissions (deny by default), or leave policy.default empty.",
-		Check: checkRBACDefault,
-	})
+var ruleRBAC002 = policy.Rule{
+	ID: "RBAC-002", Title: "policy.default grants more than read access",
+	Severity: policy.SeverityCritical, Category: "rbac", Action: policy.ActionDeny,
+	Doc: "Argo CD's enforcer (util/rbac/rbac.go) tries policy.default first, as its own subject, for every " +
+		"request of every logged-in user (and of anonymous users when users.anonymous.enabled is true); a deny " +
+		"written for a user or group cannot take away what it grants. A default of role:admin, a role that " +
+		"inherits it, or one that allows any action other than get on Argo CD's objects gives that power to " +
+		"everyone who can log in: an unambiguous security hole. UI extensions (extensions, invoke) are not " +
+		"writes to Argo CD objects and are judged by RBAC-022. Use role:readonly, a custom read-only role, a " +
+		"role with no permissions (deny by default), or leave policy.default empty.",
+	Check: checkRBACDefault,
 }
 
 func checkRBACDefault(s *policy.Snapshot) []policy.Finding {

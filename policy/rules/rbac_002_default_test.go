@@ -2,7 +2,7 @@ package rules
 
 import "testing"
 
-func TestRBAC002Default(t *testing.T) {
+func TestRBAC002defaults(t *testing.T) {
 	runTable(t, "RBAC-002", []ruleCase{
 		{name: "readonly is fine", data: with(csv(""), "policy.default", "role:readonly")},
 		{name: "no default", data: csv("g, a, role:admin")},

@@ -13,20 +13,18 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-005", Title: "g line names a role with no permissions",
-		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "Roles are plain names (util/rbac/rbac.go builds casbin's role links from the g lines as written): a g " +
-			"line whose role no p line grants anything, directly or through the roles it inherits, is a dead line: " +
-			"its subject gets nothing from it (a role such as role:admin keeps its own permissions). This is usually " +
-			"a typo (role:readOnly), a trailing space (\"role:readonly \"), or a role whose p lines were removed; the " +
-			"line is denied. policy.default naming a role with no permissions (role:none) is a valid deny-by-default " +
-			"setup: Argo CD enforces the default role like any subject and a role without p lines simply allows " +
-			"nothing, so it is reported (warn) only when the name is one edit away from a role that exists. Built-in " +
-			"roles count as defined; project roles (proj:...) live in AppProjects and are not checked.",
-		Check: checkRBACEmptyRole,
-	})
+var ruleRBAC005 = policy.Rule{
+	ID: "RBAC-005", Title: "g line names a role with no permissions",
+	Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
+	Doc: "Roles are plain names (util/rbac/rbac.go builds casbin's role links from the g lines as written): a g " +
+		"line whose role no p line grants anything, directly or through the roles it inherits, is a dead line: " +
+		"its subject gets nothing from it (a role such as role:admin keeps its own permissions). This is usually " +
+		"a typo (role:readOnly), a trailing space (\"role:readonly \"), or a role whose p lines were removed; the " +
+		"line is denied. policy.default naming a role with no permissions (role:none) is a valid deny-by-default " +
+		"setup: Argo CD enforces the default role like any subject and a role without p lines simply allows " +
+		"nothing, so it is reported (warn) only when the name is one edit away from a role that exists. Built-in " +
+		"roles count as defined; project roles (proj:...) live in AppProjects and are not checked.",
+	Check: checkRBACEmptyRole,
 }
 
 func checkRBACEmptyRole(s *policy.Snapshot) []policy.Finding {
@@ -34,13 +32,14 @@ func checkRBACEmptyRole(s *policy.Snapshot) []policy.Finding {
 	if !ok || in.enf == nil {
 		return nil
 	}
+	idx := &nearIndex{}
 	empty := func(role string) bool {
 		return !strings.HasPrefix(role, "proj:") && !in.enf.HasPermissions(role)
 	}
 	var out []policy.Finding
 	if def := in.pol.Default; def != "" && empty(def) {
 		// Deny-by-default is deliberate and works; only a likely typo is worth a word.
-		if near := nearRole(&in, def); near != "" {
+		if near := nearRole(&in, idx, def); near != "" {
 			out = append(out, policy.Finding{
 				Action:   policy.ActionWarn,
 				Location: in.atKey(rbac.KeyDefault),
@@ -56,7 +55,7 @@ func checkRBACEmptyRole(s *policy.Snapshot) []policy.Finding {
 			continue
 		}
 		detail := "no p line grants anything to this role or the roles it inherits"
-		if near := nearRole(&in, l.Role()); near != "" {
+		if near := nearRole(&in, idx, l.Role()); near != "" {
 			detail += fmt.Sprintf("; did you mean %s?", quoteField(near))
 		}
 		if in.enf.HasPermissions(l.Subject()) {
@@ -72,14 +71,20 @@ func checkRBACEmptyRole(s *policy.Snapshot) []policy.Finding {
 	return out
 }
 
+// nearIndex maps a lower-cased, trimmed role name and its one-deletion
+// variants to the defined roles with permissions (the "did you mean"),
+// built on first use in one check.
+type nearIndex struct {
+	roles map[string][]string
+}
+
 // nearRole returns a role with permissions whose name is one edit (insert,
 // delete, replace or swap of neighbours) away from role once case and
 // surrounding spaces are ignored, or "". Lookups go through an index of
 // every such name and its one-deletion variants (built on first use), so a
 // policy with many roles is not compared pairwise.
-func nearRole(in *rbacInput, role string) string {
-	idx := in.near
-	idx.once.Do(func() {
+func nearRole(in *rbacInput, idx *nearIndex, role string) string {
+	if idx.roles == nil {
 		idx.roles = map[string][]string{}
 		for _, n := range in.enf.Names() { // sorted: the first candidate is stable
 			if !in.enf.HasPermissions(n) || len(n) > maxNearRoleLen {
@@ -89,7 +94,7 @@ func nearRole(in *rbacInput, role string) string {
 				idx.roles[v] = append(idx.roles[v], n)
 			}
 		}
-	})
+	}
 	q := normRoleName(role)
 	if len(q) > maxNearRoleLen+1 {
 		return ""

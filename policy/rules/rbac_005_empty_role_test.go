@@ -84,7 +84,7 @@ func containsAll(s string, parts ...string) bool {
 // length in variants of its length): the dead line is still reported.
 func TestRBAC005VeryLongRoleName(t *testing.T) {
 	long := "role:" + strings.Repeat("x", 100000)
-	fs, err := Evaluate(rbacSnap(t, csv("p, "+long+", applications, get, */*, allow\ng, devs, "+long+"y"), ""))
+	fs, err := evaluate(rbacSnap(t, csv("p, "+long+", applications, get, */*, allow\ng, devs, "+long+"y"), ""))
 	if err != nil {
 		t.Fatal(err)
 	}

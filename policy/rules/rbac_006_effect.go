@@ -10,16 +10,14 @@ import (
 	"github.com/argoguard/argoguard/policy"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-006", Title: "Effect is neither allow nor deny",
-		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "The sixth field of a p line must be exactly allow or deny (lower case). Casbin counts any other " +
-			"value (Allow, DENY, allowed, empty) as neither, so the line neither grants nor blocks anything, " +
-			"silently. Write allow or deny." +
-			" Source: Argo CD: assets/model.conf (effect some(allow) && !some(deny)).",
-		Check: checkRBACEffect,
-	})
+var ruleRBAC006 = policy.Rule{
+	ID: "RBAC-006", Title: "Effect is neither allow nor deny",
+	Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
+	Doc: "The sixth field of a p line must be exactly allow or deny (lower case). Casbin counts any other " +
+		"value (Allow, DENY, allowed, empty) as neither, so the line neither grants nor blocks anything, " +
+		"silently. Write allow or deny." +
+		" Source: Argo CD: assets/model.conf (effect some(allow) && !some(deny)).",
+	Check: checkRBACEffect,
 }
 
 func checkRBACEffect(s *policy.Snapshot) []policy.Finding {

@@ -13,19 +13,17 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-007", Title: "Pattern that can never match",
-		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "Argo CD passes applications, applicationsets, logs and exec objects as <project>/<name> (or " +
-			"<project>/<namespace>/<name>). A pattern starting with / (an empty project) or a name without / " +
-			"never matches, so the line grants nothing: write */* or <project>/*. A glob that does not compile " +
-			"never matches; one with unbalanced { } is read loosely by Argo CD v3.5 (and can fail whole requests) " +
-			"and refused by v3.6. In regex mode a pattern that does not compile panics inside casbin and makes every " +
-			"request of that subject that reaches the line fail, whatever else is granted." +
-			" Source: Argo CD: util/security/rbac.go (RBACName builds <project>/<name>), util/glob/glob.go.",
-		Check: checkRBACNeverMatch,
-	})
+var ruleRBAC007 = policy.Rule{
+	ID: "RBAC-007", Title: "Pattern that can never match",
+	Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
+	Doc: "Argo CD passes applications, applicationsets, logs and exec objects as <project>/<name> (or " +
+		"<project>/<namespace>/<name>). A pattern starting with / (an empty project) or a name without / " +
+		"never matches, so the line grants nothing: write */* or <project>/*. A glob that does not compile " +
+		"never matches; one with unbalanced { } is read loosely by Argo CD v3.5 (and can fail whole requests) " +
+		"and refused by v3.6. In regex mode a pattern that does not compile panics inside casbin and makes every " +
+		"request of that subject that reaches the line fail, whatever else is granted." +
+		" Source: Argo CD: util/security/rbac.go (RBACName builds <project>/<name>), util/glob/glob.go.",
+	Check: checkRBACNeverMatch,
 }
 
 func checkRBACNeverMatch(s *policy.Snapshot) []policy.Finding {

@@ -13,17 +13,15 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-008", Title: "Unknown resource or action",
-		Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
-		Doc: "Argo CD enforces a fixed set of resources (applications, applicationsets, clusters, repositories, " +
-			"write-repositories, projects, accounts, certificates, gpgkeys, logs, exec, extensions) each with its " +
-			"own actions; update, delete and action on applications also take a /<sub-resource> suffix. A line with " +
-			"another name (application, Sync, deploy) never matches a request. rollback is enforced only from Argo " +
-			"CD v3.6 (opt-in). Patterns with wildcards are not checked.",
-		Check: checkRBACActions,
-	})
+var ruleRBAC008 = policy.Rule{
+	ID: "RBAC-008", Title: "Unknown resource or action",
+	Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
+	Doc: "Argo CD enforces a fixed set of resources (applications, applicationsets, clusters, repositories, " +
+		"write-repositories, projects, accounts, certificates, gpgkeys, logs, exec, extensions) each with its " +
+		"own actions; update, delete and action on applications also take a /<sub-resource> suffix. A line with " +
+		"another name (application, Sync, deploy) never matches a request. rollback is enforced only from Argo " +
+		"CD v3.6 (opt-in). Patterns with wildcards are not checked.",
+	Check: checkRBACActions,
 }
 
 func checkRBACActions(s *policy.Snapshot) []policy.Finding {

@@ -11,15 +11,13 @@ import (
 	"github.com/argoguard/argoguard/policy"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-009", Title: "Subject written as a pattern",
-		Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
-		Doc: "The subject of a p or g line is compared by exact name (casbin's g() with no matching function), in " +
-			"glob and regex mode alike. `p, *, applications, get, */*, allow` does not grant every user anything: " +
-			"it grants a user literally named *. Use policy.default for everyone, or list the groups.",
-		Check: checkRBACSubjectPattern,
-	})
+var ruleRBAC009 = policy.Rule{
+	ID: "RBAC-009", Title: "Subject written as a pattern",
+	Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
+	Doc: "The subject of a p or g line is compared by exact name (casbin's g() with no matching function), in " +
+		"glob and regex mode alike. `p, *, applications, get, */*, allow` does not grant every user anything: " +
+		"it grants a user literally named *. Use policy.default for everyone, or list the groups.",
+	Check: checkRBACSubjectPattern,
 }
 
 func checkRBACSubjectPattern(s *policy.Snapshot) []policy.Finding {

@@ -13,17 +13,15 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-010", Title: "Admin-equivalent grant to a subject that is not an admin group",
-		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionWarn,
-		Doc: "role:admin, or a p line allowing every action (*) on every object (* or */*) of a resource, makes its " +
-			"holders administrators of that part of Argo CD (applications: deploy anything anywhere; clusters and " +
-			"repositories: credentials). Only the groups listed as adminGroups in the settings should hold it. " +
-			"Give other groups narrower roles, or add them to adminGroups if intended. Findings are grouped: one for " +
-			"e-mail users, one for other subjects, one for wildcard p lines, each listing the subjects and lines.",
-		Check: checkRBACAdminGrant,
-	})
+var ruleRBAC010 = policy.Rule{
+	ID: "RBAC-010", Title: "Admin-equivalent grant to a subject that is not an admin group",
+	Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionWarn,
+	Doc: "role:admin, or a p line allowing every action (*) on every object (* or */*) of a resource, makes its " +
+		"holders administrators of that part of Argo CD (applications: deploy anything anywhere; clusters and " +
+		"repositories: credentials). Only the groups listed as adminGroups in the settings should hold it. " +
+		"Give other groups narrower roles, or add them to adminGroups if intended. Findings are grouped: one for " +
+		"e-mail users, one for other subjects, one for wildcard p lines, each listing the subjects and lines.",
+	Check: checkRBACAdminGrant,
 }
 
 func checkRBACAdminGrant(s *policy.Snapshot) []policy.Finding {

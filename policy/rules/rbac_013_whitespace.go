@@ -12,15 +12,13 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-013", Title: "Field with leading or trailing whitespace",
-		Severity: policy.SeverityLow, Category: "rbac", Action: policy.ActionWarn,
-		Doc: "Argo CD trims each line and the leading spaces of each field, but keeps trailing spaces inside a " +
-			"field (`g, bob , role:dev` is the subject \"bob \") and spaces inside quotes. Such a subject, role or " +
-			"pattern never matches the name it looks like. policy.default is used verbatim too. Remove the spaces.",
-		Check: checkRBACWhitespace,
-	})
+var ruleRBAC013 = policy.Rule{
+	ID: "RBAC-013", Title: "Field with leading or trailing whitespace",
+	Severity: policy.SeverityLow, Category: "rbac", Action: policy.ActionWarn,
+	Doc: "Argo CD trims each line and the leading spaces of each field, but keeps trailing spaces inside a " +
+		"field (`g, bob , role:dev` is the subject \"bob \") and spaces inside quotes. Such a subject, role or " +
+		"pattern never matches the name it looks like. policy.default is used verbatim too. Remove the spaces.",
+	Check: checkRBACWhitespace,
 }
 
 var fieldNames = map[string][]string{

@@ -15,17 +15,15 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-014", Title: "Duplicate or shadowed lines, extended built-in roles, role cycles",
-		Severity: policy.SeverityLow, Category: "rbac", Action: policy.ActionAudit,
-		Doc: "The built-in role:readonly and role:admin are always loaded; p lines for them repeat or widen what " +
-			"they grant to everyone holding them (often the default role), which reviewers rarely expect. Define a " +
-			"role of your own instead. Duplicate lines, allow lines inside a wider allow or a deny of the same " +
-			"subject, and role cycles (g, a, b and g, b, a) load fine but hide what the policy means. One finding " +
-			"per kind (duplicates, built-in roles, shadowed lines) lists its lines; one per role cycle.",
-		Check: checkRBACRedundant,
-	})
+var ruleRBAC014 = policy.Rule{
+	ID: "RBAC-014", Title: "Duplicate or shadowed lines, extended built-in roles, role cycles",
+	Severity: policy.SeverityLow, Category: "rbac", Action: policy.ActionAudit,
+	Doc: "The built-in role:readonly and role:admin are always loaded; p lines for them repeat or widen what " +
+		"they grant to everyone holding them (often the default role), which reviewers rarely expect. Define a " +
+		"role of your own instead. Duplicate lines, allow lines inside a wider allow or a deny of the same " +
+		"subject, and role cycles (g, a, b and g, b, a) load fine but hide what the policy means. One finding " +
+		"per kind (duplicates, built-in roles, shadowed lines) lists its lines; one per role cycle.",
+	Check: checkRBACRedundant,
 }
 
 // maxPairLines bounds the pairwise comparisons per subject.

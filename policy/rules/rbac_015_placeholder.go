@@ -12,16 +12,14 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-015", Title: "Placeholder left in the policy",
-		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "Guides write values to replace as <your-aws-group-id>, <project>, your-group-id or YOUR_GROUP_ID. Left in a policy line or " +
-			"policy.default they are literal names that match nobody, so the intended users get nothing. Replace " +
-			"the placeholder with the real value (for IAM Identity Center groups: the GroupId)." +
-			" Source: Argo CD: util/rbac/rbac.go (subjects and objects are matched literally).",
-		Check: checkRBACPlaceholder,
-	})
+var ruleRBAC015 = policy.Rule{
+	ID: "RBAC-015", Title: "Placeholder left in the policy",
+	Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
+	Doc: "Guides write values to replace as <your-aws-group-id>, <project>, your-group-id or YOUR_GROUP_ID. Left in a policy line or " +
+		"policy.default they are literal names that match nobody, so the intended users get nothing. Replace " +
+		"the placeholder with the real value (for IAM Identity Center groups: the GroupId)." +
+		" Source: Argo CD: util/rbac/rbac.go (subjects and objects are matched literally).",
+	Check: checkRBACPlaceholder,
 }
 
 var placeholderPattern = regexp.MustCompile(`<[^<>]+>`)

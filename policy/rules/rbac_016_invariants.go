@@ -13,17 +13,15 @@ import (
 	"github.com/argoguard/argoguard/settings"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-016", Title: "Invariant from the settings is broken",
-		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "The settings' invariants say who may (only), who must not (never) and who must (always) hold one " +
-			"permission. argoguard answers each with Argo CD's own semantics: policy.default counts for every user, " +
-			"roles are followed 10 hops, a deny only blocks its own subject, and a group's own lines count only if " +
-			"some g line names it. The finding names the subject and the line that grants (or fails to grant) it." +
-			" Source: Argo CD semantics as in util/rbac/rbac.go; the rule itself is the settings' invariant.",
-		Check: checkRBACInvariants,
-	})
+var ruleRBAC016 = policy.Rule{
+	ID: "RBAC-016", Title: "Invariant from the settings is broken",
+	Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
+	Doc: "The settings' invariants say who may (only), who must not (never) and who must (always) hold one " +
+		"permission. argoguard answers each with Argo CD's own semantics: policy.default counts for every user, " +
+		"roles are followed 10 hops, a deny only blocks its own subject, and a group's own lines count only if " +
+		"some g line names it. The finding names the subject and the line that grants (or fails to grant) it." +
+		" Source: Argo CD semantics as in util/rbac/rbac.go; the rule itself is the settings' invariant.",
+	Check: checkRBACInvariants,
 }
 
 // maxInvariantFindings bounds the findings per invariant; the rest are

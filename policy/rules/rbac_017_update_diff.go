@@ -14,16 +14,14 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-017", Title: "Change grants new permissions",
-		Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
-		Doc: "On an update of argocd-rbac-cm argoguard compares what every user, group and the default role " +
-			"hold before and after (roles expanded, reordering and moves between keys ignored) and lists who gains " +
-			"what, so that an approval is an approval of the effect. A new allow or a removed deny is a gain; a " +
-			"switch between glob and regex matching is reported as well.",
-		Check: checkRBACUpdateDiff,
-	})
+var ruleRBAC017 = policy.Rule{
+	ID: "RBAC-017", Title: "Change grants new permissions",
+	Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
+	Doc: "On an update of argocd-rbac-cm argoguard compares what every user, group and the default role " +
+		"hold before and after (roles expanded, reordering and moves between keys ignored) and lists who gains " +
+		"what, so that an approval is an approval of the effect. A new allow or a removed deny is a gain; a " +
+		"switch between glob and regex matching is reported as well.",
+	Check: checkRBACUpdateDiff,
 }
 
 func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
@@ -33,11 +31,9 @@ func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
 		(s.Changed != nil && *s.Changed != in.obj.Ref) || samePolicyData(s.Old.Data, in.obj.Data) {
 		return nil
 	}
-	// The state before a change is the cluster's current one, the same for
-	// every change until one lands: cached like the new state.
-	prev := rbacCache.get(s.Old.Data, func() *rbacInput { return parseRBAC(s.Old) })
-	old := prev.enf
-	if prev.partial {
+	prev := s.OldRBAC()
+	old := prev.Enforcer
+	if prev.Partial {
 		old = builtinOnly() // the old policy did not load: Argo CD had only the built-ins
 	}
 	diff := rbac.Diff(old, in.enf)

@@ -11,17 +11,15 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-018", Title: "Regex match mode with built-in roles",
-		Severity: policy.SeverityCritical, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "The built-in policy is written for glob matching (`*`, `*/*`). In regex mode those are invalid " +
-			"regular expressions: casbin fails every request that reaches them, so role:admin, role:readonly and the " +
-			"local admin user grant nothing (Argo CD issue #13127), and administrators are locked out. Define your " +
-			"own roles with regex patterns (.*) or stay in glob mode." +
-			" Source: Argo CD: assets/builtin-policy.csv, util/rbac/rbac.go (regex match mode).",
-		Check: checkRBACRegexBuiltin,
-	})
+var ruleRBAC018 = policy.Rule{
+	ID: "RBAC-018", Title: "Regex match mode with built-in roles",
+	Severity: policy.SeverityCritical, Category: "rbac", Action: policy.ActionDeny,
+	Doc: "The built-in policy is written for glob matching (`*`, `*/*`). In regex mode those are invalid " +
+		"regular expressions: casbin fails every request that reaches them, so role:admin, role:readonly and the " +
+		"local admin user grant nothing (Argo CD issue #13127), and administrators are locked out. Define your " +
+		"own roles with regex patterns (.*) or stay in glob mode." +
+		" Source: Argo CD: assets/builtin-policy.csv, util/rbac/rbac.go (regex match mode).",
+	Check: checkRBACRegexBuiltin,
 }
 
 func checkRBACRegexBuiltin(s *policy.Snapshot) []policy.Finding {

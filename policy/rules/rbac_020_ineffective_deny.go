@@ -12,16 +12,14 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-020", Title: "Deny that cannot take effect",
-		Severity: policy.SeverityLow, Category: "rbac", Action: policy.ActionAudit,
-		Doc: "Argo CD evaluates the default role, the user and each group separately, and allows the request if " +
-			"any of them is allowed. A deny therefore only blocks the subject it is written for: it cannot take " +
-			"back what policy.default allows (nor what another group of the same user allows). Remove the " +
-			"permission from the default role instead.",
-		Check: checkRBACIneffectiveDeny,
-	})
+var ruleRBAC020 = policy.Rule{
+	ID: "RBAC-020", Title: "Deny that cannot take effect",
+	Severity: policy.SeverityLow, Category: "rbac", Action: policy.ActionAudit,
+	Doc: "Argo CD evaluates the default role, the user and each group separately, and allows the request if " +
+		"any of them is allowed. A deny therefore only blocks the subject it is written for: it cannot take " +
+		"back what policy.default allows (nor what another group of the same user allows). Remove the " +
+		"permission from the default role instead.",
+	Check: checkRBACIneffectiveDeny,
 }
 
 func checkRBACIneffectiveDeny(s *policy.Snapshot) []policy.Finding {

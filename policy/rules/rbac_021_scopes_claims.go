@@ -14,19 +14,17 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-021", Title: "scopes lacks a claim the subjects need",
-		Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
-		Doc: "argocd-server tries, after the user id, the values of every claim named in scopes (default [groups]; " +
-			"server/server.go loads scopes, util/rbac reads their values from the token). So group subjects need " +
-			"the claim the groups arrive in: with Argo CD's Dex that is always groups (Dex issues no other group " +
-			"claim; its SAML connector fills it from groupsAttr, GitHub with org:team names); with oidc.config any " +
-			"claim the IdP uses (cognito:groups, roles, ...) works, so a custom claim in scopes is trusted to carry " +
-			"them. Subjects that are e-mail addresses need email, unless the SAML NameID is the e-mail address " +
-			"(nameIDPolicyFormat emailAddress). A warning: the policy loads and works for the other subjects.",
-		Check: checkRBACScopeClaims,
-	})
+var ruleRBAC021 = policy.Rule{
+	ID: "RBAC-021", Title: "scopes lacks a claim the subjects need",
+	Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
+	Doc: "argocd-server tries, after the user id, the values of every claim named in scopes (default [groups]; " +
+		"server/server.go loads scopes, util/rbac reads their values from the token). So group subjects need " +
+		"the claim the groups arrive in: with Argo CD's Dex that is always groups (Dex issues no other group " +
+		"claim; its SAML connector fills it from groupsAttr, GitHub with org:team names); with oidc.config any " +
+		"claim the IdP uses (cognito:groups, roles, ...) works, so a custom claim in scopes is trusted to carry " +
+		"them. Subjects that are e-mail addresses need email, unless the SAML NameID is the e-mail address " +
+		"(nameIDPolicyFormat emailAddress). A warning: the policy loads and works for the other subjects.",
+	Check: checkRBACScopeClaims,
 }
 
 // nonGroupClaims are standard OIDC claims that never hold group names.
@@ -80,10 +78,10 @@ func checkRBACScopeClaims(s *policy.Snapshot) []policy.Finding {
 	if !ok {
 		return nil
 	}
-	scopes, err := parseScopes(in.pol.Scopes)
-	if err != nil {
+	if in.cfg.ScopesErr != nil {
 		return nil // RBAC-012
 	}
+	scopes := in.cfg.Scopes
 	has := map[string]bool{}
 	var custom []string // claims that may carry groups
 	for _, sc := range scopes {

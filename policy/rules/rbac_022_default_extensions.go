@@ -13,18 +13,16 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-022", Title: "policy.default lets every user invoke UI extensions",
-		Severity: policy.SeverityLow, Category: "rbac", Action: policy.ActionWarn,
-		Doc: "Argo CD's extension proxy (server/extension/extension.go) lets a user call an extension's backend when " +
-			"the user may get the application and may invoke the extension (resource extensions, action invoke, " +
-			"object the extension name). Granting invoke in policy.default offers the extension to everyone who " +
-			"can log in; that is the usual way to show extensions such as metrics and works as intended. It is " +
-			"reported so a reviewer sees which backends every user can reach: what an extension can do is decided " +
-			"by its backend, not by Argo CD. Grant invoke to groups instead if not everyone should use it.",
-		Check: checkRBACDefaultExtensions,
-	})
+var ruleRBAC022 = policy.Rule{
+	ID: "RBAC-022", Title: "policy.default lets every user invoke UI extensions",
+	Severity: policy.SeverityLow, Category: "rbac", Action: policy.ActionWarn,
+	Doc: "Argo CD's extension proxy (server/extension/extension.go) lets a user call an extension's backend when " +
+		"the user may get the application and may invoke the extension (resource extensions, action invoke, " +
+		"object the extension name). Granting invoke in policy.default offers the extension to everyone who " +
+		"can log in; that is the usual way to show extensions such as metrics and works as intended. It is " +
+		"reported so a reviewer sees which backends every user can reach: what an extension can do is decided " +
+		"by its backend, not by Argo CD. Grant invoke to groups instead if not everyone should use it.",
+	Check: checkRBACDefaultExtensions,
 }
 
 func checkRBACDefaultExtensions(s *policy.Snapshot) []policy.Finding {

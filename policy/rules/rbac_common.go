@@ -7,21 +7,20 @@ package rules
 import (
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
 	"github.com/argoguard/argoguard/settings"
 )
 
-// rbacInput is argocd-rbac-cm as the RBAC rules see it.
+// rbacInput is argocd-rbac-cm as the RBAC rules see it: the snapshot's
+// parse (shared, read-only) with the object, the settings and argocd-cm.
 type rbacInput struct {
 	obj *policy.Object
+	cfg *policy.RBACConfig
 	pol *rbac.Policy
-	// enf decides requests. When the policy has lines Argo CD refuses
-	// (RBAC-001 says so) it is built from the other lines and partial is
-	// set: Argo CD loads nothing then, but a reviewer needs every other
-	// finding in the same pass.
+	// enf decides requests; partial when Argo CD would refuse the policy
+	// (see policy.RBACConfig).
 	enf     *rbac.Enforcer
 	partial bool
 	set     *settings.Settings
@@ -31,55 +30,23 @@ type rbacInput struct {
 	accountsKnown bool
 	// p and g are the user's p and g lines.
 	p, g []*rbac.Line
-	// near and defaultGrants are shared by the copies of one parsed input
-	// (see loadRBAC), computed on first use.
-	near          *nearIndex
-	defaultGrants *defaultGrants
 }
 
-// defaultGrants are the default role's permissions (without the default
-// role applied twice), as RBAC-002 reads them on every evaluation.
-type defaultGrants struct {
-	once  sync.Once
-	perms []rbac.Permission
-}
-
-// defaultRolePerms returns enf.Permissions(policy.default, false), computed
-// once per parsed policy.
-func (in *rbacInput) defaultRolePerms() []rbac.Permission {
-	in.defaultGrants.once.Do(func() { in.defaultGrants.perms = in.enf.Permissions(in.pol.Default, false) })
-	return in.defaultGrants.perms
-}
-
-// nearIndex maps a lower-cased, trimmed role name to the defined roles
-// (RBAC-005's "did you mean"), built on first use.
-type nearIndex struct {
-	once  sync.Once
-	roles map[string][]string
-}
-
-// rbacCache keeps parsed policies by content: every RBAC rule of one
-// evaluation reads the same object, and parsing a 10,000-line policy 21
-// times would dominate the check. Three entries (the state after a change,
-// the state before it, one more admission in flight): a 10,000-line policy
-// and its enforcer keep about 3.5 MiB.
-var rbacCache = dataCache[*rbacInput]{max: 3}
+// defaultRolePerms returns the default role's permissions (computed once
+// per parse).
+func (in *rbacInput) defaultRolePerms() []rbac.Permission { return in.cfg.DefaultPermissions() }
 
 // loadRBAC returns the snapshot's argocd-rbac-cm, parsed, or false when the
 // snapshot has none.
 func loadRBAC(s *policy.Snapshot) (rbacInput, bool) {
-	obj := s.RBACCM
-	if obj == nil {
+	c := s.RBAC()
+	if c == nil {
 		return rbacInput{}, false
 	}
-	set := s.Settings
-	if set == nil {
-		set = settings.Default()
-	}
-	in := *rbacCache.get(obj.Data, func() *rbacInput { return parseRBAC(obj) })
-	in.obj = obj // the cached parse may come from another object with the same data
-	in.set, in.argocdCM, in.accountsKnown = set, s.ArgoCDCM, s.ArgoCDCM != nil
-	return in, true // a value: each rule's copy stays on its stack
+	return rbacInput{
+		obj: s.RBACCM, cfg: c, pol: c.Policy, enf: c.Enforcer, partial: c.Partial, p: c.P, g: c.G,
+		set: settingsOf(s), argocdCM: s.ArgoCDCM, accountsKnown: s.ArgoCDCM != nil,
+	}, true
 }
 
 // samePolicyData reports whether two argocd-rbac-cm data maps hold the same
@@ -108,24 +75,6 @@ func samePolicyData(a, b map[string]string) bool {
 func policyDataKey(k string) bool {
 	return k == rbac.KeyDefault || k == rbac.KeyMatchMode ||
 		(strings.HasPrefix(k, "policy.") && strings.HasSuffix(k, ".csv"))
-}
-
-func parseRBAC(obj *policy.Object) *rbacInput {
-	in := &rbacInput{obj: obj, pol: rbac.Parse(obj.Data), near: &nearIndex{}, defaultGrants: &defaultGrants{}}
-	for _, l := range in.pol.Lines {
-		switch l.Type {
-		case "p":
-			in.p = append(in.p, l)
-		case "g":
-			in.g = append(in.g, l)
-		}
-	}
-	if enf, err := rbac.NewEnforcer(in.pol); err == nil {
-		in.enf = enf
-	} else {
-		in.enf, in.partial = rbac.NewPartialEnforcer(in.pol), true
-	}
-	return in
 }
 
 // at locates a finding on a policy line (with the file line when the CLI

@@ -14,39 +14,39 @@ import (
 	"github.com/argoguard/argoguard/settings"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "RBAC-003", Title: "g line names a group the identity provider does not know",
-		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "Group subjects match the groups claim exactly (case-sensitive). A g line for a group the identity " +
-			"provider does not have never matches anybody, so the people meant to get the role are locked out. " +
-			"Runs only when the settings list the known groups (identity.groups or identity.groupsFile). Fix the " +
-			"group id, or add the group to the settings if it is new." +
-			" Source: Argo CD: util/rbac/rbac.go (group claims matched as exact casbin subjects).",
-		Check: checkRBACUnknownGroup,
-	})
-	register(policy.Rule{
-		ID: "RBAC-004", Title: "g line uses a group display name where the provider sends IDs",
-		Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
-		Doc: "AWS IAM Identity Center puts group IDs (GroupId, e.g. 94e8e4a8-3011-70a4-3f1c-5e6d2b7c9a01), not " +
-			"display names, in the SAML groups attribute. A g line with the display name never matches, so nobody " +
-			"gets the role. With a group list the finding names the ID to use; without one, a subject that cannot " +
-			"be a GroupId (or is upper case; matching is case-sensitive) is reported as a warning." +
-			" Source: Argo CD: util/rbac/rbac.go (exact subject match); the IdP: Identity Center's ${user:groups} attribute.",
-		Check: checkRBACGroupNames,
-	})
-	register(policy.Rule{
-		ID: "RBAC-019", Title: "p lines for a group that no g line names",
-		Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
-		Doc: "Argo CD's server evaluates a group from the token only if the group is the first field of some g " +
-			"line (server/rbacpolicy/rbacpolicy.go filters the token's groups by the g lines). p lines written " +
-			"directly for a group with no g line are never used by the server, although " +
-			"`argocd admin settings rbac can` answers yes for them. A subject counts as a group when the settings " +
-			"know it, when it is a GroupId and the provider sends IDs, or, without any settings, when it is shaped " +
-			"org:team as Dex's GitHub connector names teams. Put the permissions on a role and add " +
-			"g, <group>, <role>.",
-		Check: checkRBACUnboundGroup,
-	})
+var ruleRBAC003 = policy.Rule{
+	ID: "RBAC-003", Title: "g line names a group the identity provider does not know",
+	Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
+	Doc: "Group subjects match the groups claim exactly (case-sensitive). A g line for a group the identity " +
+		"provider does not have never matches anybody, so the people meant to get the role are locked out. " +
+		"Runs only when the settings list the known groups (identity.groups or identity.groupsFile). Fix the " +
+		"group id, or add the group to the settings if it is new." +
+		" Source: Argo CD: util/rbac/rbac.go (group claims matched as exact casbin subjects).",
+	Check: checkRBACUnknownGroup,
+}
+
+var ruleRBAC004 = policy.Rule{
+	ID: "RBAC-004", Title: "g line uses a group display name where the provider sends IDs",
+	Severity: policy.SeverityHigh, Category: "rbac", Action: policy.ActionDeny,
+	Doc: "AWS IAM Identity Center puts group IDs (GroupId, e.g. 94e8e4a8-3011-70a4-3f1c-5e6d2b7c9a01), not " +
+		"display names, in the SAML groups attribute. A g line with the display name never matches, so nobody " +
+		"gets the role. With a group list the finding names the ID to use; without one, a subject that cannot " +
+		"be a GroupId (or is upper case; matching is case-sensitive) is reported as a warning." +
+		" Source: Argo CD: util/rbac/rbac.go (exact subject match); the IdP: Identity Center's ${user:groups} attribute.",
+	Check: checkRBACGroupNames,
+}
+
+var ruleRBAC019 = policy.Rule{
+	ID: "RBAC-019", Title: "p lines for a group that no g line names",
+	Severity: policy.SeverityMedium, Category: "rbac", Action: policy.ActionWarn,
+	Doc: "Argo CD's server evaluates a group from the token only if the group is the first field of some g " +
+		"line (server/rbacpolicy/rbacpolicy.go filters the token's groups by the g lines). p lines written " +
+		"directly for a group with no g line are never used by the server, although " +
+		"`argocd admin settings rbac can` answers yes for them. A subject counts as a group when the settings " +
+		"know it, when it is a GroupId and the provider sends IDs, or, without any settings, when it is shaped " +
+		"org:team as Dex's GitHub connector names teams. Put the permissions on a role and add " +
+		"g, <group>, <role>.",
+	Check: checkRBACUnboundGroup,
 }
 
 func checkRBACUnknownGroup(s *policy.Snapshot) []policy.Finding {

@@ -68,7 +68,7 @@ func TestRBAC019UnboundGroup(t *testing.T) {
 // A softened finding (warn) still follows the settings' per-rule override.
 func TestRBAC004SettingsOverrideWins(t *testing.T) {
 	s := rbacSnap(t, csv("g, platform-team, role:admin"), "identity: {provider: aws-iam-identity-center}\nrules: {RBAC-004: deny}\n")
-	fs, err := Evaluate(s)
+	fs, err := evaluate(s)
 	if err != nil {
 		t.Fatal(err)
 	}

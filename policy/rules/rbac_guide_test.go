@@ -12,7 +12,7 @@ import (
 // rbacFindings evaluates the whole catalogue and keeps the RBAC findings.
 func rbacFindings(t *testing.T, s *policy.Snapshot) []policy.Finding {
 	t.Helper()
-	all, err := Evaluate(s)
+	all, err := evaluate(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,7 +102,7 @@ staticClients:
 		f.acd["policy.csv"] = "g, devs, role:admin"
 		f.rbac = map[string]string{"policy.csv": "g, <your-group>, role:admin\np, devs, applications, get, x", "policy.default": "role:admin"}
 		f.secrets = append(f.secrets, secret("argocd", "wf", map[string]string{"secret": secrets["Secret data"]}))
-		fs, err := Evaluate(f.snap(t))
+		fs, err := evaluate(f.snap(t))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,25 +12,24 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "WF-001", Title: "sso config Argo Workflows cannot read", Severity: policy.SeverityCritical,
-		Category: "workflows", Action: policy.ActionDeny,
-		Doc: "Argo Workflows decodes workflow-controller-configmap strictly: invalid YAML, an unknown field (a " +
-			"Helm-only `enabled: true` leaking into sso) or a wrong type makes the workflow-controller and " +
-			"argo-server fail at start. Fix the field named." +
-			" Source: Argo Workflows: config/controller.go (yaml.UnmarshalStrict).",
-		Check: wfProblems(sso.KindSyntax, sso.KindUnknown, sso.KindType),
-	})
-	register(policy.Rule{
-		ID: "WF-011", Title: "sso config shape Argo Workflows refuses", Severity: policy.SeverityCritical,
-		Category: "workflows", Action: policy.ActionDeny,
-		Doc: "A `config` key must be the only key of the ConfigMap; keys must not repeat; scopes must be a YAML " +
-			"list; sessionExpiry a Go duration (\"10h\"); every filterGroupsRegex must compile. Otherwise the " +
-			"controller and argo-server fail at start." +
-			" Source: Argo Workflows: config/controller.go (yaml.UnmarshalStrict), server/auth/sso/sso.go (filterGroupsRegex).",
-		Check: wfProblems(sso.KindConfigKey, sso.KindDuplicate, sso.KindScopes, sso.KindDuration, sso.KindRegex),
-	})
+var ruleWF001 = policy.Rule{
+	ID: "WF-001", Title: "sso config Argo Workflows cannot read", Severity: policy.SeverityCritical,
+	Category: "workflows", Action: policy.ActionDeny,
+	Doc: "Argo Workflows decodes workflow-controller-configmap strictly: invalid YAML, an unknown field (a " +
+		"Helm-only `enabled: true` leaking into sso) or a wrong type makes the workflow-controller and " +
+		"argo-server fail at start. Fix the field named." +
+		" Source: Argo Workflows: config/controller.go (yaml.UnmarshalStrict).",
+	Check: wfProblems(sso.KindSyntax, sso.KindUnknown, sso.KindType),
+}
+
+var ruleWF011 = policy.Rule{
+	ID: "WF-011", Title: "sso config shape Argo Workflows refuses", Severity: policy.SeverityCritical,
+	Category: "workflows", Action: policy.ActionDeny,
+	Doc: "A `config` key must be the only key of the ConfigMap; keys must not repeat; scopes must be a YAML " +
+		"list; sessionExpiry a Go duration (\"10h\"); every filterGroupsRegex must compile. Otherwise the " +
+		"controller and argo-server fail at start." +
+		" Source: Argo Workflows: config/controller.go (yaml.UnmarshalStrict), server/auth/sso/sso.go (filterGroupsRegex).",
+	Check: wfProblems(sso.KindConfigKey, sso.KindDuplicate, sso.KindScopes, sso.KindDuration, sso.KindRegex),
 }
 
 func wfProblems(kinds ...sso.ProblemKind) policy.CheckFunc {

@@ -9,18 +9,16 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "WF-002", Title: "issuer not Argo CD's Dex issuer", Severity: policy.SeverityCritical,
-		Category: "workflows", Action: policy.ActionDeny,
-		Doc: "When Argo Workflows logs in through Argo CD's Dex, argo-server's OIDC discovery " +
-			"(server/auth/sso/sso.go, go-oidc NewProvider) requires the issuer Dex announces, exactly argocd-cm url + " +
-			"\"/api/dex\" (util/settings/settings.go IssuerURL), to equal sso.issuer, or sso.issuerAlias when set " +
-			"(the server then reaches Dex at issuer, e.g. an in-cluster address). Otherwise argo-server fails " +
-			"\"issuer did not match the issuer returned by provider\" and SSO is unavailable. The scheme is " +
-			"whatever url says: http://localhost works for local development.",
-		Check: checkWFIssuer,
-	})
+var ruleWF002 = policy.Rule{
+	ID: "WF-002", Title: "issuer not Argo CD's Dex issuer", Severity: policy.SeverityCritical,
+	Category: "workflows", Action: policy.ActionDeny,
+	Doc: "When Argo Workflows logs in through Argo CD's Dex, argo-server's OIDC discovery " +
+		"(server/auth/sso/sso.go, go-oidc NewProvider) requires the issuer Dex announces, exactly argocd-cm url + " +
+		"\"/api/dex\" (util/settings/settings.go IssuerURL), to equal sso.issuer, or sso.issuerAlias when set " +
+		"(the server then reaches Dex at issuer, e.g. an in-cluster address). Otherwise argo-server fails " +
+		"\"issuer did not match the issuer returned by provider\" and SSO is unavailable. The scheme is " +
+		"whatever url says: http://localhost works for local development.",
+	Check: checkWFIssuer,
 }
 
 func checkWFIssuer(s *policy.Snapshot) []policy.Finding {

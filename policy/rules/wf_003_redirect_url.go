@@ -13,20 +13,18 @@ import (
 	"github.com/argoguard/argoguard/policy"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "WF-003", Title: "redirectUrl not the Workflows server's callback", Severity: policy.SeverityHigh,
-		Category: "workflows", Action: policy.ActionDeny,
-		Doc: "argo-server handles the OIDC callback at /oauth2/callback behind its base href " +
-			"(server/apiserver/argoserver.go registers it; server/auth/sso/sso.go derives " +
-			"<proto>://<host><baseHRef>oauth2/callback when redirectUrl is empty). Denied: a redirectUrl whose path " +
-			"does not end in /oauth2/callback (not served, the login fails), one that is <argocd url>/oauth2/callback " +
-			"(Argo CD answers it, the login fails), and plain http on a host other than localhost, 127.0.0.1 or " +
-			"[::1] (the code travels in clear). http on a loopback host is the local development setup and passes. " +
-			"Another path on Argo CD's host (path-based routing) may work and is a warning. Set it to " +
-			"https://<workflows host>[/<base href>]/oauth2/callback.",
-		Check: checkWFRedirectURL,
-	})
+var ruleWF003 = policy.Rule{
+	ID: "WF-003", Title: "redirectUrl not the Workflows server's callback", Severity: policy.SeverityHigh,
+	Category: "workflows", Action: policy.ActionDeny,
+	Doc: "argo-server handles the OIDC callback at /oauth2/callback behind its base href " +
+		"(server/apiserver/argoserver.go registers it; server/auth/sso/sso.go derives " +
+		"<proto>://<host><baseHRef>oauth2/callback when redirectUrl is empty). Denied: a redirectUrl whose path " +
+		"does not end in /oauth2/callback (not served, the login fails), one that is <argocd url>/oauth2/callback " +
+		"(Argo CD answers it, the login fails), and plain http on a host other than localhost, 127.0.0.1 or " +
+		"[::1] (the code travels in clear). http on a loopback host is the local development setup and passes. " +
+		"Another path on Argo CD's host (path-based routing) may work and is a warning. Set it to " +
+		"https://<workflows host>[/<base href>]/oauth2/callback.",
+	Check: checkWFRedirectURL,
 }
 
 func checkWFRedirectURL(s *policy.Snapshot) []policy.Finding {

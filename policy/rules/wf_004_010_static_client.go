@@ -12,25 +12,24 @@ import (
 	"github.com/argoguard/argoguard/policy"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "WF-004", Title: "no Dex static client for Workflows", Severity: policy.SeverityHigh,
-		Category: "workflows", Action: policy.ActionDeny,
-		Doc: "Argo Workflows logs in as a client of Argo CD's Dex. dex.config needs a staticClients entry whose " +
-			"id is the Workflows client id and whose redirectURIs contain sso.redirectUrl exactly; otherwise Dex " +
-			"answers \"Unregistered redirect_uri\" or \"Invalid client_id\"." +
-			" Source: Dex: server/authflow/request.go (\"Unregistered redirect_uri.\", \"Invalid client_id.\").",
-		Check: checkWFStaticClient,
-	})
-	register(policy.Rule{
-		ID: "WF-010", Title: "Workflows client id is not a Dex static client id", Severity: policy.SeverityHigh,
-		Category: "workflows", Action: policy.ActionDeny, ClusterOnly: true,
-		Doc: "The value of the Secret key sso.clientId names must be the id of a Dex static client (e.g. " +
-			"argo-workflows-sso). The guide puts the IdP's SAML URL there, which Dex rejects (\"Invalid client_id\"). " +
-			"Needs the Secret (cluster, or the Secret file given to the CLI)." +
-			" Source: Dex: server/authflow/request.go (\"Invalid client_id.\").",
-		Check: checkWFClientIDValue,
-	})
+var ruleWF004 = policy.Rule{
+	ID: "WF-004", Title: "no Dex static client for Workflows", Severity: policy.SeverityHigh,
+	Category: "workflows", Action: policy.ActionDeny,
+	Doc: "Argo Workflows logs in as a client of Argo CD's Dex. dex.config needs a staticClients entry whose " +
+		"id is the Workflows client id and whose redirectURIs contain sso.redirectUrl exactly; otherwise Dex " +
+		"answers \"Unregistered redirect_uri\" or \"Invalid client_id\"." +
+		" Source: Dex: server/authflow/request.go (\"Unregistered redirect_uri.\", \"Invalid client_id.\").",
+	Check: checkWFStaticClient,
+}
+
+var ruleWF010 = policy.Rule{
+	ID: "WF-010", Title: "Workflows client id is not a Dex static client id", Severity: policy.SeverityHigh,
+	Category: "workflows", Action: policy.ActionDeny, ClusterOnly: true,
+	Doc: "The value of the Secret key sso.clientId names must be the id of a Dex static client (e.g. " +
+		"argo-workflows-sso). The guide puts the IdP's SAML URL there, which Dex rejects (\"Invalid client_id\"). " +
+		"Needs the Secret (cluster, or the Secret file given to the CLI)." +
+		" Source: Dex: server/authflow/request.go (\"Invalid client_id.\").",
+	Check: checkWFClientIDValue,
 }
 
 func checkWFStaticClient(s *policy.Snapshot) []policy.Finding {

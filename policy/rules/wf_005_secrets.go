@@ -13,17 +13,15 @@ import (
 	"github.com/argoguard/argoguard/policy/sso"
 )
 
-func init() {
-	register(policy.Rule{
-		ID: "WF-005", Title: "Workflows client Secret reference unusable", Severity: policy.SeverityHigh,
-		Category: "workflows", Action: policy.ActionDeny,
-		Doc: "argo-server reads clientId and clientSecret from a Secret in its own namespace (\"key ... missing in " +
-			"secret\", or the Secret is not found) and refuses SSO otherwise. Give both name and key, and create the " +
-			"Secret in the Workflows namespace (a copy of Argo CD's if both share it). The Secret lookup needs the " +
-			"Secrets (cluster, or Secret files given to the CLI)." +
-			" Source: Argo Workflows: server/auth/sso/sso.go (newSso).",
-		Check: checkWFSecretRefs,
-	})
+var ruleWF005 = policy.Rule{
+	ID: "WF-005", Title: "Workflows client Secret reference unusable", Severity: policy.SeverityHigh,
+	Category: "workflows", Action: policy.ActionDeny,
+	Doc: "argo-server reads clientId and clientSecret from a Secret in its own namespace (\"key ... missing in " +
+		"secret\", or the Secret is not found) and refuses SSO otherwise. Give both name and key, and create the " +
+		"Secret in the Workflows namespace (a copy of Argo CD's if both share it). The Secret lookup needs the " +
+		"Secrets (cluster, or Secret files given to the CLI)." +
+		" Source: Argo Workflows: server/auth/sso/sso.go (newSso).",
+	Check: checkWFSecretRefs,
 }
 
 func checkWFSecretRefs(s *policy.Snapshot) []policy.Finding {

@@ -1,7 +1,7 @@
 package rules
 
 // Shared by the Workflows rules (wf_*.go): the sso config of
-// workflow-controller-configmap, parsed once per object, and the links to
+// workflow-controller-configmap as the snapshot parsed it, and the links to
 // Argo CD's Dex that the cross-object rules need.
 
 import (
@@ -22,15 +22,11 @@ type wfInput struct {
 // loadWorkflows returns the snapshot's Workflows sso config, or false when
 // the ConfigMap is absent or has no sso.
 func loadWorkflows(s *policy.Snapshot) (*wfInput, bool) {
-	obj := s.WorkflowsCM
-	if obj == nil {
+	cfg := s.Workflows()
+	if cfg == nil || (!cfg.Present && len(cfg.Problems) == 0) {
 		return nil, false
 	}
-	cfg := workflowsCache.get(obj.Data, func() *sso.Workflows { return sso.ParseWorkflows(obj.Data) })
-	if !cfg.Present && len(cfg.Problems) == 0 {
-		return nil, false
-	}
-	return &wfInput{obj: obj, cfg: cfg, set: settingsOf(s)}, true
+	return &wfInput{obj: s.WorkflowsCM, cfg: cfg, set: settingsOf(s)}, true
 }
 
 // at locates a finding at a value of the sso config.

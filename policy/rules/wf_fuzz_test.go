@@ -34,7 +34,7 @@ func FuzzSSORules(f *testing.F) {
 			SecretsKnown: known,
 			Now:          time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC),
 		}
-		fs, err := Evaluate(s)
+		fs, err := evaluate(s)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,7 +35,7 @@ func guideManifests(t testing.TB, paths ...string) *policy.Snapshot {
 // non-RBAC finding, sorted.
 func ssoFindings(t *testing.T, s *policy.Snapshot) []string {
 	t.Helper()
-	fs, err := Evaluate(s)
+	fs, err := evaluate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestGuideSecretCopiedSSOFindings(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	fs, _ := Evaluate(guideManifests(t, dir))
+	fs, _ := evaluate(guideManifests(t, dir))
 	for _, f := range fs {
 		for _, secret := range []string{"portal.sso", "some-random-secure-string"} {
 			if f.RuleID == "WF-010" && strings.Contains(f.Long(), secret) {
@@ -120,7 +120,7 @@ func TestGuideFixedSSOHasNoDenyOrWarn(t *testing.T) {
 }
 
 func ssoFindingsRaw(t *testing.T, s *policy.Snapshot) []policy.Finding {
-	fs, err := Evaluate(s)
+	fs, err := evaluate(s)
 	if err != nil {
 		t.Fatal(err)
 	}

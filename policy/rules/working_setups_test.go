@@ -44,7 +44,7 @@ func TestWorkingSetupsAreNotDenied(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := workingSetup(t, tc.url, tc.wfURL, tc.rbac, tc.settings)
-			fs, err := Evaluate(s)
+			fs, err := evaluate(s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +69,7 @@ func TestWorkingSetupsAreNotDenied(t *testing.T) {
 	for _, tc := range broken {
 		t.Run("broken: "+tc.name, func(t *testing.T) {
 			s := workingSetup(t, tc.url, tc.wfURL, map[string]string{"policy.csv": "g, argocd-admins, role:admin"}, "")
-			fs, err := Evaluate(s)
+			fs, err := evaluate(s)
 			if err != nil {
 				t.Fatal(err)
 			}

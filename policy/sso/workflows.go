@@ -96,14 +96,16 @@ func (w *Workflows) SessionDuration() (time.Duration, bool) {
 // ssoFields maps lower-cased field names to their canonical spelling:
 // Argo Workflows decodes through encoding/json, which matches keys
 // case-insensitively.
-var ssoFields = map[string]string{}
+var ssoFields = byLowerCase("issuer", "issuerAlias", "clientId", "clientSecret", "redirectUrl",
+	"logoutRedirectUrl", "rbac", "scopes", "sessionExpiry", "customGroupClaimName", "userInfoPath",
+	"insecureSkipVerify", "filterGroupsRegex", "rootCA")
 
-func init() {
-	for _, f := range []string{"issuer", "issuerAlias", "clientId", "clientSecret", "redirectUrl",
-		"logoutRedirectUrl", "rbac", "scopes", "sessionExpiry", "customGroupClaimName", "userInfoPath",
-		"insecureSkipVerify", "filterGroupsRegex", "rootCA"} {
-		ssoFields[strings.ToLower(f)] = f
+func byLowerCase(names ...string) map[string]string {
+	m := make(map[string]string, len(names))
+	for _, n := range names {
+		m[strings.ToLower(n)] = n
 	}
+	return m
 }
 
 // ParseWorkflows reads workflow-controller-configmap's data.

@@ -73,11 +73,15 @@ invariants:
 
 // rbacRules is argoguard's catalogue restricted to the RBAC rules.
 func rbacRules() *policy.Registry {
-	reg := policy.NewRegistry()
-	for _, r := range rules.Registry().Rules() {
+	var rbac []policy.Rule
+	for _, r := range rules.MustNewRegistry().Rules() {
 		if r.Category == "rbac" {
-			reg.Register(r)
+			rbac = append(rbac, r)
 		}
+	}
+	reg, err := policy.NewRegistry(rbac, nil)
+	if err != nil {
+		panic(err)
 	}
 	return reg
 }
@@ -102,7 +106,7 @@ func argoguardCheck(tb testing.TB, reg *policy.Registry, s *settings.Settings, d
 		RBACCM:   &policy.Object{Ref: policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-rbac-cm"}, Data: data},
 		Now:      time.Unix(1_800_000_000, 0),
 	}
-	found, err := reg.Evaluate(snap, nil)
+	found, err := reg.Evaluate(snap)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func evaluate(t *testing.T, s *policy.Snapshot) []policy.Finding {
 	t.Helper()
 	var findings []policy.Finding
 	var err error
-	bounded(t, "evaluation", func() { findings, err = rules.Evaluate(s) })
+	bounded(t, "evaluation", func() { findings, err = rules.MustNewRegistry().Evaluate(s) })
 	if err != nil {
 		t.Fatalf("evaluation failed (a rule panicked or erred): %v", err)
 	}

@@ -23,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/test/load/gen"
 	"github.com/argoguard/argoguard/webhook"
@@ -67,11 +68,8 @@ func loadSettings(tb testing.TB) *settings.Settings {
 }
 
 func validateHandler(tb testing.TB, reader webhook.ObjectReader) http.Handler {
-	v := &webhook.Validator{
-		Settings: webhook.NewStaticSettings(loadSettings(tb)),
-		Source:   &webhook.SnapshotSource{Reader: reader},
-		Log:      logr.Discard(),
-	}
+	v := webhook.NewValidator(webhook.Deps{Settings: webhook.NewStaticSettings(loadSettings(tb)),
+		Source: &webhook.SnapshotSource{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}, nil)
 	return webhook.Handler(v, logr.Discard(), 0)
 }
 

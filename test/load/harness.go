@@ -173,7 +173,7 @@ func writeSettings(guideDir, workDir string) (string, error) {
 		return "", err
 	}
 	// The webhook would refuse to start on a bad file (rule IDs included).
-	_, err = settings.LoadWith(path, settings.Options{KnownRule: rules.Known})
+	_, err = settings.LoadWith(path, settings.Options{KnownRule: rules.MustNewRegistry().Known})
 	return path, err
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-logr/logr"
 
+	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/webhook"
 )
 
@@ -35,8 +36,8 @@ func TestHostilePhaseAnswersEveryReview(t *testing.T) {
 			t.Fatalf("%s: %d bytes, over the webhook's request limit", b.Name, b.Bytes)
 		}
 	}
-	v := &webhook.Validator{Settings: webhook.NewStaticSettings(loadSettings(t)),
-		Source: &webhook.SnapshotSource{Reader: liveObjects(t, 0)}, Log: logr.Discard()}
+	v := webhook.NewValidator(webhook.Deps{Settings: webhook.NewStaticSettings(loadSettings(t)),
+		Source: &webhook.SnapshotSource{Reader: liveObjects(t, 0)}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}, nil)
 	srv := httptest.NewTLSServer(webhook.GatedHandler(v, logr.Discard(), 0, webhook.NewGate(2)))
 	defer srv.Close()
 

@@ -139,7 +139,7 @@ func (c *realCase) run() (outcome, error) {
 	if len(ms.Objects()) == 0 {
 		return outcome{}, fmt.Errorf("no guarded ConfigMap in %v", files)
 	}
-	findings, err := rules.Evaluate(ms.Snapshot(set, now))
+	findings, err := rules.MustNewRegistry().Evaluate(ms.Snapshot(set, now))
 	if err != nil {
 		return outcome{}, err
 	}
@@ -240,7 +240,7 @@ func TestRealWorldCases(t *testing.T) {
 			t.Errorf("%s: case.yaml needs pattern, decidedBy and source", c.name)
 		}
 		for _, e := range c.Expect {
-			if _, ok := rules.Registry().Rule(e.Rule); !e.Action.Valid() || (!ok && c.Pending == "") {
+			if _, ok := rules.MustNewRegistry().Rule(e.Rule); !e.Action.Valid() || (!ok && c.Pending == "") {
 				t.Errorf("%s: expect %s: no such rule or action", c.name, e)
 			}
 		}

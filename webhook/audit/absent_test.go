@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/argoguard/argoguard/policy/report"
+	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/webhook"
 	"github.com/argoguard/argoguard/webhook/audit"
 )
@@ -23,7 +24,7 @@ func TestAbsentGuardedObjectIsReported(t *testing.T) {
 	needEnv(t)
 	ctx := context.Background()
 	applyDir(t, guide+"/fixed")
-	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &webhook.SnapshotSource{Reader: directReader{k8s}}, Log: logr.Discard()}
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &webhook.SnapshotSource{Reader: directReader{k8s}}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
 	c, err := audit.New(deps, k8s, k8s, &eventLog{}, audit.Options{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -30,7 +30,6 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
-	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/webhook"
 )
 
@@ -173,11 +172,11 @@ func (c *Controller) Sync(ctx context.Context) error {
 		return nil
 	}
 	if pending == nil {
-		findings, err := rules.Evaluate(snap)
+		findings, err := c.deps.Rules.Evaluate(snap)
 		if err != nil {
 			return fmt.Errorf("evaluation incomplete: %w", err)
 		}
-		r := report.Build(report.Input{Snapshot: snap, Findings: findings, Rules: rules.Registry().Rules(), Now: now, NoMatrix: true})
+		r := report.Build(report.Input{Snapshot: snap, Findings: findings, Rules: c.deps.Rules.Rules(), Now: now, NoMatrix: true})
 		pending = report.PolicyReports(r, c.opts.ReportFormat)
 		// Kept until written: while the report CRD is missing, each poll
 		// retries the write without judging the unchanged objects again.

@@ -37,7 +37,7 @@ var expectedAsWritten = map[string][]string{
 // rule's action; ok is false for a rule the catalogue does not have.
 func expectResult(entry string) (string, bool) {
 	id, line, _ := strings.Cut(entry, "@")
-	rule, ok := rules.Registry().Rule(id)
+	rule, ok := rules.MustNewRegistry().Rule(id)
 	if !ok {
 		return "", false
 	}
@@ -56,7 +56,7 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 	ctx := context.Background()
 	applyDir(t, guide+"/as-written")
 	events := &eventLog{}
-	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &webhook.SnapshotSource{Reader: directReader{k8s}}, Log: logr.Discard()}
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &webhook.SnapshotSource{Reader: directReader{k8s}}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
 	c, err := audit.New(deps, k8s, k8s, events, audit.Options{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +197,7 @@ func TestAuditOpenReportsWithoutThenWithCRD(t *testing.T) {
 	ctx := context.Background()
 	applyDir(t, guide+"/as-written")
 	logs := &logLines{}
-	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &webhook.SnapshotSource{Reader: directReader{k8s}}, Log: logs.logger()}
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &webhook.SnapshotSource{Reader: directReader{k8s}}, Rules: rules.MustNewRegistry(), Log: logs.logger()}
 	c, err := audit.New(deps, k8s, k8s, nil, audit.Options{ReportFormat: report.FormatOpenReports, Resync: time.Hour, Poll: time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/argoguard/argoguard/policy/report"
+	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/webhook"
 	"github.com/argoguard/argoguard/webhook/audit"
 )
@@ -49,7 +50,7 @@ func TestAuditInManager(t *testing.T) {
 		}
 	}
 	writeSettings("")
-	store, err := webhook.LoadSettingsStore(settingsPath, 100*time.Millisecond, logr.Discard())
+	store, err := webhook.LoadSettingsStore(settingsPath, rules.MustNewRegistry().Known, 100*time.Millisecond, logr.Discard())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestAuditInManager(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deps := webhook.Deps{Settings: store, Source: &webhook.SnapshotSource{Reader: reader}, Log: logr.Discard()}
+	deps := webhook.Deps{Settings: store, Source: &webhook.SnapshotSource{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
 	if err := audit.AddWithOptions(mgr, deps, audit.Options{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: 100 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
