@@ -66,7 +66,7 @@ type ObjectRef struct {
 }
 
 func (r ObjectRef) String() string {
-	return fmt.Sprintf("%s %s/%s", r.Kind, r.Namespace, r.Name)
+	return r.Kind + " " + r.Namespace + "/" + r.Name
 }
 
 // Location says where a finding is, as precisely as the rule knows it, in the

@@ -28,12 +28,14 @@ const (
 	parseRBACKind parseKind = iota + 1
 	parseArgoCDKind
 	parseWorkflowsKind
+	parseCertificatesKind
 )
 
 type parseEntry struct {
 	kind parseKind
 	sum  uint64
 	data map[string]string // a copy: the caller may change its own map
+	text string            // the key of a text parse (data is nil then)
 	val  any
 }
 
@@ -77,14 +79,44 @@ func cachedParse[T any](c *ParseCache, kind parseKind, data map[string]string, p
 	}
 	c.mu.Unlock()
 	v := parse(data) // outside the lock: parses run concurrently
+	c.insert(&parseEntry{kind: kind, sum: sum, data: maps.Clone(data), val: v})
+	return v
+}
+
+// cachedTextParse is cachedParse for a parse of one string value (a
+// certificate bundle): strings are immutable, so the key is kept as is.
+func cachedTextParse[T any](c *ParseCache, kind parseKind, text string, parse func(string) T) T {
+	if c == nil || c.max <= 0 {
+		return parse(text)
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	h.WriteString(text)
+	sum := h.Sum64()
+	c.mu.Lock()
+	for i, e := range c.entries {
+		if e.kind == kind && e.sum == sum && e.data == nil && e.text == text {
+			c.toFront(i)
+			c.mu.Unlock()
+			return e.val.(T)
+		}
+	}
+	c.mu.Unlock()
+	v := parse(text)
+	c.insert(&parseEntry{kind: kind, sum: sum, text: text, val: v})
+	return v
+}
+
+// insert puts e first and drops the least recently used entries beyond
+// the bound.
+func (c *ParseCache) insert(e *parseEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries = slices.Insert(c.entries, 0, &parseEntry{kind: kind, sum: sum, data: maps.Clone(data), val: v})
+	c.entries = slices.Insert(c.entries, 0, e)
 	if len(c.entries) > c.max {
 		clear(c.entries[c.max:])
 		c.entries = c.entries[:c.max]
 	}
-	return v
 }
 
 // toFront moves entry i to the front (the caller holds the lock).

@@ -160,12 +160,7 @@ type Certificate struct {
 	NotAfter time.Time
 }
 
-// Certificates decodes a caData value (base64 of PEM or DER), once per
-// snapshot for each distinct text.
-func (s *Snapshot) Certificates(caData string) ([]Certificate, error) {
-	if e, ok := s.memo.certs[caData]; ok {
-		return e.certs, e.err
-	}
+func decodeCertificates(caData string) certsEntry {
 	var e certsEntry
 	parsed, err := sso.DecodeCAData(caData)
 	if err != nil {
@@ -174,6 +169,17 @@ func (s *Snapshot) Certificates(caData string) ([]Certificate, error) {
 	for _, c := range parsed {
 		e.certs = append(e.certs, Certificate{Subject: c.Subject.String(), NotAfter: c.NotAfter})
 	}
+	return e
+}
+
+// Certificates decodes a caData value (base64 of PEM or DER), once per
+// snapshot for each distinct text (and, with a ParseCache, once per text
+// across evaluations). The result is shared: read it, never change it.
+func (s *Snapshot) Certificates(caData string) ([]Certificate, error) {
+	if e, ok := s.memo.certs[caData]; ok {
+		return e.certs, e.err
+	}
+	e := cachedTextParse(s.Parses, parseCertificatesKind, caData, decodeCertificates)
 	if s.memo.certs == nil {
 		s.memo.certs = map[string]certsEntry{}
 	}

@@ -3,6 +3,7 @@ package webhook
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -64,9 +65,21 @@ func (d Decision) RuleIDs() []string {
 // findingKey identifies "the same problem" across two versions of a
 // snapshot: rule, object, key, YAML path and message. The line is left out
 // on purpose: an edit above a bad line moves it without fixing it.
-func findingKey(f policy.Finding) string {
+type findingKey struct {
+	rule               string
+	object             policy.ObjectRef
+	key, path, message string
+}
+
+func keyOf(f policy.Finding) findingKey {
 	l := f.Location
-	return strings.Join([]string{f.RuleID, l.Object.String(), l.Key, l.Path, f.Message}, "\x00")
+	return findingKey{f.RuleID, l.Object, l.Key, l.Path, f.Message}
+}
+
+// lineKey is findingKey with the line: the same finding where it was.
+type lineKey struct {
+	findingKey
+	line int
 }
 
 // preexisting marks which findings of after the state before already had.
@@ -74,24 +87,25 @@ func findingKey(f policy.Finding) string {
 // second time is a new problem; the same line is matched first, then any
 // line (the bad line may have moved).
 func preexisting(after, before []policy.Finding) []bool {
-	exact := map[string]int{}
-	loose := map[string]int{}
+	exact := map[lineKey]int{}
+	loose := map[findingKey]int{}
 	for _, f := range before {
-		exact[findingKey(f)+fmt.Sprint("\x00", f.Location.Line)]++
-		loose[findingKey(f)]++
+		k := keyOf(f)
+		exact[lineKey{k, f.Location.Line}]++
+		loose[k]++
 	}
 	out := make([]bool, len(after))
 	for i, f := range after {
-		k := findingKey(f) + fmt.Sprint("\x00", f.Location.Line)
-		if exact[k] > 0 {
-			exact[k]--
-			loose[findingKey(f)]--
+		k := keyOf(f)
+		if lk := (lineKey{k, f.Location.Line}); exact[lk] > 0 {
+			exact[lk]--
+			loose[k]--
 			out[i] = true
 		}
 	}
 	for i, f := range after {
-		if !out[i] && loose[findingKey(f)] > 0 {
-			loose[findingKey(f)]--
+		if k := keyOf(f); !out[i] && loose[k] > 0 {
+			loose[k]--
 			out[i] = true
 		}
 	}
@@ -207,11 +221,7 @@ func DenialStatus(ref policy.ObjectRef, denying []policy.Finding) *metav1.Status
 	used := msg.Len()
 	for i, f := range denying {
 		line := "\n- " + f.Long()
-		cause := metav1.StatusCause{
-			Type:    metav1.CauseType(field.ErrorTypeInvalid),
-			Field:   fieldPath(ref, f.Location),
-			Message: f.RuleID + ": " + f.Message,
-		}
+		cause := statusCause(ref, f)
 		cost := jsonLen(line) + jsonLen(cause.Field) + jsonLen(cause.Message) + causeOverhead
 		if i > 0 && used+cost > maxDenialBytes {
 			more := fmt.Sprintf("... and %d more; run `argoguard check` for all", len(denying)-i)
@@ -250,20 +260,35 @@ func jsonLen(s string) int {
 	return n
 }
 
-// fieldPath is the apimachinery field path of a location: data[policy.csv],
-// prefixed with the object when the finding is in another guarded object.
-func fieldPath(changed policy.ObjectRef, l policy.Location) string {
-	p := ""
-	if l.Key != "" {
-		p = field.NewPath("data").Key(l.Key).String()
+// statusCause is one denying finding as apimachinery writes a field error:
+// the field is a valid field path of the changed object (data[policy.csv]),
+// and where in that value (YAML path, line) goes in the message, as does
+// the object when the finding is in another guarded object (a field path
+// cannot point outside the object being changed).
+func statusCause(changed policy.ObjectRef, f policy.Finding) metav1.StatusCause {
+	l := f.Location
+	c := metav1.StatusCause{Type: metav1.CauseType(field.ErrorTypeInvalid)}
+	var where []string
+	switch {
+	case l.Object != (policy.ObjectRef{}) && l.Object != changed:
+		if loc := l.String(); loc != "" {
+			where = append(where, loc)
+		}
+	case l.Key != "":
+		c.Field = field.NewPath("data").Key(l.Key).String()
+		if l.Path != "" {
+			where = append(where, l.Path)
+		}
 		if l.Line > 0 {
-			p += fmt.Sprintf(" line %d", l.Line)
+			where = append(where, "line "+strconv.Itoa(l.Line))
 		}
 	}
-	if l.Object != (policy.ObjectRef{}) && l.Object != changed {
-		p = strings.TrimSpace(l.Object.String() + " " + p)
+	c.Message = f.RuleID
+	if len(where) > 0 {
+		c.Message += " (" + strings.Join(where, ", ") + ")"
 	}
-	return p
+	c.Message += ": " + f.Message
+	return c
 }
 
 // ErrorStatus is the answer when the change could not be judged: in

@@ -146,3 +146,29 @@ func TestSnapshotReadsSecretsOnlyWhenAllowed(t *testing.T) {
 		t.Fatalf("Secrets not read when allowed: known=%v %d", snap.SecretsKnown, len(snap.Secrets))
 	}
 }
+
+// A denial's causes read as apimachinery's field errors: the field is a
+// field path of the changed object, and the line, the YAML path or another
+// object go in the message.
+func TestStatusCauseFieldIsAFieldPath(t *testing.T) {
+	rbacCM := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-rbac-cm"}
+	argoCM := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-cm"}
+	for _, tc := range []struct {
+		name       string
+		loc        policy.Location
+		field, msg string
+	}{
+		{"line", policy.Location{Object: rbacCM, Key: "policy.csv", Line: 4}, "data[policy.csv]", "RBAC-002 (line 4): m"},
+		{"yaml path", policy.Location{Object: rbacCM, Key: "dex.config", Path: "connectors[0].config", Line: 7}, "data[dex.config]", "RBAC-002 (connectors[0].config, line 7): m"},
+		{"whole key", policy.Location{Object: rbacCM, Key: "policy.default"}, "data[policy.default]", "RBAC-002: m"},
+		{"another object", policy.Location{Object: argoCM, Key: "url", Line: 2}, "", `RBAC-002 (ConfigMap argocd/argocd-cm data["url"] line 2): m`},
+		{"whole object", policy.Location{Object: rbacCM}, "", "RBAC-002: m"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := statusCause(rbacCM, policy.Finding{RuleID: "RBAC-002", Location: tc.loc, Message: "m"})
+			if c.Field != tc.field || c.Message != tc.msg || c.Type != "FieldValueInvalid" {
+				t.Errorf("cause = %+v, want field %q message %q", c, tc.field, tc.msg)
+			}
+		})
+	}
+}

@@ -57,7 +57,7 @@ func TestDenialOfAHugeBadPolicyIsBounded(t *testing.T) {
 	if listed == 0 || listed+more != rows {
 		t.Errorf("listed %d + %d more != %d rows", listed, more, rows)
 	}
-	if causes := resp.Result.Details.Causes; len(causes) != listed+1 || causes[0].Field != "data[policy.csv] line 1" {
+	if causes := resp.Result.Details.Causes; len(causes) != listed+1 || causes[0].Field != "data[policy.csv]" || !strings.Contains(causes[0].Message, "line 1") {
 		t.Errorf("%d causes (first %+v), want one per listed finding and one for the rest", len(causes), causes[0])
 	}
 }

@@ -35,11 +35,12 @@ type Deps struct {
 	Log   logr.Logger
 }
 
-// parseCacheSize bounds the Validator's cache of parsed ConfigMaps: one
-// admission parses the changed object twice (after, before) and the other
-// guarded objects once, and a few admissions run at once. A parsed
-// 10,000-line policy keeps a few MiB.
-const parseCacheSize = 6
+// parseCacheSize bounds the Validator's cache of parsed ConfigMaps and
+// decoded certificate bundles: one admission parses the changed object
+// twice (after, before), the other guarded objects once and the bundles
+// of dex.config's connectors, and a few admissions run at once. A parsed
+// 10,000-line policy keeps a few MiB; a bundle a few KiB.
+const parseCacheSize = 8
 
 // ControllerFunc adds a controller (or any Runnable) to the manager. Other
 // packages provide one and cmd/webhook lists it; see the marked spot there.

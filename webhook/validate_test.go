@@ -62,13 +62,17 @@ func TestEnforceDeniesGuideRBACWithEveryFinding(t *testing.T) {
 	if n := strings.Count(st.Message, "\n- "); n != 4 {
 		t.Errorf("denial lists %d findings, want 4:\n%s", n, st.Message)
 	}
-	fields := map[string]bool{}
+	// Each cause's field is a valid field path; the line is in its message.
+	causes := map[string]bool{}
 	for _, c := range st.Details.Causes {
-		fields[c.Field] = true
+		if c.Field != "data[policy.csv]" {
+			t.Errorf("status cause field %q is not the field path data[policy.csv]", c.Field)
+		}
+		causes[c.Message[:strings.Index(c.Message, ")")+1]] = true
 	}
-	for _, f := range []string{"data[policy.csv] line 1", "data[policy.csv] line 6"} {
-		if !fields[f] {
-			t.Errorf("no status cause with field %q: %+v", f, st.Details.Causes)
+	for _, want := range []string{"RBAC-007 (line 1)", "RBAC-004 (line 6)"} {
+		if !causes[want] {
+			t.Errorf("no status cause %q: %+v", want, st.Details.Causes)
 		}
 	}
 }

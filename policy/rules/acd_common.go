@@ -21,12 +21,12 @@ type acdInput struct {
 }
 
 // loadArgoCD returns the snapshot's argocd-cm, parsed, or false without one.
-func loadArgoCD(s *policy.Snapshot) (*acdInput, bool) {
+func loadArgoCD(s *policy.Snapshot) (acdInput, bool) {
 	cm := s.ArgoCD()
 	if cm == nil {
-		return nil, false
+		return acdInput{}, false
 	}
-	return &acdInput{obj: s.ArgoCDCM, cm: cm, set: settingsOf(s)}, true
+	return acdInput{obj: s.ArgoCDCM, cm: cm, set: settingsOf(s)}, true
 }
 
 // saml returns the SAML connectors of dex.config.

@@ -108,7 +108,7 @@ func checkCAUsable(s *policy.Snapshot) []policy.Finding {
 				Fix:      "keep only caData (base64 of the PEM certificate)",
 			})
 		}
-		certs, checked, err := samlCerts(s, in, sc)
+		certs, checked, err := samlCerts(s, &in, sc)
 		if !checked || (err != nil && hasPlaceholder(sc.CAData.Value)) {
 			continue // a placeholder is DEX-009's: "not base64" would hide what is wrong
 		}
@@ -158,7 +158,7 @@ func checkCertExpiry(s *policy.Snapshot) []policy.Finding {
 	}
 	var out []policy.Finding
 	for _, c := range in.saml() {
-		certs, checked, err := samlCerts(s, in, c.SAML)
+		certs, checked, err := samlCerts(s, &in, c.SAML)
 		if !checked || err != nil {
 			continue
 		}

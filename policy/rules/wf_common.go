@@ -21,12 +21,12 @@ type wfInput struct {
 
 // loadWorkflows returns the snapshot's Workflows sso config, or false when
 // the ConfigMap is absent or has no sso.
-func loadWorkflows(s *policy.Snapshot) (*wfInput, bool) {
+func loadWorkflows(s *policy.Snapshot) (wfInput, bool) {
 	cfg := s.Workflows()
 	if cfg == nil || (!cfg.Present && len(cfg.Problems) == 0) {
-		return nil, false
+		return wfInput{}, false
 	}
-	return &wfInput{obj: s.WorkflowsCM, cfg: cfg, set: settingsOf(s)}, true
+	return wfInput{obj: s.WorkflowsCM, cfg: cfg, set: settingsOf(s)}, true
 }
 
 // at locates a finding at a value of the sso config.
