@@ -25,6 +25,8 @@ type body struct {
 	// Bytes is the body's size.
 	Bytes int
 	UID   types.UID
+	// Endpoint is the webhook path it is sent to: validate or mutate.
+	Endpoint string
 }
 
 // readConfigMap reads a ConfigMap manifest of the guide.
@@ -84,24 +86,27 @@ var policyLineCounts = []int{10, 1000, 10000}
 
 // writeBodies writes the AdmissionReview bodies into dir: the guide's
 // three ConfigMaps changed from fixed/ to as-written/ (a bad change,
-// denied), and argocd-rbac-cm with generated policies of 10, 1,000 and
+// denied), the guide's argocd-cm through the mutating webhook, and argocd-rbac-cm with generated policies of 10, 1,000 and
 // 10,000 lines, changed by adding one line (allowed).
 func writeBodies(guideDir, dir string) ([]body, error) {
 	var out []body
-	add := func(name string, cm, old *corev1.ConfigMap) error {
+	add := func(name, endpoint string, cm, old *corev1.ConfigMap) error {
 		uid := types.UID(fmt.Sprintf("00000000-0000-4000-8000-%012d", len(out)+1))
 		data, err := updateReview(uid, cm, old)
 		if err != nil {
 			return err
 		}
 		path := filepath.Join(dir, name+".json")
-		out = append(out, body{Name: name, Path: path, Bytes: len(data), UID: uid})
+		out = append(out, body{Name: name, Path: path, Bytes: len(data), UID: uid, Endpoint: endpoint})
 		return os.WriteFile(path, data, 0o644)
 	}
-	for _, f := range []struct{ name, file string }{
-		{"guide argocd-cm", "argocd-cm.yaml"},
-		{"guide argocd-rbac-cm", "argocd-rbac-cm.yaml"},
-		{"guide workflow-controller-cm", "workflow-controller-configmap.yaml"},
+	for _, f := range []struct{ name, endpoint, file string }{
+		{"guide argocd-cm", "validate", "argocd-cm.yaml"},
+		{"guide argocd-rbac-cm", "validate", "argocd-rbac-cm.yaml"},
+		{"guide workflow-controller-cm", "validate", "workflow-controller-configmap.yaml"},
+		// The mutating path: the defaulting handler fills in what the
+		// guide's argocd-cm leaves out (SAML fields of dex.config).
+		{"guide argocd-cm (mutate)", "mutate", "argocd-cm.yaml"},
 	} {
 		cm, err := readConfigMap(filepath.Join(guideDir, "as-written", f.file))
 		if err != nil {
@@ -111,7 +116,7 @@ func writeBodies(guideDir, dir string) ([]body, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := add(f.name, cm, old); err != nil {
+		if err := add(f.name, f.endpoint, cm, old); err != nil {
 			return nil, err
 		}
 	}
@@ -123,7 +128,7 @@ func writeBodies(guideDir, dir string) ([]body, error) {
 		cm, old := base.DeepCopy(), base.DeepCopy()
 		cm.Data = map[string]string{"policy.csv": gen.PolicyCSV(n), "policy.default": "role:readonly", "scopes": "[groups, email]"}
 		old.Data = map[string]string{"policy.csv": gen.PolicyCSV(n - 1), "policy.default": "role:readonly", "scopes": "[groups, email]"}
-		if err := add(fmt.Sprintf("argocd-rbac-cm %d lines", n), cm, old); err != nil {
+		if err := add(fmt.Sprintf("argocd-rbac-cm %d lines", n), "validate", cm, old); err != nil {
 			return nil, err
 		}
 	}

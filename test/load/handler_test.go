@@ -1,8 +1,8 @@
 package main
 
-// In-process benchmarks of argoguard's validating handler (HTTP handler
-// included: decoding, body limit, evaluation, response) on the load test's
-// bodies, for pprof:
+// In-process benchmarks of argoguard's validating and mutating handlers
+// (HTTP handler included: decoding, body limit, evaluation or defaulting,
+// response) on the load test's bodies, for pprof:
 //
 //	go test -run '^$' -bench Handler -benchmem -cpuprofile cpu.out ./test/load/
 //
@@ -12,6 +12,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 	"testing"
 
 	"github.com/go-logr/logr"
+	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/argoguard/argoguard/policy"
@@ -67,10 +69,21 @@ func loadSettings(tb testing.TB) *settings.Settings {
 	return s
 }
 
+func deps(tb testing.TB, reader webhook.ObjectReader) webhook.Deps {
+	return webhook.Deps{Settings: webhook.NewStaticSettings(loadSettings(tb)),
+		Source: &webhook.SnapshotSource{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
+}
+
 func validateHandler(tb testing.TB, reader webhook.ObjectReader) http.Handler {
-	v := webhook.NewValidator(webhook.Deps{Settings: webhook.NewStaticSettings(loadSettings(tb)),
-		Source: &webhook.SnapshotSource{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}, nil)
-	return webhook.Handler(v, logr.Discard(), 0)
+	return webhook.Handler(webhook.NewValidator(deps(tb, reader), nil), logr.Discard(), 0)
+}
+
+// argoguardHandlers serves each endpoint as the webhook binary does.
+func argoguardHandlers(tb testing.TB, reader webhook.ObjectReader) map[string]http.Handler {
+	return map[string]http.Handler{
+		"validate": validateHandler(tb, reader),
+		"mutate":   webhook.Handler(webhook.NewMutator(deps(tb, reader)), logr.Discard(), 0),
+	}
 }
 
 func testBodies(tb testing.TB) []body {
@@ -96,19 +109,20 @@ func serve(h http.Handler, data []byte) int {
 // TLS and the network, the difference is argoguard's own work per
 // admission, free of the scheduling noise of a busy machine.
 func BenchmarkHandler(b *testing.B) {
-	handlers := map[string]http.Handler{
-		"argoguard": validateHandler(b, liveObjects(b, 0)),
-		"noop": &admission.Webhook{Handler: admission.HandlerFunc(func(context.Context, admission.Request) admission.Response {
-			return admission.Allowed("")
-		})},
-	}
+	argoguard := argoguardHandlers(b, liveObjects(b, 0))
+	noop := &admission.Webhook{Handler: admission.HandlerFunc(func(context.Context, admission.Request) admission.Response {
+		return admission.Allowed("")
+	})}
 	for _, bd := range testBodies(b) {
 		data, err := os.ReadFile(bd.Path)
 		if err != nil {
 			b.Fatal(err)
 		}
 		for _, server := range []string{"noop", "argoguard"} {
-			h := handlers[server]
+			var h http.Handler = noop
+			if server == "argoguard" {
+				h = argoguard[bd.Endpoint]
+			}
 			b.Run(bd.Name+"/"+server, func(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(data)))
@@ -126,13 +140,13 @@ func BenchmarkHandler(b *testing.B) {
 // cluster: argoguard reads the guarded objects by name and nothing else.
 func TestHandlerAllocationsFlatInUnrelatedObjects(t *testing.T) {
 	bodies := testBodies(t)
-	for _, bd := range bodies[:4] { // the guide's objects and the 10-line policy
+	for _, bd := range bodies[:5] { // the guide's objects (validated, mutated) and the 10-line policy
 		data, err := os.ReadFile(bd.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		allocs := func(unrelated int) float64 {
-			h := validateHandler(t, liveObjects(t, unrelated))
+			h := argoguardHandlers(t, liveObjects(t, unrelated))[bd.Endpoint]
 			return testing.AllocsPerRun(20, func() {
 				if code := serve(h, data); code != http.StatusOK {
 					t.Fatalf("HTTP %d", code)
@@ -162,5 +176,36 @@ func TestGeneratedPolicyIsClean(t *testing.T) {
 				t.Fatalf("group %s of the %d-line policy unknown to the settings", g.ID, n)
 			}
 		}
+	}
+}
+
+// The mutating body measures defaulting, not a pass-through: the guide's
+// argocd-cm leaves out fields the mutating webhook fills in.
+func TestMutateBodyIsPatched(t *testing.T) {
+	h := argoguardHandlers(t, liveObjects(t, 0))["mutate"]
+	n := 0
+	for _, bd := range testBodies(t) {
+		if bd.Endpoint != "mutate" {
+			continue
+		}
+		n++
+		data, err := os.ReadFile(bd.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodPost, "/mutate", bytes.NewReader(data))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var review admissionv1.AdmissionReview
+		if err := json.Unmarshal(rec.Body.Bytes(), &review); err != nil || review.Response == nil {
+			t.Fatalf("%s: answer is not an AdmissionReview (%v): %s", bd.Name, err, rec.Body)
+		}
+		if !review.Response.Allowed || len(review.Response.Patch) == 0 {
+			t.Errorf("%s: allowed=%v with %d bytes of patch, want an allowed, patched answer", bd.Name, review.Response.Allowed, len(review.Response.Patch))
+		}
+	}
+	if n == 0 {
+		t.Fatal("the load test sends nothing to the mutating webhook")
 	}
 }

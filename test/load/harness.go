@@ -177,7 +177,10 @@ func writeSettings(guideDir, workDir string) (string, error) {
 	return path, err
 }
 
-func (s *server) url() string { return fmt.Sprintf("https://127.0.0.1:%d/validate", s.Port) }
+// url is the address of one of the server's webhooks (validate, mutate).
+func (s *server) url(endpoint string) string {
+	return fmt.Sprintf("https://127.0.0.1:%d/%s", s.Port, endpoint)
+}
 
 // waitAnswering sends b until the server answers it (the server may still
 // be opening its port).
@@ -202,7 +205,7 @@ func (h *harness) send(s *server, b body) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	resp, err := h.client.Post(s.url(), "application/json", bytes.NewReader(data))
+	resp, err := h.client.Post(s.url(b.Endpoint), "application/json", bytes.NewReader(data))
 	if err != nil {
 		return "", err
 	}
@@ -228,6 +231,9 @@ func (h *harness) send(s *server, b body) (string, error) {
 		if r.Result != nil && r.Result.Code >= 500 {
 			verdict = "error"
 		}
+	}
+	if len(r.Patch) > 0 {
+		verdict += ", patched"
 	}
 	if len(r.Warnings) > 0 {
 		verdict += fmt.Sprintf(", %d warnings", len(r.Warnings))
@@ -292,10 +298,10 @@ func (h *harness) measure(ctx context.Context) ([]row, error) {
 				conns = 2
 			}
 			thrDur := clamp(time.Duration(10*conns)*per, h.o.duration, 30*time.Second)
-			if r.Latency[s.Name], err = runWrk(ctx, h.o.wrkBin, h.script, h.o.loadgenCPUs, b.Path, s.url(), 1, 1, latDur); err != nil {
+			if r.Latency[s.Name], err = runWrk(ctx, h.o.wrkBin, h.script, h.o.loadgenCPUs, b.Path, s.url(b.Endpoint), 1, 1, latDur); err != nil {
 				return nil, err
 			}
-			if r.Throughput[s.Name], err = runWrk(ctx, h.o.wrkBin, h.script, h.o.loadgenCPUs, b.Path, s.url(), conns, 2, thrDur); err != nil {
+			if r.Throughput[s.Name], err = runWrk(ctx, h.o.wrkBin, h.script, h.o.loadgenCPUs, b.Path, s.url(b.Endpoint), conns, 2, thrDur); err != nil {
 				return nil, err
 			}
 			r.Conns = conns
@@ -400,7 +406,7 @@ func (h *harness) hostilePhase(ctx context.Context) error {
 		fmt.Fprintf(os.Stderr, "load: cannot reset argoguard's peak RSS (%v); the figure includes its start\n", err)
 	}
 	fmt.Fprintf(os.Stderr, "load: hostile concurrency: %d reviews at once, %d rounds\n", h.o.hostileConns, h.o.hostileRounds)
-	r := runHostile(ctx, h.client, s.url(), h.hostile, h.bodies[0], h.o.hostileConns, h.o.hostileRounds)
+	r := runHostile(ctx, h.client, s.url("validate"), h.hostile, h.bodies[0], h.o.hostileConns, h.o.hostileRounds)
 	select {
 	case <-s.done:
 		return fmt.Errorf("argoguard exited during the hostile-concurrency phase; log %s:\n%s", s.log, tail(s.log, 20))

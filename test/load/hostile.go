@@ -49,7 +49,7 @@ func writeHostileBodies(dir string) ([]body, error) {
 			return err
 		}
 		path := filepath.Join(dir, "hostile-"+strings.ReplaceAll(name, " ", "-")+".json")
-		out = append(out, body{Name: name, Path: path, Bytes: len(raw), UID: uid})
+		out = append(out, body{Name: name, Path: path, Bytes: len(raw), UID: uid, Endpoint: "validate"})
 		return os.WriteFile(path, raw, 0o644)
 	}
 	var csv strings.Builder
