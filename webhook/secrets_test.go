@@ -12,13 +12,14 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
-// lockedReader serves a StaticReader's objects, except the Secrets named
+// lockedReader serves a snapshot.StaticReader's objects, except the Secrets named
 // in locked, whose GET is forbidden (what RBAC that does not grant them
 // answers), and counts the Secret GETs.
 type lockedReader struct {
-	*StaticReader
+	*snapshot.StaticReader
 	locked map[string]bool // namespace/name
 	gets   atomic.Int64
 }
@@ -43,7 +44,7 @@ func TestOneUnreadableSecretLeavesTheOthersJudged(t *testing.T) {
 	set := guideSettings(t)
 	set.Secrets.Read = true
 	static := guideCluster(t, "fixed")
-	argocdCM := ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
+	argocdCM := snapshot.ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
 	argocdCM.Data["oidc.config"] = "clientID: $locked:client-id\nclientSecret: $oidc-secret:client-secret\n"
 	static.Objects[0] = argocdCM
 	static.Objects = append(static.Objects,
@@ -51,10 +52,10 @@ func TestOneUnreadableSecretLeavesTheOthersJudged(t *testing.T) {
 		// The Workflows client Secret without its client-secret key, and
 		// with a client id Dex does not know.
 		secretObject("argo", "argo-workflows-sso", nil, map[string]string{"client-id": "not-a-static-client"}))
-	reader := &lockedReader{StaticReader: static, locked: map[string]bool{
+	reader := &lockedReader{snapshot.StaticReader: static, locked: map[string]bool{
 		"argocd/locked": true, "argocd/argo-workflows-sso": true}}
 
-	snap, err := (&SnapshotSource{Reader: reader}).Build(context.Background(), set, nil)
+	snap, err := (&snapshot.Source{Reader: reader}).Build(context.Background(), set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,12 +97,12 @@ func TestSecretReadsPerSnapshotAreBounded(t *testing.T) {
 	for i := range 3 * maxSecretReads {
 		fmt.Fprintf(&refs, "k%d: $s%03d:key\n", i, i)
 	}
-	argocdCM := ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
+	argocdCM := snapshot.ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
 	argocdCM.Data["oidc.config"] = refs.String()
 	static.Objects[0] = argocdCM
-	reader := &lockedReader{StaticReader: static}
+	reader := &lockedReader{snapshot.StaticReader: static}
 
-	snap, err := (&SnapshotSource{Reader: reader}).Build(context.Background(), set, nil)
+	snap, err := (&snapshot.Source{Reader: reader}).Build(context.Background(), set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,11 +131,11 @@ func TestSecretReadErrorsLoggedOnceAndBounded(t *testing.T) {
 	set := guideSettings(t)
 	set.Secrets.Read = true
 	static := guideCluster(t, "fixed")
-	argocdCM := ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
+	argocdCM := snapshot.ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
 	static.Objects[0] = argocdCM
-	reader := &lockedReader{StaticReader: static, locked: map[string]bool{"*": true}}
+	reader := &lockedReader{snapshot.StaticReader: static, locked: map[string]bool{"*": true}}
 	lines := 0
-	src := &SnapshotSource{Reader: reader, Log: funcr.New(func(_, _ string) { lines++ }, funcr.Options{})}
+	src := &snapshot.Source{Reader: reader, Log: funcr.New(func(_, _ string) { lines++ }, funcr.Options{})}
 
 	build := func(first, n int) {
 		var refs strings.Builder

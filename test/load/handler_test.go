@@ -25,6 +25,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/test/load/gen"
 	"github.com/argoguard/argoguard/webhook"
 )
@@ -33,15 +34,15 @@ const testGuideDir = "../testdata/guide"
 
 // liveObjects are the guide's fixed ConfigMaps, the live state the load
 // test's control plane holds, plus n ConfigMaps argoguard does not guard.
-func liveObjects(tb testing.TB, unrelated int) *webhook.StaticReader {
+func liveObjects(tb testing.TB, unrelated int) *snapshot.StaticReader {
 	tb.Helper()
-	r := &webhook.StaticReader{}
+	r := &snapshot.StaticReader{}
 	for _, f := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
 		cm, err := readConfigMap(filepath.Join(testGuideDir, "fixed", f))
 		if err != nil {
 			tb.Fatal(err)
 		}
-		r.Objects = append(r.Objects, webhook.ConfigMapObject(cm))
+		r.Objects = append(r.Objects, snapshot.ConfigMapObject(cm))
 	}
 	for i := 0; i < unrelated; i++ {
 		r.Objects = append(r.Objects, &policy.Object{
@@ -67,9 +68,9 @@ func loadSettings(tb testing.TB) *settings.Settings {
 	return s
 }
 
-func validateHandler(tb testing.TB, reader webhook.ObjectReader) http.Handler {
+func validateHandler(tb testing.TB, reader snapshot.Reader) http.Handler {
 	v := webhook.NewValidator(webhook.Deps{Settings: webhook.NewStaticSettings(loadSettings(tb)),
-		Source: &webhook.SnapshotSource{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}, nil)
+		Source: &snapshot.Source{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}, nil)
 	return webhook.Handler(v, logr.Discard(), 0)
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
 )
 
@@ -40,7 +41,7 @@ func (r directReader) ConfigMap(ctx context.Context, ns, name string) (*policy.O
 		}
 		return nil, err
 	}
-	return webhook.ConfigMapObject(&cm), nil
+	return snapshot.ConfigMapObject(&cm), nil
 }
 
 func (r directReader) Secret(ctx context.Context, ns, name string) (*policy.Object, error) {
@@ -51,7 +52,7 @@ func (r directReader) Secret(ctx context.Context, ns, name string) (*policy.Obje
 		}
 		return nil, err
 	}
-	return webhook.SecretObject(&s), nil
+	return snapshot.SecretObject(&s), nil
 }
 
 // eventLog records the Events the controller emits.
