@@ -57,7 +57,7 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 	ctx := context.Background()
 	applyDir(t, guide+"/as-written")
 	events := &eventLog{}
-	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: directReader{k8s}}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: liveReader(t)}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
 	c, err := audit.New(deps, k8s, k8s, events, audit.Options{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +198,7 @@ func TestAuditOpenReportsWithoutThenWithCRD(t *testing.T) {
 	ctx := context.Background()
 	applyDir(t, guide+"/as-written")
 	logs := &logLines{}
-	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: directReader{k8s}}, Rules: rules.MustNewRegistry(), Log: logs.logger()}
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: liveReader(t)}, Rules: rules.MustNewRegistry(), Log: logs.logger()}
 	c, err := audit.New(deps, k8s, k8s, nil, audit.Options{ReportFormat: report.FormatOpenReports, Resync: time.Hour, Poll: time.Second})
 	if err != nil {
 		t.Fatal(err)

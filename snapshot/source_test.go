@@ -1,8 +1,9 @@
-package webhook
+package snapshot
 
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -11,15 +12,17 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/snapshot"
+	"github.com/argoguard/argoguard/policy/rules"
+	"github.com/argoguard/argoguard/settings"
 )
 
-// lockedReader serves a snapshot.StaticReader's objects, except the Secrets named
+// lockedReader serves a StaticReader's objects, except the Secrets named
 // in locked, whose GET is forbidden (what RBAC that does not grant them
 // answers), and counts the Secret GETs.
 type lockedReader struct {
-	*snapshot.StaticReader
+	*StaticReader
 	locked map[string]bool // namespace/name
 	gets   atomic.Int64
 }
@@ -44,7 +47,7 @@ func TestOneUnreadableSecretLeavesTheOthersJudged(t *testing.T) {
 	set := guideSettings(t)
 	set.Secrets.Read = true
 	static := guideCluster(t, "fixed")
-	argocdCM := snapshot.ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
+	argocdCM := guideObject(t, "fixed", "argocd-cm.yaml")
 	argocdCM.Data["oidc.config"] = "clientID: $locked:client-id\nclientSecret: $oidc-secret:client-secret\n"
 	static.Objects[0] = argocdCM
 	static.Objects = append(static.Objects,
@@ -52,14 +55,14 @@ func TestOneUnreadableSecretLeavesTheOthersJudged(t *testing.T) {
 		// The Workflows client Secret without its client-secret key, and
 		// with a client id Dex does not know.
 		secretObject("argo", "argo-workflows-sso", nil, map[string]string{"client-id": "not-a-static-client"}))
-	reader := &lockedReader{snapshot.StaticReader: static, locked: map[string]bool{
+	reader := &lockedReader{StaticReader: static, locked: map[string]bool{
 		"argocd/locked": true, "argocd/argo-workflows-sso": true}}
 
-	snap, err := (&snapshot.Source{Reader: reader}).Build(context.Background(), set, nil)
+	snap, err := (&Source{Reader: reader}).Build(context.Background(), set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := catalogue.Evaluate(snap)
+	findings, err := rules.MustNewRegistry().Evaluate(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,19 +100,19 @@ func TestSecretReadsPerSnapshotAreBounded(t *testing.T) {
 	for i := range 3 * maxSecretReads {
 		fmt.Fprintf(&refs, "k%d: $s%03d:key\n", i, i)
 	}
-	argocdCM := snapshot.ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
+	argocdCM := guideObject(t, "fixed", "argocd-cm.yaml")
 	argocdCM.Data["oidc.config"] = refs.String()
 	static.Objects[0] = argocdCM
-	reader := &lockedReader{snapshot.StaticReader: static}
+	reader := &lockedReader{StaticReader: static}
 
-	snap, err := (&snapshot.Source{Reader: reader}).Build(context.Background(), set, nil)
+	snap, err := (&Source{Reader: reader}).Build(context.Background(), set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := reader.gets.Load(); n > maxSecretReads {
 		t.Errorf("%d Secret GETs for one snapshot, bound %d", n, maxSecretReads)
 	}
-	findings, err := catalogue.Evaluate(snap)
+	findings, err := rules.MustNewRegistry().Evaluate(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,11 +134,11 @@ func TestSecretReadErrorsLoggedOnceAndBounded(t *testing.T) {
 	set := guideSettings(t)
 	set.Secrets.Read = true
 	static := guideCluster(t, "fixed")
-	argocdCM := snapshot.ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
+	argocdCM := guideObject(t, "fixed", "argocd-cm.yaml")
 	static.Objects[0] = argocdCM
-	reader := &lockedReader{snapshot.StaticReader: static, locked: map[string]bool{"*": true}}
+	reader := &lockedReader{StaticReader: static, locked: map[string]bool{"*": true}}
 	lines := 0
-	src := &snapshot.Source{Reader: reader, Log: funcr.New(func(_, _ string) { lines++ }, funcr.Options{})}
+	src := &Source{Reader: reader, Log: funcr.New(func(_, _ string) { lines++ }, funcr.Options{})}
 
 	build := func(first, n int) {
 		var refs strings.Builder
@@ -159,4 +162,34 @@ func TestSecretReadErrorsLoggedOnceAndBounded(t *testing.T) {
 	if len(src.logged) > maxLoggedSecretErrors {
 		t.Errorf("%d read errors remembered, bound %d", len(src.logged), maxLoggedSecretErrors)
 	}
+}
+
+const guideDir = "../test/testdata/guide"
+
+// guideObject reads one ConfigMap of the guide (as-written or fixed).
+func guideObject(t testing.TB, variant, file string) *policy.Object {
+	t.Helper()
+	o, err := manifest.ReadConfigMap(filepath.Join(guideDir, variant, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// guideCluster is the guide's live state in variant: its three ConfigMaps.
+func guideCluster(t testing.TB, variant string) *StaticReader {
+	return &StaticReader{Objects: []*policy.Object{
+		guideObject(t, variant, "argocd-cm.yaml"),
+		guideObject(t, variant, "argocd-rbac-cm.yaml"),
+		guideObject(t, variant, "workflow-controller-configmap.yaml"),
+	}}
+}
+
+func guideSettings(t testing.TB) *settings.Settings {
+	t.Helper()
+	s, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
