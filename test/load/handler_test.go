@@ -22,6 +22,7 @@ import (
 	"github.com/go-logr/logr"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
@@ -38,11 +39,11 @@ func liveObjects(tb testing.TB, unrelated int) *snapshot.StaticReader {
 	tb.Helper()
 	r := &snapshot.StaticReader{}
 	for _, f := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
-		cm, err := readConfigMap(filepath.Join(testGuideDir, "fixed", f))
+		o, err := manifest.ReadConfigMap(filepath.Join(testGuideDir, "fixed", f))
 		if err != nil {
 			tb.Fatal(err)
 		}
-		r.Objects = append(r.Objects, snapshot.ConfigMapObject(cm))
+		r.Objects = append(r.Objects, o)
 	}
 	for i := 0; i < unrelated; i++ {
 		r.Objects = append(r.Objects, &policy.Object{
