@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"testing"
 
-
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
