@@ -3,7 +3,6 @@ package snapshot
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,10 +11,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/argoguard/argoguard/manifest"
+	"github.com/argoguard/argoguard/internal/guidetest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
-	"github.com/argoguard/argoguard/settings"
 )
 
 // lockedReader serves a StaticReader's objects, except the Secrets named
@@ -44,10 +42,10 @@ func secretObject(ns, name string, labels, data map[string]string) *policy.Objec
 // read is unknown on its own; ACD-008, WF-005 and WF-010 still judge the
 // Secrets it could read.
 func TestOneUnreadableSecretLeavesTheOthersJudged(t *testing.T) {
-	set := guideSettings(t)
+	set := guidetest.Settings(t)
 	set.Secrets.Read = true
 	static := guideCluster(t, "fixed")
-	argocdCM := guideObject(t, "fixed", "argocd-cm.yaml")
+	argocdCM := guidetest.ConfigMap(t, "fixed", "argocd-cm.yaml")
 	argocdCM.Data["oidc.config"] = "clientID: $locked:client-id\nclientSecret: $oidc-secret:client-secret\n"
 	static.Objects[0] = argocdCM
 	static.Objects = append(static.Objects,
@@ -93,14 +91,14 @@ func TestOneUnreadableSecretLeavesTheOthersJudged(t *testing.T) {
 // costs at most maxSecretReads GETs; the rest are unknown, not reported
 // as missing.
 func TestSecretReadsPerSnapshotAreBounded(t *testing.T) {
-	set := guideSettings(t)
+	set := guidetest.Settings(t)
 	set.Secrets.Read = true
 	static := guideCluster(t, "fixed")
 	var refs strings.Builder
 	for i := range 3 * maxSecretReads {
 		fmt.Fprintf(&refs, "k%d: $s%03d:key\n", i, i)
 	}
-	argocdCM := guideObject(t, "fixed", "argocd-cm.yaml")
+	argocdCM := guidetest.ConfigMap(t, "fixed", "argocd-cm.yaml")
 	argocdCM.Data["oidc.config"] = refs.String()
 	static.Objects[0] = argocdCM
 	reader := &lockedReader{StaticReader: static}
@@ -131,10 +129,10 @@ func TestSecretReadsPerSnapshotAreBounded(t *testing.T) {
 // is logged once, not on every admission, and the memory of what was
 // logged does not grow with the names written into ConfigMaps.
 func TestSecretReadErrorsLoggedOnceAndBounded(t *testing.T) {
-	set := guideSettings(t)
+	set := guidetest.Settings(t)
 	set.Secrets.Read = true
 	static := guideCluster(t, "fixed")
-	argocdCM := guideObject(t, "fixed", "argocd-cm.yaml")
+	argocdCM := guidetest.ConfigMap(t, "fixed", "argocd-cm.yaml")
 	static.Objects[0] = argocdCM
 	reader := &lockedReader{StaticReader: static, locked: map[string]bool{"*": true}}
 	lines := 0
@@ -164,32 +162,11 @@ func TestSecretReadErrorsLoggedOnceAndBounded(t *testing.T) {
 	}
 }
 
-const guideDir = "../test/testdata/guide"
-
-// guideObject reads one ConfigMap of the guide (as-written or fixed).
-func guideObject(t testing.TB, variant, file string) *policy.Object {
-	t.Helper()
-	o, err := manifest.ReadConfigMap(filepath.Join(guideDir, variant, file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
-}
-
 // guideCluster is the guide's live state in variant: its three ConfigMaps.
 func guideCluster(t testing.TB, variant string) *StaticReader {
 	return &StaticReader{Objects: []*policy.Object{
-		guideObject(t, variant, "argocd-cm.yaml"),
-		guideObject(t, variant, "argocd-rbac-cm.yaml"),
-		guideObject(t, variant, "workflow-controller-configmap.yaml"),
+		guidetest.ConfigMap(t, variant, "argocd-cm.yaml"),
+		guidetest.ConfigMap(t, variant, "argocd-rbac-cm.yaml"),
+		guidetest.ConfigMap(t, variant, "workflow-controller-configmap.yaml"),
 	}}
-}
-
-func guideSettings(t testing.TB) *settings.Settings {
-	t.Helper()
-	s, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

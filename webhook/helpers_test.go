@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 
+	"github.com/argoguard/argoguard/internal/guidetest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
@@ -43,14 +44,7 @@ func guideConfigMap(t testing.TB, variant, file string) *corev1.ConfigMap {
 	return nil
 }
 
-func guideSettings(t testing.TB) *settings.Settings {
-	t.Helper()
-	s, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func guideSettings(t testing.TB) *settings.Settings { return guidetest.Settings(t) }
 
 // cluster is the live state the handlers read: the guide's objects.
 func cluster(cms ...*corev1.ConfigMap) *snapshot.StaticReader {

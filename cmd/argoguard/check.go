@@ -17,11 +17,10 @@ import (
 
 func checkCmd() *cobra.Command {
 	var (
-		in            inputs
+		in            checkInputs
 		failOn        string
 		applyDefaults bool
 		now           string
-		only          []string
 		out           *output
 	)
 	c := &cobra.Command{
@@ -41,35 +40,21 @@ func checkCmd() *cobra.Command {
 			if failOn != "deny" && failOn != "warn" {
 				return usageErr("--fail-on %q: use deny or warn", failOn)
 			}
-			t := time.Now().UTC()
-			if now != "" {
-				var err error
-				if t, err = time.Parse(time.RFC3339, now); err != nil {
-					return usageErr("--now: %v", err)
-				}
-			}
-			set, err := in.settings()
+			t, err := parseNow(now, time.Now().UTC())
 			if err != nil {
 				return err
 			}
-			reg, err := loadRules()
+			l, err := in.load(c, args)
 			if err != nil {
 				return err
 			}
-			ids, err := ruleSet(reg, only)
-			if err != nil {
-				return err
-			}
-			snap, err := in.snapshot(c, args, set)
-			if err != nil {
-				return err
-			}
+			reg, snap := l.reg, l.snap
 			snap.Now = t
 			var applied []policy.Patch
 			if applyDefaults {
 				applied = reg.ApplyDefaults(snap)
 			}
-			findings, err := reg.EvaluateOnly(snap, ids)
+			findings, err := reg.EvaluateOnly(snap, l.ids)
 			if err != nil {
 				var rp *policy.RulePanic
 				if errors.As(err, &rp) {
@@ -77,7 +62,7 @@ func checkCmd() *cobra.Command {
 				}
 				return usageErr("%v", err)
 			}
-			res := report.NewCheckResult(snap, findings, set.Mode)
+			res := report.NewCheckResult(snap, findings, l.set.Mode)
 			_, err = out.write(c, func(w io.Writer) error {
 				if applyDefaults {
 					if err := report.WriteDefaulted(w, c.ErrOrStderr(), snap, applied); err != nil {
@@ -110,6 +95,5 @@ func checkCmd() *cobra.Command {
 	f.StringVar(&failOn, "fail-on", "deny", "exit 1 on findings that would be denied (deny) or also warned about (warn)")
 	f.BoolVar(&applyDefaults, "apply-defaults", false, "print the guarded ConfigMaps with the defaults applied (and check those)")
 	f.StringVar(&now, "now", "", "the time certificate checks compare with, RFC 3339 (default: now)")
-	addRuleFlag(c, &only)
 	return c
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/argoguard/argoguard/internal/guidetest"
 )
 
 // now is a fixed day on which the guide's IdP certificate is valid.
@@ -202,27 +204,7 @@ func TestGuideFixedPasses(t *testing.T) {
 // The guide's advice, copying argocd-sso-secret into argo, swaps WF-005 for
 // WF-010: its client-id is the IdP's SAML URL.
 func TestGuideSecretCopied(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(guideDir, "as-written")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if e.Name() == "argocd-sso-secret.yaml" {
-			copied := strings.Replace(string(b), "namespace: argocd", "namespace: argo", 1)
-			if err := os.WriteFile(filepath.Join(dir, "argo-copy.yaml"), []byte(copied), 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	dir := guidetest.SecretCopied(t, "argo-copy.yaml")
 	rep, r := checkJSON(t, "", dir)
 	if r.code != 1 {
 		t.Errorf("exit %d, want 1", r.code)

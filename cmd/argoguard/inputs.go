@@ -30,6 +30,57 @@ func (o *inputs) add(c *cobra.Command) {
 	f.StringVar(&o.kubeContext, "context", "", "kubeconfig context (default: the current one)")
 }
 
+// checkInputs are the inputs of the commands that run the rules: the
+// objects, the settings and --rule.
+type checkInputs struct {
+	inputs
+	only []string
+}
+
+func (o *checkInputs) add(c *cobra.Command) {
+	o.inputs.add(c)
+	addRuleFlag(c, &o.only)
+}
+
+// loaded is what a rule run reads: settings, catalogue, the rules to run
+// (nil: all) and the snapshot.
+type loaded struct {
+	set  *settings.Settings
+	reg  *policy.Registry
+	ids  map[string]bool
+	snap *policy.Snapshot
+}
+
+func (o *checkInputs) load(c *cobra.Command, paths []string) (*loaded, error) {
+	var l loaded
+	var err error
+	if l.set, err = o.settings(); err != nil {
+		return nil, err
+	}
+	if l.reg, err = loadRules(); err != nil {
+		return nil, err
+	}
+	if l.ids, err = ruleSet(l.reg, o.only); err != nil {
+		return nil, err
+	}
+	if l.snap, err = o.snapshot(c, paths, l.set); err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// parseNow reads a --now flag: RFC 3339, or def when empty.
+func parseNow(s string, def time.Time) (time.Time, error) {
+	if s == "" {
+		return def, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, usageErr("--now: %v", err)
+	}
+	return t, nil
+}
+
 // live says whether the objects come from a cluster.
 func (o *inputs) live() bool { return o.kubeconfig != "" || o.kubeContext != "" }
 

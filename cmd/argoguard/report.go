@@ -28,9 +28,8 @@ var reportWriters = map[string]func(io.Writer, *report.Report) error{
 
 func reportCmd() *cobra.Command {
 	var (
-		in                      inputs
+		in                      checkInputs
 		baseline, now, repoRoot string
-		only                    []string
 		out                     *output
 	)
 	c := &cobra.Command{
@@ -45,33 +44,18 @@ func reportCmd() *cobra.Command {
 			"  argoguard report . -o sarif --output-file argoguard.sarif      # code scanning\n" +
 			"  argoguard report --kubeconfig ~/.kube/config -o json",
 		RunE: func(c *cobra.Command, args []string) error {
-			t := time.Now().UTC().Truncate(time.Second)
-			switch now {
-			case "":
-			case "none":
-				t = time.Time{}
-			default:
+			t := time.Time{} // --now none: no timestamps
+			if now != "none" {
 				var err error
-				if t, err = time.Parse(time.RFC3339, now); err != nil {
-					return usageErr("--now: %v", err)
+				if t, err = parseNow(now, time.Now().UTC().Truncate(time.Second)); err != nil {
+					return err
 				}
 			}
-			set, err := in.settings()
+			l, err := in.load(c, args)
 			if err != nil {
 				return err
 			}
-			reg, err := loadRules()
-			if err != nil {
-				return err
-			}
-			ids, err := ruleSet(reg, only)
-			if err != nil {
-				return err
-			}
-			snap, err := in.snapshot(c, args, set)
-			if err != nil {
-				return err
-			}
+			set, reg, snap := l.set, l.reg, l.snap
 			if err := manifest.RelativeTo(repoRoot, append(snap.Objects(), snap.Secrets...)...); err != nil {
 				return usageErr("--repo-root: %v", err)
 			}
@@ -93,7 +77,7 @@ func reportCmd() *cobra.Command {
 					return usageErr("--repo-root: %v", err)
 				}
 			}
-			findings, err := reg.EvaluateOnly(snap, ids)
+			findings, err := reg.EvaluateOnly(snap, l.ids)
 			if err != nil {
 				return fmt.Errorf("evaluation incomplete: %w", err)
 			}
@@ -116,6 +100,5 @@ func reportCmd() *cobra.Command {
 	f.StringVar(&baseline, "baseline", "", "the configuration before the change (file or folder): adds what it grants and revokes")
 	f.StringVar(&now, "now", "", "report time, RFC 3339 (default: the current time); \"none\" leaves it out")
 	f.StringVar(&repoRoot, "repo-root", "", "show file paths relative to this folder, as code scanning expects (default: the git work tree around the current folder)")
-	addRuleFlag(c, &only)
 	return c
 }
