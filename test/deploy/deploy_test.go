@@ -20,7 +20,6 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/snapshot"
-	"github.com/argoguard/argoguard/webhook"
 )
 
 // The kustomizations argoguard ships, and the one combining the base with
