@@ -8,7 +8,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -169,16 +168,7 @@ func rbacCanCmd() *cobra.Command {
 }
 
 func runBatch(e *rbac.Enforcer, path string, strict bool, stdin io.Reader, out io.Writer) error {
-	var r io.Reader = stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return usageErr("%v", err)
-		}
-		defer f.Close()
-		r = f
-	}
-	raw, err := io.ReadAll(r)
+	_, raw, err := manifest.ReadInput(path, stdin)
 	if err != nil {
 		return usageErr("%v", err)
 	}
