@@ -16,6 +16,8 @@ import (
 // cache, for callers that read the cluster once (the CLI).
 type ClientReader struct{ Client kubernetes.Interface }
 
+var _ Reader = (*ClientReader)(nil)
+
 // Kubeconfig returns a ClientReader for the cluster kubeconfig points at
 // ("" follows the usual loading rules: $KUBECONFIG, ~/.kube/config) in
 // kubeContext ("" is the current context).

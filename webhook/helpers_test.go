@@ -162,3 +162,6 @@ type evaluatorFunc func(s *policy.Snapshot, ids map[string]bool) ([]policy.Findi
 func (f evaluatorFunc) EvaluateOnly(s *policy.Snapshot, ids map[string]bool) ([]policy.Finding, error) {
 	return f(s, ids)
 }
+
+// The informer-backed reader is a snapshot.Reader like the CLI's.
+var _ snapshot.Reader = (*ClusterReader)(nil)
