@@ -99,14 +99,7 @@ func Load(set *settings.Settings, stdin io.Reader, paths ...string) (*Set, error
 // Add reads one path.
 func (l *Loader) Add(path string) error {
 	if path == "-" {
-		if l.Stdin == nil {
-			return &Error{File: "<stdin>", Msg: "no standard input"}
-		}
-		data, err := readLimited(l.Stdin, "<stdin>")
-		if err != nil {
-			return err
-		}
-		return l.Parse("<stdin>", data)
+		return l.addFile(path)
 	}
 	info, err := os.Stat(path)
 	if err != nil {
@@ -149,16 +142,11 @@ func isManifestName(n string) bool {
 }
 
 func (l *Loader) addFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return &Error{File: path, Msg: causeOf(err)}
-	}
-	defer f.Close()
-	data, err := readLimited(f, path)
+	name, data, err := ReadInput(path, l.Stdin)
 	if err != nil {
 		return err
 	}
-	return l.Parse(path, data)
+	return l.Parse(name, data)
 }
 
 func readLimited(r io.Reader, name string) ([]byte, error) {

@@ -38,3 +38,29 @@ func TestPolicyImportsNoIO(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyDoesNoIO: no package of policy/ itself opens files, dials or
+// reads a cluster. (os is in every dependency graph through fmt, so the
+// check is on what policy's own packages import; net is allowed for its
+// address parsing, the dialers being in net/http, which the graph check
+// above forbids.)
+func TestPolicyDoesNoIO(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{range .Imports}} {{.}}{{end}}",
+		"github.com/argoguard/argoguard/policy/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	io := map[string]bool{"os": true, "io/ioutil": true, "io/fs": true, "net/http": true, "os/exec": true, "syscall": true}
+	pkgs := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(pkgs) < 5 {
+		t.Fatalf("go list listed %d packages: %q", len(pkgs), out)
+	}
+	for _, line := range pkgs {
+		pkg, imports, _ := strings.Cut(line, ":")
+		for _, imp := range strings.Fields(imports) {
+			if io[imp] || strings.HasPrefix(imp, "k8s.io/client-go") {
+				t.Errorf("%s imports %s", pkg, imp)
+			}
+		}
+	}
+}

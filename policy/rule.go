@@ -205,3 +205,19 @@ func runRule(rule Rule, s *Snapshot) (found []Finding, err error) {
 	}()
 	return rule.Check(s), nil
 }
+
+// ApplyDefaults replaces the snapshot's guarded ConfigMaps by their
+// defaulted versions (WithPatches) and returns the patches applied: what
+// the mutating webhook would store, for an offline check.
+func (r *Registry) ApplyDefaults(snap *Snapshot) []Patch {
+	var all []Patch
+	for _, slot := range []**Object{&snap.ArgoCDCM, &snap.RBACCM, &snap.WorkflowsCM} {
+		if *slot == nil {
+			continue
+		}
+		patches := r.Default(snap, *slot)
+		*slot = (*slot).WithPatches(patches)
+		all = append(all, patches...)
+	}
+	return all
+}

@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,11 +19,12 @@ import (
 
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
-	"sigs.k8s.io/yaml"
 
+	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
 )
 
@@ -41,11 +41,11 @@ func fuzzHandlers(f testing.TB) map[string]http.Handler {
 	if err != nil {
 		f.Fatal(err)
 	}
-	reader := &webhook.StaticReader{}
+	reader := &snapshot.StaticReader{}
 	for _, file := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
 		reader.Objects = append(reader.Objects, fuzzConfigMap(f, "fixed", file))
 	}
-	deps := webhook.Deps{Settings: webhook.NewStaticSettings(set), Source: &webhook.SnapshotSource{Reader: reader},
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(set), Source: &snapshot.Source{Reader: reader},
 		Rules: rules.MustNewRegistry(), Log: logr.Discard()}
 	return map[string]http.Handler{
 		webhook.ValidatePath: webhook.Handler(webhook.NewValidator(deps, nil), logr.Discard(), 0),
@@ -54,18 +54,11 @@ func fuzzHandlers(f testing.TB) map[string]http.Handler {
 }
 
 func fuzzConfigMap(f testing.TB, variant, file string) *policy.Object {
-	raw, err := os.ReadFile(filepath.Join(fuzzGuideDir, variant, file))
+	o, err := manifest.ReadConfigMap(filepath.Join(fuzzGuideDir, variant, file))
 	if err != nil {
 		f.Fatal(err)
 	}
-	var cm struct {
-		Metadata struct{ Name, Namespace string }
-		Data     map[string]string
-	}
-	if err := yaml.Unmarshal(raw, &cm); err != nil {
-		f.Fatal(err)
-	}
-	return &policy.Object{Ref: policy.ObjectRef{Kind: "ConfigMap", Namespace: cm.Metadata.Namespace, Name: cm.Metadata.Name}, Data: cm.Data}
+	return o
 }
 
 // seedReview is an AdmissionReview as the API server sends it, with the

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"github.com/argoguard/argoguard/snapshot"
 	"testing"
 
 	"github.com/go-logr/logr"
@@ -31,7 +32,7 @@ func BenchmarkValidateGuide(b *testing.B) {
 
 func BenchmarkMutateGuide(b *testing.B) {
 	set := guideSettings(b)
-	m := &Mutator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(b, "fixed")},
+	m := &Mutator{Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: guideCluster(b, "fixed")},
 		Log: logr.Discard(), Defaults: matchModeDefaults}
 	h := Handler(m, logr.Discard(), 0)
 	cm := guideConfigMap(b, "fixed", "argocd-rbac-cm.yaml")

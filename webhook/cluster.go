@@ -22,6 +22,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // ClusterReader reads the guarded ConfigMaps through one small informer
@@ -61,7 +62,7 @@ func NewClusterReader(cfg *rest.Config, scheme *runtime.Scheme, apiReader client
 // Watch makes sure a cache exists for each guarded object of set; it is
 // called at start and whenever the settings change.
 func (r *ClusterReader) Watch(set *settings.Settings) error {
-	for _, ref := range GuardedRefs(set) {
+	for _, ref := range snapshot.GuardedRefs(set) {
 		if _, err := r.cacheFor(ref); err != nil {
 			return err
 		}
@@ -143,7 +144,7 @@ func (r *ClusterReader) NeedLeaderElection() bool { return false }
 
 // Synced reports whether the caches of every object set guards are synced.
 func (r *ClusterReader) Synced(set *settings.Settings) error {
-	for _, ref := range GuardedRefs(set) {
+	for _, ref := range snapshot.GuardedRefs(set) {
 		oc, err := r.cacheFor(ref)
 		if err != nil {
 			return err
@@ -155,7 +156,7 @@ func (r *ClusterReader) Synced(set *settings.Settings) error {
 	return nil
 }
 
-// ConfigMap implements ObjectReader from the object's cache.
+// ConfigMap implements snapshot.Reader from the object's cache.
 func (r *ClusterReader) ConfigMap(ctx context.Context, ns, name string) (*policy.Object, error) {
 	oc, err := r.cacheFor(policy.ObjectRef{Kind: "ConfigMap", Namespace: ns, Name: name})
 	if err != nil {
@@ -179,10 +180,10 @@ func (r *ClusterReader) ConfigMap(ctx context.Context, ns, name string) (*policy
 		}
 		return nil, err
 	}
-	return ConfigMapObject(&cm), nil
+	return snapshot.ConfigMapObject(&cm), nil
 }
 
-// Secret implements ObjectReader with a direct GET by name.
+// Secret implements snapshot.Reader with a direct GET by name.
 func (r *ClusterReader) Secret(ctx context.Context, ns, name string) (*policy.Object, error) {
 	var s corev1.Secret
 	if err := r.apiReader.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
@@ -191,7 +192,7 @@ func (r *ClusterReader) Secret(ctx context.Context, ns, name string) (*policy.Ob
 		}
 		return nil, err
 	}
-	return SecretObject(&s), nil
+	return snapshot.SecretObject(&s), nil
 }
 
 // ReadyCheck is a healthz checker: ready once the caches of the current

@@ -8,6 +8,7 @@ import (
 
 	"github.com/argoguard/argoguard/internal/testenv"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -86,7 +87,7 @@ func TestClusterReaderNeedsOnlyTheGuardedNames(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	snap, err := (&SnapshotSource{Reader: reader}).Build(ctx, set, nil)
+	snap, err := (&snapshot.Source{Reader: reader}).Build(ctx, set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestClusterReaderReadyWithArgoCDOnly(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	snap, err := (&SnapshotSource{Reader: reader}).Build(ctx, set, nil)
+	snap, err := (&snapshot.Source{Reader: reader}).Build(ctx, set, nil)
 	if err != nil || snap.RBACCM == nil || snap.ArgoCDCM != nil || snap.WorkflowsCM != nil {
 		t.Fatalf("snapshot: err %v, rbac %v, argocd-cm %v, workflows %v", err, snap != nil && snap.RBACCM != nil, snap != nil && snap.ArgoCDCM != nil, snap != nil && snap.WorkflowsCM != nil)
 	}

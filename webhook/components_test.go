@@ -11,12 +11,13 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // onlyReader serves the objects of some namespaces and fails on any other:
 // what a ClusterReader without RBAC (or namespace) there would do.
 type onlyReader struct {
-	*StaticReader
+	*snapshot.StaticReader
 	namespaces map[string]bool
 }
 
@@ -35,13 +36,13 @@ func TestArgoCDOnlyCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refs := GuardedRefs(set)
+	refs := snapshot.GuardedRefs(set)
 	if len(refs) != 2 || refs[0].Name != "argocd-cm" || refs[1].Name != "argocd-rbac-cm" {
 		t.Fatalf("GuardedRefs = %v, want Argo CD's two", refs)
 	}
 	live := guideObjects(t)
 	reader := onlyReader{cluster(live[0], live[1]), map[string]bool{"argocd": true}}
-	snap, err := (&SnapshotSource{Reader: reader}).Build(context.Background(), set, nil)
+	snap, err := (&snapshot.Source{Reader: reader}).Build(context.Background(), set, nil)
 	if err != nil {
 		t.Fatalf("building the snapshot read the Workflows namespace: %v", err)
 	}
@@ -79,7 +80,7 @@ func TestWorkflowsOnlyCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if refs := GuardedRefs(set); len(refs) != 1 || refs[0].Name != "workflow-controller-configmap" {
+	if refs := snapshot.GuardedRefs(set); len(refs) != 1 || refs[0].Name != "workflow-controller-configmap" {
 		t.Fatalf("GuardedRefs = %v, want the Workflows ConfigMap", refs)
 	}
 	live := guideObjects(t)

@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // answer is what the API server takes from a response.
@@ -44,7 +45,7 @@ func patchOps(patch []byte) []string {
 func TestConcurrentAdmissionsMatchSequential(t *testing.T) {
 	set := guideSettings(t)
 	reader := guideCluster(t, "as-written")
-	src := &SnapshotSource{Reader: reader}
+	src := &snapshot.Source{Reader: reader}
 	store := NewStaticSettings(set)
 	validate := Handler(&Validator{Rules: catalogue, Parses: policy.NewParseCache(parseCacheSize), Settings: store, Source: src, Log: logr.Discard()}, logr.Discard(), 0)
 	mutate := Handler(&Mutator{Settings: store, Source: src, Log: logr.Discard(), Defaults: matchModeDefaults}, logr.Discard(), 0)

@@ -132,16 +132,17 @@ func Decide(changed policy.ObjectRef, mode settings.Mode, after, before []policy
 	d := Decision{Findings: after}
 	had := preexisting(after, before)
 	for i, f := range after {
-		switch {
+		switch effect := policy.Effect(f.Action, mode); {
 		case mode == settings.ModeAudit:
+			// Nothing is refused, and every finding is shown.
 			d.Warnings = append(d.Warnings, warning(changed, f, ""))
-		case f.Action == policy.ActionDeny && had[i]:
+		case effect == policy.ActionDeny && had[i]:
 			d.Preexisting = append(d.Preexisting, f)
 			d.Warnings = append(d.Warnings, warning(changed, f, " (already live; not blocking)"))
-		case f.Action == policy.ActionDeny:
+		case effect == policy.ActionDeny:
 			// Shown in the denial message; a warning only under break-glass.
 			d.Denying = append(d.Denying, f)
-		case f.Action == policy.ActionWarn:
+		case effect == policy.ActionWarn:
 			d.Warnings = append(d.Warnings, warning(changed, f, ""))
 		}
 	}

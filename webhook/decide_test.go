@@ -9,6 +9,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 func finding(rule string, action policy.Action, line int, msg string) policy.Finding {
@@ -104,12 +105,12 @@ func TestBreakGlassMatch(t *testing.T) {
 
 func TestReferencedSecretsOfTheGuide(t *testing.T) {
 	set := guideSettings(t)
-	snap, err := (&SnapshotSource{Reader: guideCluster(t, "as-written")}).Build(context.Background(), set, nil)
+	snap, err := (&snapshot.Source{Reader: guideCluster(t, "as-written")}).Build(context.Background(), set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, r := range ReferencedSecrets(snap) {
+	for _, r := range snapshot.ReferencedSecrets(snap) {
 		got = append(got, r.Namespace+"/"+r.Name)
 	}
 	// sso.clientId/clientSecret name argocd-sso-secret: looked up where
@@ -122,7 +123,7 @@ func TestReferencedSecretsOfTheGuide(t *testing.T) {
 		"oidc.config": "clientID: $oidc-secret:client-id\nclientSecret: $oidc.clientSecret\n",
 	}}
 	got = nil
-	for _, r := range ReferencedSecrets(&policy.Snapshot{Settings: set, ArgoCDCM: cm}) {
+	for _, r := range snapshot.ReferencedSecrets(&policy.Snapshot{Settings: set, ArgoCDCM: cm}) {
 		got = append(got, r.Namespace+"/"+r.Name)
 	}
 	if strings.Join(got, " ") != "argocd/argocd-secret argocd/oidc-secret" {
@@ -135,7 +136,7 @@ func TestSnapshotReadsSecretsOnlyWhenAllowed(t *testing.T) {
 	reader := guideCluster(t, "as-written")
 	reader.Objects = append(reader.Objects, &policy.Object{
 		Ref: policy.ObjectRef{Kind: "Secret", Namespace: "argocd", Name: "argocd-sso-secret"}, Data: map[string]string{"client-id": "x"}})
-	src := &SnapshotSource{Reader: reader}
+	src := &snapshot.Source{Reader: reader}
 	snap, _ := src.Build(context.Background(), set, nil)
 	if snap.SecretsKnown || len(snap.Secrets) != 0 {
 		t.Fatal("Secrets read although settings.secrets.read is false")

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // guideObjects are the guide's three guarded ConfigMaps (fixed).
@@ -45,7 +46,7 @@ func TestDeleteOfGuardedObjectIsRefused(t *testing.T) {
 				}
 			}
 			events := &fakeRecorder{}
-			v := &Validator{Rules: catalogue, Settings: NewStaticSettings(withMode(set, settings.ModeAudit)), Source: &SnapshotSource{Reader: cluster(live...)},
+			v := &Validator{Rules: catalogue, Settings: NewStaticSettings(withMode(set, settings.ModeAudit)), Source: &snapshot.Source{Reader: cluster(live...)},
 				Log: logr.Discard(), Events: events}
 			audit := post(t, Handler(v, logr.Discard(), DefaultMaxRequestBytes), reviewJSON(t, reviewOpts{op: admissionv1.Delete, old: cm}))
 			if !audit.Allowed || !strings.Contains(strings.Join(audit.Warnings, "\n"), "GUARD-001") {
@@ -115,7 +116,7 @@ func TestBreakGlassDeleteLeavesATrail(t *testing.T) {
 	rbac := live[1]
 	rbac.UID = "6f1c1a52-3c0e-4a8e-9e55-0c1f3f0d1b2a"
 	events := &fakeRecorder{}
-	v := &Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: cluster(live...)}, Log: logr.Discard(), Events: events}
+	v := &Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: cluster(live...)}, Log: logr.Discard(), Events: events}
 	h := Handler(v, logr.Discard(), DefaultMaxRequestBytes)
 	metric := decisionsTotal.WithLabelValues("argocd/argocd-rbac-cm", string(VerdictBreakGlass))
 	before := counterValue(t, metric)
@@ -177,7 +178,7 @@ func TestBreakGlassUpdateTrail(t *testing.T) {
 	set.BreakGlass = settings.BreakGlass{Users: []string{"alice"}}
 	live := guideObjects(t)
 	events := &fakeRecorder{}
-	v := &Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: cluster(live...)}, Log: logr.Discard(), Events: events}
+	v := &Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: cluster(live...)}, Log: logr.Discard(), Events: events}
 	h := Handler(v, logr.Discard(), DefaultMaxRequestBytes)
 	bad := live[1].DeepCopy()
 	bad.Data["policy.default"] = "role:admin" // RBAC-002

@@ -49,7 +49,7 @@
 //
 // # For other packages
 //
-// SnapshotSource.Build gives the snapshot of the live objects (change nil)
+// snapshot.Source.Build gives the snapshot of the live objects (change nil)
 // for the audit controller:
 //
 //	snap, err := deps.Source.Build(ctx, deps.Settings.Current(), nil)

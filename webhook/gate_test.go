@@ -16,6 +16,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // blockingEvaluator runs the real rules once the test lets an evaluation
@@ -51,7 +52,7 @@ func waitFor(cond func() bool) {
 
 func gatedValidator(t *testing.T, gate *Gate, eval Evaluator) http.Handler {
 	set := guideSettings(t)
-	v := &Validator{Rules: eval, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, "fixed")},
+	v := &Validator{Rules: eval, Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: guideCluster(t, "fixed")},
 		Log: logr.Discard()}
 	return GatedHandler(v, logr.Discard(), DefaultMaxRequestBytes, gate)
 }

@@ -18,9 +18,11 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 
+	"github.com/argoguard/argoguard/internal/guidetest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 const guideDir = "../test/testdata/guide"
@@ -42,20 +44,13 @@ func guideConfigMap(t testing.TB, variant, file string) *corev1.ConfigMap {
 	return nil
 }
 
-func guideSettings(t testing.TB) *settings.Settings {
-	t.Helper()
-	s, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func guideSettings(t testing.TB) *settings.Settings { return guidetest.Settings(t) }
 
 // cluster is the live state the handlers read: the guide's objects.
-func cluster(cms ...*corev1.ConfigMap) *StaticReader {
-	r := &StaticReader{}
+func cluster(cms ...*corev1.ConfigMap) *snapshot.StaticReader {
+	r := &snapshot.StaticReader{}
 	for _, cm := range cms {
-		r.Objects = append(r.Objects, ConfigMapObject(cm))
+		r.Objects = append(r.Objects, snapshot.ConfigMapObject(cm))
 	}
 	return r
 }
@@ -134,8 +129,8 @@ func post(t testing.TB, h http.Handler, body []byte) *admissionv1.AdmissionRespo
 	return ar.Response
 }
 
-func validator(set *settings.Settings, reader ObjectReader) http.Handler {
-	v := &Validator{Rules: catalogue, Parses: policy.NewParseCache(parseCacheSize), Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard()}
+func validator(set *settings.Settings, reader snapshot.Reader) http.Handler {
+	v := &Validator{Rules: catalogue, Parses: policy.NewParseCache(parseCacheSize), Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: reader}, Log: logr.Discard()}
 	return Handler(v, logr.Discard(), DefaultMaxRequestBytes)
 }
 
@@ -145,7 +140,7 @@ func withMode(s *settings.Settings, m settings.Mode) *settings.Settings {
 	return &c
 }
 
-func objectOf(cm *corev1.ConfigMap) *policy.Object { return ConfigMapObject(cm) }
+func objectOf(cm *corev1.ConfigMap) *policy.Object { return snapshot.ConfigMapObject(cm) }
 
 // catalogue is the rule registry as cmd/webhook builds it.
 var catalogue = rules.MustNewRegistry()
@@ -167,3 +162,6 @@ type evaluatorFunc func(s *policy.Snapshot, ids map[string]bool) ([]policy.Findi
 func (f evaluatorFunc) EvaluateOnly(s *policy.Snapshot, ids map[string]bool) ([]policy.Finding, error) {
 	return f(s, ids)
 }
+
+// The informer-backed reader is a snapshot.Reader like the CLI's.
+var _ snapshot.Reader = (*ClusterReader)(nil)

@@ -12,6 +12,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // TestOneJSONLinePerDecisionWithoutSecrets logs through zap's JSON encoder
@@ -30,7 +31,7 @@ func TestOneJSONLinePerDecisionWithoutSecrets(t *testing.T) {
 			Data: map[string]string{"client-id": "argo-workflows-sso", "client-secret": secretValue}},
 		&policy.Object{Ref: policy.ObjectRef{Kind: "Secret", Namespace: "argocd", Name: "argocd-sso-secret"},
 			Data: map[string]string{"client-id": "x", "client-secret": secretValue}})
-	v := &Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: log}
+	v := &Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: reader}, Log: log}
 	h := Handler(v, log, 0)
 
 	rbac := guideConfigMap(t, "as-written", "argocd-rbac-cm.yaml")

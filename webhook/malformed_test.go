@@ -12,6 +12,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 func TestMalformedRequestsAreErrorsNotPanics(t *testing.T) {
@@ -59,7 +60,7 @@ func TestMalformedRequestsAreErrorsNotPanics(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	set := guideSettings(t)
-	v := &Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, "fixed")}, Log: logr.Discard()}
+	v := &Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: guideCluster(t, "fixed")}, Log: logr.Discard()}
 	rbac := guideConfigMap(t, "fixed", "argocd-rbac-cm.yaml")
 	body := reviewJSON(t, reviewOpts{op: admissionv1.Create, object: rbac})
 
@@ -95,7 +96,7 @@ func TestPanickingRuleFollowsTheFailurePolicy(t *testing.T) {
 	rbac := guideConfigMap(t, "fixed", "argocd-rbac-cm.yaml")
 	for _, mode := range []settings.Mode{settings.ModeEnforce, settings.ModeAudit} {
 		v := &Validator{Rules: panicking, Settings: NewStaticSettings(withMode(guideSettings(t), mode)),
-			Source: &SnapshotSource{Reader: guideCluster(t, "fixed")}, Log: logr.Discard()}
+			Source: &snapshot.Source{Reader: guideCluster(t, "fixed")}, Log: logr.Discard()}
 		resp := post(t, Handler(v, logr.Discard(), 0), reviewJSON(t, reviewOpts{op: admissionv1.Create, object: rbac}))
 		switch mode {
 		case settings.ModeEnforce:

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
-	"strings"
 
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
@@ -14,11 +12,8 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
-
-// DefaultedAnnotation lists what argoguard filled in, as "key:field" items
-// separated by commas, accumulated over changes.
-const DefaultedAnnotation = "argoguard.io/defaulted"
 
 // Mutator is the mutating admission handler (/mutate): it fills in the
 // defaults of docs/rules.md on the changed object. Defaulters never
@@ -26,7 +21,7 @@ const DefaultedAnnotation = "argoguard.io/defaulted"
 // mutator to its own output changes nothing.
 type Mutator struct {
 	Settings *SettingsStore
-	Source   *SnapshotSource
+	Source   *snapshot.Source
 	// Defaults proposes the patches: the registry cmd/webhook builds.
 	Defaults Defaults
 	Log      logr.Logger
@@ -47,7 +42,7 @@ func (m *Mutator) Handle(ctx context.Context, req admission.Request) admission.R
 		m.Log.Info("malformed admission request", "uid", req.UID, "error", err.Error())
 		return admission.Errored(http.StatusBadRequest, err)
 	}
-	if r.op == admissionv1.Delete || !IsGuarded(set, r.ref) {
+	if r.op == admissionv1.Delete || !snapshot.IsGuarded(set, r.ref) {
 		return admission.Allowed("")
 	}
 	if set.Defaults.Disabled || (set.Mode == settings.ModeAudit && !set.Defaults.InAudit) {
@@ -56,7 +51,7 @@ func (m *Mutator) Handle(ctx context.Context, req admission.Request) admission.R
 	log := m.Log.WithValues("object", r.ref.Namespace+"/"+r.ref.Name, "operation", string(r.op),
 		"user", r.username, "uid", string(req.UID))
 
-	snap, err := m.Source.Build(ctx, set, &Change{Ref: r.ref, Object: r.object})
+	snap, err := m.Source.Build(ctx, set, &snapshot.Change{Ref: r.ref, Object: r.object})
 	if err != nil {
 		// Defaults are a convenience: without them the validating webhook
 		// still judges the change.
@@ -77,7 +72,7 @@ func (m *Mutator) Handle(ctx context.Context, req admission.Request) admission.R
 		log.Error(err, "cannot encode the object")
 		return admission.Errored(http.StatusInternalServerError, err)
 	}
-	mutated, err := applyPatches(raw, patches)
+	mutated, err := applyPatches(raw, r.object, patches)
 	if err != nil {
 		log.Error(err, "cannot apply defaults")
 		return admission.Errored(http.StatusInternalServerError, err)
@@ -112,46 +107,31 @@ func (m *Mutator) runDefaulters(snap *policy.Snapshot, obj *policy.Object) (out 
 	return out, nil
 }
 
-// applyPatches sets the patched data keys and the defaulted annotation on
-// the raw object. It edits the JSON as a map so that every field argoguard
-// does not know survives untouched and the JSON patch holds only the defaults.
-func applyPatches(raw []byte, patches []policy.Patch) ([]byte, error) {
-	var obj map[string]any
-	if err := json.Unmarshal(raw, &obj); err != nil {
+// applyPatches writes obj after the patches (policy's WithPatches and
+// Defaulted: the data keys and the defaulted annotation) into the raw
+// object. It edits the JSON as a map so that every field argoguard does not
+// know survives untouched and the JSON patch holds only the defaults.
+func applyPatches(raw []byte, obj *policy.Object, patches []policy.Patch) ([]byte, error) {
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, err
 	}
-	data, _ := obj["data"].(map[string]any)
-	if data == nil {
-		data = map[string]any{}
-		obj["data"] = data
-	}
-	meta, _ := obj["metadata"].(map[string]any)
-	if meta == nil {
-		meta = map[string]any{}
-		obj["metadata"] = meta
-	}
-	ann, _ := meta["annotations"].(map[string]any)
-	if ann == nil {
-		ann = map[string]any{}
-		meta["annotations"] = ann
-	}
-	items := map[string]bool{}
-	if prev, ok := ann[DefaultedAnnotation].(string); ok {
-		for _, it := range strings.Split(prev, ",") {
-			if it = strings.TrimSpace(it); it != "" {
-				items[it] = true
-			}
-		}
-	}
+	after := obj.WithPatches(patches)
+	data := child(m, "data")
 	for _, p := range patches {
-		data[p.Key] = p.Value
-		items[p.Key+":"+p.Field] = true
+		data[p.Key] = after.Data[p.Key]
 	}
-	list := make([]string, 0, len(items))
-	for it := range items {
-		list = append(list, it)
+	ann := child(child(m, "metadata"), "annotations")
+	ann[policy.DefaultedAnnotation] = obj.Defaulted(patches)[policy.DefaultedAnnotation]
+	return json.Marshal(m)
+}
+
+// child returns the map under key in m, adding an empty one when absent.
+func child(m map[string]any, key string) map[string]any {
+	c, _ := m[key].(map[string]any)
+	if c == nil {
+		c = map[string]any{}
+		m[key] = c
 	}
-	sort.Strings(list)
-	ann[DefaultedAnnotation] = strings.Join(list, ",")
-	return json.Marshal(obj)
+	return c
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // matchModeDefault is a defaulter in the shape of policy/rules' ones: it
@@ -29,7 +30,7 @@ func matchModeDefault(s *policy.Snapshot, obj *policy.Object) []policy.Patch {
 }
 
 func mutator(set *settings.Settings) *Mutator {
-	return &Mutator{Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(nil, "fixed")},
+	return &Mutator{Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: guideCluster(nil, "fixed")},
 		Log: logr.Discard(), Defaults: matchModeDefaults}
 }
 
@@ -83,8 +84,8 @@ func TestMutatorAppliesDefaultsIdempotently(t *testing.T) {
 	if got.Data["policy.matchMode"] != "glob" || got.Data["policy.csv"] != rbac.Data["policy.csv"] {
 		t.Errorf("defaulted data: %v", got.Data)
 	}
-	if a := got.Annotations[DefaultedAnnotation]; a != "policy.matchMode:policy.matchMode" {
-		t.Errorf("annotation %s = %q", DefaultedAnnotation, a)
+	if a := got.Annotations[policy.DefaultedAnnotation]; a != "policy.matchMode:policy.matchMode" {
+		t.Errorf("annotation %s = %q", policy.DefaultedAnnotation, a)
 	}
 
 	// The defaulted object comes back (e.g. the next apply): nothing to do.
@@ -141,7 +142,7 @@ func TestMutatorSurvivesAPanickingDefaulter(t *testing.T) {
 func TestRegisteredDefaultersThroughTheMutator(t *testing.T) {
 	set := guideSettings(t)
 	for _, variant := range []string{"as-written", "fixed"} {
-		m := &Mutator{Defaults: catalogue, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, variant)}, Log: logr.Discard()}
+		m := &Mutator{Defaults: catalogue, Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: guideCluster(t, variant)}, Log: logr.Discard()}
 		h := Handler(m, logr.Discard(), 0)
 		for _, file := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
 			cm := guideConfigMap(t, variant, file)

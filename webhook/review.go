@@ -137,3 +137,7 @@ func checkConfigMapKind(cm *corev1.ConfigMap) error {
 	}
 	return nil
 }
+
+func metav1TypeMeta() metav1.TypeMeta {
+	return metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"}
+}

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // Paths on the webhook server.
@@ -29,7 +30,7 @@ const DefaultMaxRequestBytes = 3 << 20
 // ControllerFunc (the audit controller) get it.
 type Deps struct {
 	Settings *SettingsStore
-	Source   *SnapshotSource
+	Source   *snapshot.Source
 	// Rules is the validated catalogue every part judges with.
 	Rules *policy.Registry
 	Log   logr.Logger

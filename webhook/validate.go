@@ -15,6 +15,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // Validator is the validating admission handler (/validate).
@@ -30,7 +31,7 @@ import (
 // the decisions metric.
 type Validator struct {
 	Settings *SettingsStore
-	Source   *SnapshotSource
+	Source   *snapshot.Source
 	// Rules judges the snapshots: the registry cmd/webhook builds.
 	Rules Evaluator
 	// Parses shares parsed ConfigMaps across admissions (the states after
@@ -127,7 +128,7 @@ func decodeRequest(req admission.Request) (*request, error) {
 
 // configMapAt converts cm for the rules, named ref whatever cm says.
 func configMapAt(cm *corev1.ConfigMap, ref policy.ObjectRef) *policy.Object {
-	o := ConfigMapObject(cm)
+	o := snapshot.ConfigMapObject(cm)
 	o.Ref = ref
 	return o
 }
@@ -140,7 +141,7 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		v.Log.Info("malformed admission request", "uid", req.UID, "error", err.Error())
 		return admission.Errored(http.StatusBadRequest, err)
 	}
-	if !IsGuarded(set, r.ref) {
+	if !snapshot.IsGuarded(set, r.ref) {
 		// matchConditions keep these away; answer quickly if one gets here.
 		return admission.Allowed("not guarded by argoguard")
 	}
@@ -202,7 +203,7 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 // decide evaluates the snapshot after the change and, when its findings
 // need it, the snapshot before the change, and decides.
 func (v *Validator) decide(ctx context.Context, set *settings.Settings, r *request, breakGlass bool) (Decision, error) {
-	after, err := v.Source.Build(ctx, set, &Change{Ref: r.ref, Object: r.object})
+	after, err := v.Source.Build(ctx, set, &snapshot.Change{Ref: r.ref, Object: r.object})
 	if err != nil {
 		return Decision{}, err
 	}
@@ -216,9 +217,9 @@ func (v *Validator) decide(ctx context.Context, set *settings.Settings, r *reque
 	}
 	// Before: the old object from the request (UPDATE, DELETE), nothing
 	// (CREATE), or the live state when the API server sent no oldObject.
-	var change *Change
+	var change *snapshot.Change
 	if r.hasOld || r.op == admissionv1.Create {
-		change = &Change{Ref: r.ref, Object: r.old}
+		change = &snapshot.Change{Ref: r.ref, Object: r.old}
 	}
 	before, err := v.Source.Build(ctx, set, change)
 	if err != nil {

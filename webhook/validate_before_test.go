@@ -11,6 +11,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // TestBeforeEvaluatedOnlyWhenItDecides: the state before the change is
@@ -41,7 +42,7 @@ func TestBeforeEvaluatedOnlyWhenItDecides(t *testing.T) {
 				return catalogue.EvaluateOnly(s, ids)
 			})
 			set := withMode(guideSettings(t), tc.mode)
-			v := &Validator{Rules: count, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: guideCluster(t, tc.live)},
+			v := &Validator{Rules: count, Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: guideCluster(t, tc.live)},
 				Log: logr.Discard()}
 			obj, old := fixed, fixed
 			if tc.object == "as-written" {
@@ -113,10 +114,10 @@ func TestBeforeRunsOnlyTheDenyingRules(t *testing.T) {
 	denied, preexisting := 0, 0
 	for _, live := range variants {
 		reader := guideCluster(t, live)
-		only := Handler(&Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard()}, logr.Discard(), 0)
+		only := Handler(&Validator{Rules: catalogue, Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: reader}, Log: logr.Discard()}, logr.Discard(), 0)
 		// every rule, every time: the ids of the state before are ignored
 		all := evaluatorFunc(func(s *policy.Snapshot, _ map[string]bool) ([]policy.Finding, error) { return catalogue.Evaluate(s) })
-		full := Handler(&Validator{Rules: all, Settings: NewStaticSettings(set), Source: &SnapshotSource{Reader: reader}, Log: logr.Discard()},
+		full := Handler(&Validator{Rules: all, Settings: NewStaticSettings(set), Source: &snapshot.Source{Reader: reader}, Log: logr.Discard()},
 			logr.Discard(), 0)
 		for _, file := range files {
 			for _, to := range variants {

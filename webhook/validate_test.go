@@ -10,10 +10,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // guideCluster is the guide's live state in variant (as-written or fixed).
-func guideCluster(t testing.TB, variant string) *StaticReader {
+func guideCluster(t testing.TB, variant string) *snapshot.StaticReader {
 	return cluster(
 		guideConfigMap(t, variant, "argocd-cm.yaml"),
 		guideConfigMap(t, variant, "argocd-rbac-cm.yaml"),

@@ -6,14 +6,50 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
-
-	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/policy/rules"
-	"github.com/argoguard/argoguard/settings"
 )
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns its exit status: 0 done, 1
+// "something would be denied" / "No", 2 unusable input.
+func run(args []string, in io.Reader, out, errOut io.Writer) int {
+	root := newRootCmd(in, out, errOut)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(errOut, "error:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(errOut, "error:", err)
+	return 2
+}
+
+// newRootCmd builds the command tree reading in and writing out and errOut.
+func newRootCmd(in io.Reader, out, errOut io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "argoguard",
+		Short:         "Check Argo CD and Argo Workflows SSO and RBAC configuration",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(in)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	root.AddCommand(checkCmd(), reportCmd(), rbacCmd())
+	return root
+}
 
 // exitError carries an exit status through cobra: 1 for "something would be
 // denied" / "No", 2 for unusable input.
@@ -34,55 +70,5 @@ func usageErr(format string, args ...any) error {
 	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
 }
 
-// loadRules returns the rule catalogue, validated.
-func loadRules() (*policy.Registry, error) {
-	reg, err := rules.NewRegistry()
-	if err != nil {
-		return nil, fmt.Errorf("rule catalogue: %w", err)
-	}
-	return reg, nil
-}
-
-// loadSettings reads --settings (the stock settings when none is given),
-// checked against the rule catalogue as the webhook checks them: a bad file
-// is a usage error (exit 2).
-func loadSettings(path string) (*settings.Settings, error) {
-	if path == "" {
-		return settings.Default(), nil
-	}
-	reg, err := loadRules()
-	if err != nil {
-		return nil, err
-	}
-	set, err := settings.LoadWith(path, settings.Options{KnownRule: reg.Known})
-	if err != nil {
-		return nil, usageErr("%v", err)
-	}
-	return set, nil
-}
-
 // silentExit sets the exit status without printing anything more.
 func silentExit(code int) error { return &exitError{code: code} }
-
-var rootCmd = &cobra.Command{
-	Use:           "argoguard",
-	Short:         "Check Argo CD and Argo Workflows SSO and RBAC configuration",
-	SilenceUsage:  true,
-	SilenceErrors: true,
-}
-
-func main() {
-	err := rootCmd.Execute()
-	if err == nil {
-		return
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "error:", ee.err)
-		}
-		os.Exit(ee.code)
-	}
-	fmt.Fprintln(os.Stderr, "error:", err)
-	os.Exit(2)
-}

@@ -6,47 +6,73 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy/rbac"
+	"github.com/argoguard/argoguard/settings"
 )
 
-func init() {
+func rbacCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rbac",
 		Short: "Test and check argocd-rbac-cm with Argo CD's own semantics",
 	}
 	cmd.AddCommand(rbacCanCmd(), rbacValidateCmd(), rbacWhoCanCmd(), rbacDiffCmd())
-	rootCmd.AddCommand(cmd)
+	return cmd
+}
+
+// policyFlags read argocd-rbac-cm: --policy-file (- for stdin) or the
+// cluster, with the settings' names.
+type policyFlags struct {
+	inputs
+	policyFile string
+}
+
+func (o *policyFlags) add(c *cobra.Command) {
+	o.inputs.add(c)
+	c.Flags().StringVar(&o.policyFile, "policy-file", "", "argocd-rbac-cm ConfigMap YAML or CSV policy file (- for stdin)")
+}
+
+// load reads the settings and the policy file (or the live
+// argocd-rbac-cm).
+func (o *policyFlags) load(c *cobra.Command) (*manifest.PolicyFile, *settings.Settings, error) {
+	if o.policyFile != "" && o.live() {
+		return nil, nil, usageErr("give --policy-file or --kubeconfig (one of them)")
+	}
+	set, err := o.settings()
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := o.readPolicy(c, o.policyFile, set)
+	return f, set, err
 }
 
 // enforcerFlags are the flags `can` and `who-can` share.
 type enforcerFlags struct {
-	policyFile  string
+	policyFlags
 	defaultRole string
 	useBuiltin  bool
 }
 
 func (o *enforcerFlags) add(c *cobra.Command) {
-	c.Flags().StringVar(&o.policyFile, "policy-file", "", "argocd-rbac-cm ConfigMap YAML or CSV policy file")
+	o.policyFlags.add(c)
 	c.Flags().StringVar(&o.defaultRole, "default-role", "", "default role to use (overrides policy.default)")
 	c.Flags().BoolVar(&o.useBuiltin, "use-builtin-policy", true, "also load Argo CD's built-in policy")
 }
 
-func (o *enforcerFlags) enforcer() (*policyFile, *rbac.Enforcer, error) {
-	f, err := loadPolicyFile(o.policyFile, nil)
+func (o *enforcerFlags) enforcer(c *cobra.Command) (*manifest.PolicyFile, *rbac.Enforcer, error) {
+	f, _, err := o.load(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := f.parse()
+	p, err := f.Parse()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, usageErr("%v", err)
 	}
 	def := p.Default
 	if o.defaultRole != "" {
@@ -95,7 +121,10 @@ func rbacCanCmd() *cobra.Command {
 			if batch != "" && len(args) > 0 {
 				return usageErr("give either a query or --batch, not both")
 			}
-			_, e, err := o.enforcer()
+			if batch == "-" && o.policyFile == "-" {
+				return usageErr("--batch - and --policy-file -: only one of them can read stdin")
+			}
+			_, e, err := o.enforcer(cmd)
 			if err != nil {
 				return err
 			}
@@ -133,20 +162,13 @@ func rbacCanCmd() *cobra.Command {
 	c.Flags().StringVar(&batch, "batch", "", "CSV file of subject,action,resource,object queries (- for stdin)")
 	c.Flags().StringSliceVar(&groups, "groups", nil, "answer as argocd-server for a logged-in user SUBJECT with these group claims "+
 		"(a group counts only if some g line names it)")
+	c.ValidArgsFunction = completeSubjects(&o.policyFile)
+	_ = c.RegisterFlagCompletionFunc("groups", completeGroups(&o.settingsPath))
 	return c
 }
 
 func runBatch(e *rbac.Enforcer, path string, strict bool, stdin io.Reader, out io.Writer) error {
-	var r io.Reader = stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return usageErr("%v", err)
-		}
-		defer f.Close()
-		r = f
-	}
-	raw, err := io.ReadAll(r)
+	_, raw, err := manifest.ReadInput(path, stdin)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -178,10 +200,4 @@ func runBatch(e *rbac.Enforcer, path string, strict bool, stdin io.Reader, out i
 		}
 	}
 	return nil
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

@@ -161,7 +161,7 @@ func TestReportFormatsFromCLI(t *testing.T) {
 	for _, format := range []string{"html", "md", "json", "sarif", "junit"} {
 		file := filepath.Join(dir, "report."+format)
 		_, stderr, code := argoguard(t, "", "report", guideDir+"/as-written", "--settings", guideSettings,
-			"--baseline", guideDir+"/fixed", "--output", format, "-o", file)
+			"--baseline", guideDir+"/fixed", "-o", format, "--output-file", file)
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", format, code, stderr)
 		}
@@ -194,6 +194,30 @@ func TestReportFormatsFromCLI(t *testing.T) {
 		if !strings.Contains(stderr, "finding(s)") {
 			t.Errorf("%s: no summary on stderr: %q", format, stderr)
 		}
+		if strings.Contains(stderr, "deprecated") {
+			t.Errorf("%s: --output-file is not deprecated: %q", format, stderr)
+		}
+	}
+}
+
+// The old spelling `report --output FORMAT -o FILE` still writes the file,
+// for one release, and says on stderr what to write instead.
+func TestReportDeprecatedOutputFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "report.md")
+	out, stderr, code := argoguard(t, "", "report", guideDir+"/as-written", "--settings", guideSettings, "--output", "md", "-o", file)
+	if code != 0 || out != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %s", code, out, stderr)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil || !bytes.Contains(raw, []byte("RBAC-007")) {
+		t.Fatalf("%s: %v, holds the findings: %v", file, err, bytes.Contains(raw, []byte("RBAC-007")))
+	}
+	if !strings.Contains(stderr, "deprecated") || !strings.Contains(stderr, "--output-file "+file) {
+		t.Errorf("no deprecation naming --output-file on stderr: %q", stderr)
+	}
+	_, stderr, code = argoguard(t, "", "report", guideDir+"/as-written", "-o", file, "--output-file", file)
+	if code != 2 || !strings.Contains(stderr, "give the file once") {
+		t.Errorf("-o FILE with --output-file: exit %d, stderr %q", code, stderr)
 	}
 }
 

@@ -34,6 +34,7 @@ import (
 	"github.com/argoguard/argoguard/certs"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
 	"github.com/argoguard/argoguard/webhook/audit"
 )
@@ -169,7 +170,7 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 		}
 		events.Reloaded(s)
 	})
-	deps := webhook.Deps{Settings: store, Source: &webhook.SnapshotSource{Reader: reader, Log: log.WithName("snapshot")},
+	deps := webhook.Deps{Settings: store, Source: &snapshot.Source{Reader: reader, Log: log.WithName("snapshot")},
 		Rules: reg, Log: log.WithName("admission")}
 	webhook.Register(mgr, deps, o.maxRequestBytes, o.maxConcurrent)
 

@@ -4,15 +4,11 @@ package report_test
 // test/testdata/guide, with file lines, as the CLI reads them.
 
 import (
-	"os"
 	"path/filepath"
-	"sort"
 	"testing"
 	"time"
 
-	yamlv3 "go.yaml.in/yaml/v3"
-	"sigs.k8s.io/yaml"
-
+	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
@@ -28,95 +24,35 @@ const guideDir = "test/testdata/guide"
 // fixedClock is the report time of every test that shows one.
 var fixedClock = time.Date(2026, 11, 29, 3, 0, 0, 0, time.UTC)
 
-// loadObject reads one ConfigMap or Secret manifest (path relative to the
-// repository root), recording the file line of each data key's value.
+// loadObject reads one ConfigMap manifest (path relative to the repository
+// root), as the CLI reads it, its file path relative to the root.
 func loadObject(t testing.TB, rel string) *policy.Object {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(repoRoot, rel))
+	o, err := manifest.ReadConfigMap(filepath.Join(repoRoot, rel))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m struct {
-		Kind     string `json:"kind"`
-		Metadata struct {
-			Name      string            `json:"name"`
-			Namespace string            `json:"namespace"`
-			Labels    map[string]string `json:"labels"`
-		} `json:"metadata"`
-		Data       map[string]string `json:"data"`
-		StringData map[string]string `json:"stringData"`
+	if err := manifest.RelativeTo(repoRoot, o); err != nil {
+		t.Fatal(err)
 	}
-	if err := yaml.Unmarshal(raw, &m); err != nil {
-		t.Fatalf("%s: %v", rel, err)
-	}
-	data := map[string]string{}
-	for k, v := range m.Data {
-		data[k] = v
-	}
-	for k, v := range m.StringData {
-		data[k] = v
-	}
-	return &policy.Object{
-		Ref:    policy.ObjectRef{Kind: m.Kind, Namespace: m.Metadata.Namespace, Name: m.Metadata.Name},
-		Labels: m.Metadata.Labels,
-		Data:   data,
-		Source: &policy.Source{File: rel, KeyLines: keyLines(raw), Line: 1},
-	}
-}
-
-func keyLines(raw []byte) map[string]int {
-	out := map[string]int{}
-	var doc yamlv3.Node
-	if yamlv3.Unmarshal(raw, &doc) != nil || len(doc.Content) == 0 {
-		return out
-	}
-	root := doc.Content[0]
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if k := root.Content[i].Value; k != "data" && k != "stringData" {
-			continue
-		}
-		data := root.Content[i+1]
-		for j := 0; j+1 < len(data.Content); j += 2 {
-			v := data.Content[j+1]
-			line := v.Line
-			if v.Style&(yamlv3.LiteralStyle|yamlv3.FoldedStyle) != 0 {
-				line++
-			}
-			out[data.Content[j].Value] = line
-		}
-	}
-	return out
+	return o
 }
 
 // guideSnapshot reads every manifest of the guide's sub-folder (as-written
-// or fixed) with the guide's settings.
+// or fixed) with the guide's settings, as the CLI reads them.
 func guideSnapshot(t testing.TB, variant string) *policy.Snapshot {
 	t.Helper()
 	set, err := settings.Load(filepath.Join(repoRoot, guideDir, "argoguard-settings.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap := &policy.Snapshot{Settings: set, Now: fixedClock, SecretsKnown: true}
-	files, err := filepath.Glob(filepath.Join(repoRoot, guideDir, variant, "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no manifests in %s/%s: %v", guideDir, variant, err)
+	ms, err := manifest.Load(set, nil, filepath.Join(repoRoot, guideDir, variant))
+	if err != nil {
+		t.Fatal(err)
 	}
-	sort.Strings(files)
-	for _, f := range files {
-		rel, _ := filepath.Rel(repoRoot, f)
-		o := loadObject(t, filepath.ToSlash(rel))
-		switch {
-		case o.Ref.Kind == "Secret":
-			snap.Secrets = append(snap.Secrets, o)
-		case o.Ref.Name == set.ArgoCD.ConfigMap:
-			snap.ArgoCDCM = o
-		case o.Ref.Name == set.ArgoCD.RBACConfigMap:
-			snap.RBACCM = o
-		case o.Ref.Name == set.Workflows.ConfigMap:
-			snap.WorkflowsCM = o
-		default:
-			t.Fatalf("%s: not a guarded object", rel)
-		}
+	snap := ms.Snapshot(set, fixedClock)
+	if err := manifest.RelativeTo(repoRoot, append(snap.Objects(), snap.Secrets...)...); err != nil {
+		t.Fatal(err)
 	}
 	return snap
 }

@@ -7,12 +7,10 @@ package rules
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"sigs.k8s.io/yaml"
-
+	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/test/load/gen"
@@ -28,7 +26,7 @@ func admissionSnap(tb testing.TB, variant string) *policy.Snapshot {
 		tb.Fatal(err)
 	}
 	load := func(name string) *policy.Object {
-		o, err := readConfigMap(filepath.Join(guideDir, variant, name))
+		o, err := manifest.ReadConfigMap(filepath.Join(guideDir, variant, name))
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -58,28 +56,6 @@ func policySnap(tb testing.TB, n int) *policy.Snapshot {
 	rbac.Data = map[string]string{"policy.csv": gen.PolicyCSV(n), "policy.default": "role:readonly", "scopes": "[groups]"}
 	s.RBACCM, s.Old = &rbac, &rbac
 	return s
-}
-
-// readConfigMap reads a ConfigMap YAML file (name, namespace, data).
-func readConfigMap(path string) (*policy.Object, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var cm struct {
-		Metadata struct {
-			Name, Namespace string
-			Labels          map[string]string
-		}
-		Data map[string]string
-	}
-	if err := yaml.Unmarshal(raw, &cm); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &policy.Object{
-		Ref:    policy.ObjectRef{Kind: "ConfigMap", Namespace: cm.Metadata.Namespace, Name: cm.Metadata.Name},
-		Labels: cm.Metadata.Labels, Data: cm.Data,
-	}, nil
 }
 
 func BenchmarkEvaluateGuide(b *testing.B) {

@@ -1,14 +1,12 @@
 package rules
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/yaml"
-
+	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
 )
@@ -113,25 +111,11 @@ func runTable(t *testing.T, id string, cases []ruleCase) {
 // loadConfigMap reads a ConfigMap YAML file into a policy.Object.
 func loadConfigMap(t *testing.T, path string) *policy.Object {
 	t.Helper()
-	raw, err := os.ReadFile(path)
+	o, err := manifest.ReadConfigMap(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cm struct {
-		Kind     string `json:"kind"`
-		Metadata struct {
-			Name      string `json:"name"`
-			Namespace string `json:"namespace"`
-		} `json:"metadata"`
-		Data map[string]string `json:"data"`
-	}
-	if err := yaml.Unmarshal(raw, &cm); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return &policy.Object{
-		Ref:  policy.ObjectRef{Kind: cm.Kind, Namespace: cm.Metadata.Namespace, Name: cm.Metadata.Name},
-		Data: cm.Data,
-	}
+	return o
 }
 
 const guideDir = "../../test/testdata/guide"

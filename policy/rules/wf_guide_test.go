@@ -1,13 +1,13 @@
 package rules
 
 import (
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/argoguard/argoguard/internal/guidetest"
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
@@ -68,27 +68,7 @@ func TestGuideAsWrittenSSOFindings(t *testing.T) {
 
 // Copying the Secret into argo (the guide's advice) swaps WF-005 for WF-010.
 func TestGuideSecretCopiedSSOFindings(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(guideDir, "as-written")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if e.Name() == "argocd-sso-secret.yaml" {
-			copied := strings.Replace(string(b), "namespace: argocd", "namespace: argo", 1)
-			if err := os.WriteFile(filepath.Join(dir, "copied-secret.yaml"), []byte(copied), 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	dir := guidetest.SecretCopied(t, "copied-secret.yaml")
 	got := ssoFindings(t, guideManifests(t, dir))
 	want := []string{
 		"ACD-005 warn argocd-cm",

@@ -19,7 +19,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
-	"github.com/argoguard/argoguard/webhook"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
 // The kustomizations argoguard ships, and the one combining the base with
@@ -467,17 +467,17 @@ func TestReadSecretsGrantsExactlyTheReads(t *testing.T) {
 			if err := yaml.UnmarshalStrict(data, &cm); err != nil {
 				t.Fatal(err)
 			}
-			*f.slot = webhook.ConfigMapObject(&cm)
+			*f.slot = snapshot.ConfigMapObject(&cm)
 		}
-		for _, r := range webhook.ReferencedSecrets(snap) {
+		for _, r := range snapshot.ReferencedSecrets(snap) {
 			reads[r.Namespace+"/"+r.Name] = true
 		}
 		// The names a user lists in the chart's values: Argo CD's
 		// references, and the Workflows client Secret.
-		for _, r := range webhook.ReferencedSecrets(&policy.Snapshot{Settings: set, ArgoCDCM: snap.ArgoCDCM}) {
+		for _, r := range snapshot.ReferencedSecrets(&policy.Snapshot{Settings: set, ArgoCDCM: snap.ArgoCDCM}) {
 			argocdNames[r.Name] = true
 		}
-		for _, r := range webhook.ReferencedSecrets(&policy.Snapshot{Settings: set, WorkflowsCM: snap.WorkflowsCM}) {
+		for _, r := range snapshot.ReferencedSecrets(&policy.Snapshot{Settings: set, WorkflowsCM: snap.WorkflowsCM}) {
 			workflowsNames[r.Name] = true
 		}
 	}

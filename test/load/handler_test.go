@@ -24,9 +24,11 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/test/load/gen"
 	"github.com/argoguard/argoguard/webhook"
 )
@@ -35,15 +37,15 @@ const testGuideDir = "../testdata/guide"
 
 // liveObjects are the guide's fixed ConfigMaps, the live state the load
 // test's control plane holds, plus n ConfigMaps argoguard does not guard.
-func liveObjects(tb testing.TB, unrelated int) *webhook.StaticReader {
+func liveObjects(tb testing.TB, unrelated int) *snapshot.StaticReader {
 	tb.Helper()
-	r := &webhook.StaticReader{}
+	r := &snapshot.StaticReader{}
 	for _, f := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
-		cm, err := readConfigMap(filepath.Join(testGuideDir, "fixed", f))
+		o, err := manifest.ReadConfigMap(filepath.Join(testGuideDir, "fixed", f))
 		if err != nil {
 			tb.Fatal(err)
 		}
-		r.Objects = append(r.Objects, webhook.ConfigMapObject(cm))
+		r.Objects = append(r.Objects, o)
 	}
 	for i := 0; i < unrelated; i++ {
 		r.Objects = append(r.Objects, &policy.Object{
@@ -69,17 +71,17 @@ func loadSettings(tb testing.TB) *settings.Settings {
 	return s
 }
 
-func deps(tb testing.TB, reader webhook.ObjectReader) webhook.Deps {
+func deps(tb testing.TB, reader snapshot.Reader) webhook.Deps {
 	return webhook.Deps{Settings: webhook.NewStaticSettings(loadSettings(tb)),
-		Source: &webhook.SnapshotSource{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
+		Source: &snapshot.Source{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
 }
 
-func validateHandler(tb testing.TB, reader webhook.ObjectReader) http.Handler {
+func validateHandler(tb testing.TB, reader snapshot.Reader) http.Handler {
 	return webhook.Handler(webhook.NewValidator(deps(tb, reader), nil), logr.Discard(), 0)
 }
 
 // argoguardHandlers serves each endpoint as the webhook binary does.
-func argoguardHandlers(tb testing.TB, reader webhook.ObjectReader) map[string]http.Handler {
+func argoguardHandlers(tb testing.TB, reader snapshot.Reader) map[string]http.Handler {
 	return map[string]http.Handler{
 		"validate": validateHandler(tb, reader),
 		"mutate":   webhook.Handler(webhook.NewMutator(deps(tb, reader)), logr.Discard(), 0),

@@ -8,6 +8,7 @@ import (
 	"github.com/go-logr/logr"
 
 	"github.com/argoguard/argoguard/policy/rules"
+	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
 )
 
@@ -37,7 +38,7 @@ func TestHostilePhaseAnswersEveryReview(t *testing.T) {
 		}
 	}
 	v := webhook.NewValidator(webhook.Deps{Settings: webhook.NewStaticSettings(loadSettings(t)),
-		Source: &webhook.SnapshotSource{Reader: liveObjects(t, 0)}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}, nil)
+		Source: &snapshot.Source{Reader: liveObjects(t, 0)}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}, nil)
 	srv := httptest.NewTLSServer(webhook.GatedHandler(v, logr.Discard(), 0, webhook.NewGate(2)))
 	defer srv.Close()
 

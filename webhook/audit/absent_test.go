@@ -12,6 +12,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
+	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
 	"github.com/argoguard/argoguard/webhook/audit"
 )
@@ -24,7 +25,7 @@ func TestAbsentGuardedObjectIsReported(t *testing.T) {
 	needEnv(t)
 	ctx := context.Background()
 	applyDir(t, guide+"/fixed")
-	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &webhook.SnapshotSource{Reader: directReader{k8s}}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: liveReader(t)}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
 	c, err := audit.New(deps, k8s, k8s, &eventLog{}, audit.Options{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: time.Second})
 	if err != nil {
 		t.Fatal(err)

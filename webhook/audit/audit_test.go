@@ -15,6 +15,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
+	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
 	"github.com/argoguard/argoguard/webhook/audit"
 )
@@ -56,7 +57,7 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 	ctx := context.Background()
 	applyDir(t, guide+"/as-written")
 	events := &eventLog{}
-	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &webhook.SnapshotSource{Reader: directReader{k8s}}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: liveReader(t)}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
 	c, err := audit.New(deps, k8s, k8s, events, audit.Options{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +198,7 @@ func TestAuditOpenReportsWithoutThenWithCRD(t *testing.T) {
 	ctx := context.Background()
 	applyDir(t, guide+"/as-written")
 	logs := &logLines{}
-	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &webhook.SnapshotSource{Reader: directReader{k8s}}, Rules: rules.MustNewRegistry(), Log: logs.logger()}
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: liveReader(t)}, Rules: rules.MustNewRegistry(), Log: logs.logger()}
 	c, err := audit.New(deps, k8s, k8s, nil, audit.Options{ReportFormat: report.FormatOpenReports, Resync: time.Hour, Poll: time.Second})
 	if err != nil {
 		t.Fatal(err)

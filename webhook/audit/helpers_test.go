@@ -19,39 +19,23 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
-	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/settings"
-	"github.com/argoguard/argoguard/webhook"
+	"github.com/argoguard/argoguard/snapshot"
 )
 
-// directReader reads the guarded objects with plain GETs (the manager test
-// uses the webhook's informer-backed ClusterReader).
-type directReader struct{ c client.Client }
-
-func (r directReader) ConfigMap(ctx context.Context, ns, name string) (*policy.Object, error) {
-	var cm corev1.ConfigMap
-	if err := r.c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &cm); err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil, nil
-		}
-		return nil, err
+// liveReader reads the guarded objects with plain GETs, as the CLI does
+// (the manager test uses the webhook's informer-backed ClusterReader).
+func liveReader(t *testing.T) snapshot.Reader {
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return webhook.ConfigMapObject(&cm), nil
-}
-
-func (r directReader) Secret(ctx context.Context, ns, name string) (*policy.Object, error) {
-	var s corev1.Secret
-	if err := r.c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	return webhook.SecretObject(&s), nil
+	return &snapshot.ClientReader{Client: cs}
 }
 
 // eventLog records the Events the controller emits.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
+	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
 	"github.com/argoguard/argoguard/webhook/audit"
 )
@@ -75,7 +76,7 @@ func TestAuditInManager(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deps := webhook.Deps{Settings: store, Source: &webhook.SnapshotSource{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
+	deps := webhook.Deps{Settings: store, Source: &snapshot.Source{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
 	if err := audit.AddWithOptions(mgr, deps, audit.Options{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: 100 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,8 @@
-package webhook
+// Package snapshot assembles the policy.Snapshot of the guarded objects from
+// whatever holds them: the webhook's informer caches, a plain clientset for
+// the CLI's --kubeconfig, or objects already in memory. It knows Kubernetes
+// types and names, not admission requests and not rules.
+package snapshot
 
 import (
 	"context"
@@ -16,15 +20,16 @@ import (
 	"github.com/argoguard/argoguard/settings"
 )
 
-// ObjectReader reads one object by name. Both methods return nil, nil when
-// the object does not exist. The cluster implementation is ClusterReader
-// (caches restricted to the guarded names); tests use StaticReader.
-type ObjectReader interface {
+// Reader reads one object by name. Both methods return nil, nil when the
+// object does not exist. The webhook's implementation is
+// webhook.ClusterReader (caches restricted to the guarded names); the CLI
+// uses ClientReader; tests use StaticReader.
+type Reader interface {
 	ConfigMap(ctx context.Context, namespace, name string) (*policy.Object, error)
 	Secret(ctx context.Context, namespace, name string) (*policy.Object, error)
 }
 
-// SnapshotSource assembles snapshots from the live guarded objects.
+// Source assembles snapshots from the live guarded objects.
 //
 // It is the entry point for other packages (the audit controller) that need
 // findings for the live objects:
@@ -34,8 +39,8 @@ type ObjectReader interface {
 //
 // For an admission, Build is given the change: the new version of the
 // object (CREATE, UPDATE) or its absence (DELETE).
-type SnapshotSource struct {
-	Reader ObjectReader
+type Source struct {
+	Reader Reader
 	// Now is the clock certificate rules compare with (time.Now if nil).
 	Now func() time.Time
 	// Log receives one line per Secret that cannot be read (by name and
@@ -112,7 +117,7 @@ func IsGuarded(set *settings.Settings, ref policy.ObjectRef) bool {
 // allow it, at most maxSecretReads of them; one that cannot be read (or is
 // beyond the bound) is unknown, so the rules stay silent about it instead
 // of guessing, and judge the others.
-func (s *SnapshotSource) Build(ctx context.Context, set *settings.Settings, change *Change) (*policy.Snapshot, error) {
+func (s *Source) Build(ctx context.Context, set *settings.Settings, change *Change) (*policy.Snapshot, error) {
 	snap := &policy.Snapshot{Settings: set, Now: time.Now()}
 	if s.Now != nil {
 		snap.Now = s.Now()
@@ -162,7 +167,7 @@ func (s *SnapshotSource) Build(ctx context.Context, set *settings.Settings, chan
 
 // logOnce logs a Secret that cannot be read, unless the same Secret and
 // error were among the last ones logged.
-func (s *SnapshotSource) logOnce(ref policy.ObjectRef, err error) {
+func (s *Source) logOnce(ref policy.ObjectRef, err error) {
 	if s.Log.GetSink() == nil {
 		return
 	}
@@ -246,7 +251,7 @@ func splitLines(s string) []string {
 }
 
 // StaticReader serves objects from memory: for tests and for callers that
-// already hold the objects (the CLI's --live mode reads them once).
+// already hold the objects.
 type StaticReader struct {
 	Objects []*policy.Object
 }
@@ -260,12 +265,12 @@ func (r *StaticReader) find(kind, ns, name string) *policy.Object {
 	return nil
 }
 
-// ConfigMap implements ObjectReader.
+// ConfigMap implements Reader.
 func (r *StaticReader) ConfigMap(_ context.Context, ns, name string) (*policy.Object, error) {
 	return r.find("ConfigMap", ns, name), nil
 }
 
-// Secret implements ObjectReader.
+// Secret implements Reader.
 func (r *StaticReader) Secret(_ context.Context, ns, name string) (*policy.Object, error) {
 	return r.find("Secret", ns, name), nil
 }

@@ -1,4 +1,4 @@
-package webhook
+package snapshot
 
 import (
 	"context"
@@ -11,7 +11,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/argoguard/argoguard/internal/guidetest"
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/rules"
 )
 
 // lockedReader serves a StaticReader's objects, except the Secrets named
@@ -40,10 +42,10 @@ func secretObject(ns, name string, labels, data map[string]string) *policy.Objec
 // read is unknown on its own; ACD-008, WF-005 and WF-010 still judge the
 // Secrets it could read.
 func TestOneUnreadableSecretLeavesTheOthersJudged(t *testing.T) {
-	set := guideSettings(t)
+	set := guidetest.Settings(t)
 	set.Secrets.Read = true
 	static := guideCluster(t, "fixed")
-	argocdCM := ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
+	argocdCM := guidetest.ConfigMap(t, "fixed", "argocd-cm.yaml")
 	argocdCM.Data["oidc.config"] = "clientID: $locked:client-id\nclientSecret: $oidc-secret:client-secret\n"
 	static.Objects[0] = argocdCM
 	static.Objects = append(static.Objects,
@@ -54,11 +56,11 @@ func TestOneUnreadableSecretLeavesTheOthersJudged(t *testing.T) {
 	reader := &lockedReader{StaticReader: static, locked: map[string]bool{
 		"argocd/locked": true, "argocd/argo-workflows-sso": true}}
 
-	snap, err := (&SnapshotSource{Reader: reader}).Build(context.Background(), set, nil)
+	snap, err := (&Source{Reader: reader}).Build(context.Background(), set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := catalogue.Evaluate(snap)
+	findings, err := rules.MustNewRegistry().Evaluate(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,26 +91,26 @@ func TestOneUnreadableSecretLeavesTheOthersJudged(t *testing.T) {
 // costs at most maxSecretReads GETs; the rest are unknown, not reported
 // as missing.
 func TestSecretReadsPerSnapshotAreBounded(t *testing.T) {
-	set := guideSettings(t)
+	set := guidetest.Settings(t)
 	set.Secrets.Read = true
 	static := guideCluster(t, "fixed")
 	var refs strings.Builder
 	for i := range 3 * maxSecretReads {
 		fmt.Fprintf(&refs, "k%d: $s%03d:key\n", i, i)
 	}
-	argocdCM := ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
+	argocdCM := guidetest.ConfigMap(t, "fixed", "argocd-cm.yaml")
 	argocdCM.Data["oidc.config"] = refs.String()
 	static.Objects[0] = argocdCM
 	reader := &lockedReader{StaticReader: static}
 
-	snap, err := (&SnapshotSource{Reader: reader}).Build(context.Background(), set, nil)
+	snap, err := (&Source{Reader: reader}).Build(context.Background(), set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := reader.gets.Load(); n > maxSecretReads {
 		t.Errorf("%d Secret GETs for one snapshot, bound %d", n, maxSecretReads)
 	}
-	findings, err := catalogue.Evaluate(snap)
+	findings, err := rules.MustNewRegistry().Evaluate(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,14 +129,14 @@ func TestSecretReadsPerSnapshotAreBounded(t *testing.T) {
 // is logged once, not on every admission, and the memory of what was
 // logged does not grow with the names written into ConfigMaps.
 func TestSecretReadErrorsLoggedOnceAndBounded(t *testing.T) {
-	set := guideSettings(t)
+	set := guidetest.Settings(t)
 	set.Secrets.Read = true
 	static := guideCluster(t, "fixed")
-	argocdCM := ConfigMapObject(guideConfigMap(t, "fixed", "argocd-cm.yaml"))
+	argocdCM := guidetest.ConfigMap(t, "fixed", "argocd-cm.yaml")
 	static.Objects[0] = argocdCM
 	reader := &lockedReader{StaticReader: static, locked: map[string]bool{"*": true}}
 	lines := 0
-	src := &SnapshotSource{Reader: reader, Log: funcr.New(func(_, _ string) { lines++ }, funcr.Options{})}
+	src := &Source{Reader: reader, Log: funcr.New(func(_, _ string) { lines++ }, funcr.Options{})}
 
 	build := func(first, n int) {
 		var refs strings.Builder
@@ -158,4 +160,13 @@ func TestSecretReadErrorsLoggedOnceAndBounded(t *testing.T) {
 	if len(src.logged) > maxLoggedSecretErrors {
 		t.Errorf("%d read errors remembered, bound %d", len(src.logged), maxLoggedSecretErrors)
 	}
+}
+
+// guideCluster is the guide's live state in variant: its three ConfigMaps.
+func guideCluster(t testing.TB, variant string) *StaticReader {
+	return &StaticReader{Objects: []*policy.Object{
+		guidetest.ConfigMap(t, variant, "argocd-cm.yaml"),
+		guidetest.ConfigMap(t, variant, "argocd-rbac-cm.yaml"),
+		guidetest.ConfigMap(t, variant, "workflow-controller-configmap.yaml"),
+	}}
 }

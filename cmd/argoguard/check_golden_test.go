@@ -1,7 +1,6 @@
-package cli
+package main
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,14 +8,12 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	path := filepath.Join("testdata", "check", name)
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -26,10 +23,10 @@ func golden(t *testing.T, name, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./test/cli -update)", err)
+		t.Fatalf("%v (run go test ./cmd/argoguard -update)", err)
 	}
 	if string(want) != got {
-		t.Errorf("%s differs from the output (go test ./test/cli -update rewrites it):\n%s", path, got)
+		t.Errorf("%s differs from the output (go test ./cmd/argoguard -update rewrites it):\n%s", path, got)
 	}
 }
 
@@ -38,7 +35,7 @@ func golden(t *testing.T, name, got string) {
 func TestApplyDefaultsGolden(t *testing.T) {
 	for _, variant := range []string{"as-written", "fixed"} {
 		t.Run(variant, func(t *testing.T) {
-			r := run(t, "", "check", filepath.Join(guideDir, variant), "--settings", settings, "--now", now, "--apply-defaults")
+			r := cli(t, "", "check", filepath.Join(guideDir, variant), "--settings", guideSettings, "--now", now, "--apply-defaults")
 			if r.code == 2 {
 				t.Fatalf("exit 2: %s", r.stderr)
 			}
@@ -48,15 +45,15 @@ func TestApplyDefaultsGolden(t *testing.T) {
 }
 
 func TestOutputYAML(t *testing.T) {
-	r := run(t, "", "check", filepath.Join(guideDir, "as-written"), "--settings", settings, "--now", now, "-o", "yaml")
+	r := cli(t, "", "check", filepath.Join(guideDir, "as-written"), "--settings", guideSettings, "--now", now, "-o", "yaml")
 	if r.code != 1 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var rep report
+	var rep checkReport
 	if err := yaml.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("not YAML: %v", err)
 	}
-	var asJSON report
+	var asJSON checkReport
 	asJSON, _ = checkJSON(t, "", filepath.Join(guideDir, "as-written"))
 	if !eq(byObject(rep), byObject(asJSON)) {
 		t.Errorf("yaml and json disagree")

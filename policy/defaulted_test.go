@@ -1,4 +1,4 @@
-package rules
+package policy_test
 
 import (
 	"testing"
@@ -18,8 +18,8 @@ func TestDefaultedValue(t *testing.T) {
 		{"sso:issuer, ,", []policy.Patch{p("sso", "issuer")}, "sso:issuer"},
 		{"", nil, ""},
 	} {
-		if got := DefaultedValue(tc.prev, tc.patches); got != tc.want {
-			t.Errorf("DefaultedValue(%q) = %q, want %q", tc.prev, got, tc.want)
+		if got := policy.DefaultedValue(tc.prev, tc.patches); got != tc.want {
+			t.Errorf("policy.DefaultedValue(%q) = %q, want %q", tc.prev, got, tc.want)
 		}
 	}
 }

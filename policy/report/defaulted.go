@@ -1,8 +1,8 @@
-package main
+package report
 
-// `argoguard check --apply-defaults`: print the guarded ConfigMaps as the
+// `argoguard check --apply-defaults` prints the guarded ConfigMaps as the
 // mutating webhook would store them, with the argoguard.io/defaulted
-// annotation, and say on stderr what was filled in and why.
+// annotation, and says on stderr what was filled in and why.
 
 import (
 	"fmt"
@@ -13,17 +13,19 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/policy/rules"
 )
 
-func writeDefaulted(stdout, stderr io.Writer, snap *policy.Snapshot, applied []policy.Patch) error {
+// WriteDefaulted prints snap's guarded ConfigMaps as manifests with the
+// applied patches recorded in the defaulted annotation, and on log what was
+// filled in and why.
+func WriteDefaulted(stdout, log io.Writer, snap *policy.Snapshot, applied []policy.Patch) error {
 	byObj := map[policy.ObjectRef][]policy.Patch{}
 	for _, p := range applied {
 		byObj[p.Object] = append(byObj[p.Object], p)
-		fmt.Fprintf(stderr, "default: %s data[%q] %s\n", p.Object, p.Key, p.Reason)
+		fmt.Fprintf(log, "default: %s data[%q] %s\n", p.Object, p.Key, p.Reason)
 	}
 	if len(applied) == 0 {
-		fmt.Fprintln(stderr, "default: nothing to fill in")
+		fmt.Fprintln(log, "default: nothing to fill in")
 	}
 	enc := yaml.NewEncoder(stdout)
 	enc.SetIndent(2)
@@ -38,13 +40,7 @@ func writeDefaulted(stdout, stderr io.Writer, snap *policy.Snapshot, applied []p
 // configMapNode renders obj as a ConfigMap manifest; multi-line values as
 // literal blocks so dex.config and sso stay readable.
 func configMapNode(o *policy.Object, patches []policy.Patch) *yaml.Node {
-	ann := map[string]string{}
-	for k, v := range o.Annotations {
-		ann[k] = v
-	}
-	if len(patches) > 0 {
-		ann[rules.DefaultedAnnotation] = rules.DefaultedValue(ann[rules.DefaultedAnnotation], patches)
-	}
+	ann := o.Defaulted(patches)
 	meta := mapNode()
 	addPair(meta, "name", strNode(o.Ref.Name))
 	addPair(meta, "namespace", strNode(o.Ref.Namespace))

@@ -1,10 +1,9 @@
-package main
+package report
 
-// Output of `argoguard check`: text grouped by object (most severe first,
+// The output of `argoguard check`: text grouped by object (most severe first,
 // with file, key, line and fix), or JSON/YAML for tools.
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -16,20 +15,20 @@ import (
 	"github.com/argoguard/argoguard/settings"
 )
 
-// checkResult is the JSON/YAML document check prints.
-type checkResult struct {
+// CheckResult is the JSON/YAML document check prints.
+type CheckResult struct {
 	Mode     settings.Mode    `json:"mode"`
-	Objects  []checkedObject  `json:"objects"`
+	Objects  []CheckedObject  `json:"objects"`
 	Findings []policy.Finding `json:"findings"`
-	Summary  checkSummary     `json:"summary"`
+	Summary  CheckSummary     `json:"summary"`
 }
 
-type checkedObject struct {
+type CheckedObject struct {
 	policy.ObjectRef
 	File string `json:"file,omitempty"`
 }
 
-type checkSummary struct {
+type CheckSummary struct {
 	// Deny counts findings that would be denied (action deny in enforce mode).
 	Deny  int `json:"deny"`
 	Warn  int `json:"warn"`
@@ -38,25 +37,26 @@ type checkSummary struct {
 	Denied bool `json:"denied"`
 }
 
-func newCheckResult(snap *policy.Snapshot, findings []policy.Finding, mode settings.Mode) *checkResult {
-	res := &checkResult{Mode: mode, Findings: findings}
+// NewCheckResult gathers the findings of snap under mode, sorted and
+// counted by their effect.
+func NewCheckResult(snap *policy.Snapshot, findings []policy.Finding, mode settings.Mode) *CheckResult {
+	res := &CheckResult{Mode: mode, Findings: findings}
 	if res.Findings == nil {
 		res.Findings = []policy.Finding{}
 	}
 	for _, o := range snap.Objects() {
-		co := checkedObject{ObjectRef: o.Ref}
+		co := CheckedObject{ObjectRef: o.Ref}
 		if o.Source != nil {
 			co.File = o.Source.File
 		}
 		res.Objects = append(res.Objects, co)
 	}
-	sortFindings(res.Findings)
+	sortCheckFindings(res.Findings)
 	for _, f := range findings {
-		switch {
-		case f.Action == policy.ActionDeny && mode == settings.ModeEnforce:
+		switch policy.Effect(f.Action, mode) {
+		case policy.ActionDeny:
 			res.Summary.Deny++
-		case f.Action == policy.ActionDeny, f.Action == policy.ActionWarn:
-			// In audit mode a deny finding is returned as a warning.
+		case policy.ActionWarn:
 			res.Summary.Warn++
 		default:
 			res.Summary.Audit++
@@ -67,7 +67,7 @@ func newCheckResult(snap *policy.Snapshot, findings []policy.Finding, mode setti
 }
 
 // sortFindings orders by object, then severity, action, rule and line.
-func sortFindings(fs []policy.Finding) {
+func sortCheckFindings(fs []policy.Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if a.Location.Object != b.Location.Object {
@@ -100,13 +100,11 @@ func actionRank(a policy.Action) int {
 	return 2
 }
 
-func writeCheckJSON(w io.Writer, res *checkResult) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(res)
-}
+// WriteCheckJSON writes res as indented JSON.
+func WriteCheckJSON(w io.Writer, res *CheckResult) error { return writeIndentedJSON(w, res) }
 
-func writeCheckYAML(w io.Writer, res *checkResult) error {
+// WriteCheckYAML writes res as YAML (the JSON field names).
+func WriteCheckYAML(w io.Writer, res *CheckResult) error {
 	b, err := yaml.Marshal(res)
 	if err != nil {
 		return err
@@ -115,13 +113,13 @@ func writeCheckYAML(w io.Writer, res *checkResult) error {
 	return err
 }
 
-// writeText prints the findings grouped by object:
+// WriteCheckText prints the findings grouped by object:
 //
 //	ConfigMap argocd/argocd-rbac-cm (as-written/argocd-rbac-cm.yaml)
 //	  DENY   high     RBAC-007  data["policy.csv"] line 1 (argocd-rbac-cm.yaml:12)
 //	         object "/*" never matches an application; */* was meant?
 //	         fix: ...
-func writeText(w io.Writer, res *checkResult) {
+func WriteCheckText(w io.Writer, res *CheckResult) {
 	byObj := map[policy.ObjectRef][]policy.Finding{}
 	for _, f := range res.Findings {
 		byObj[f.Location.Object] = append(byObj[f.Location.Object], f)
@@ -162,10 +160,10 @@ func writeText(w io.Writer, res *checkResult) {
 func verdictOf(fs []policy.Finding, mode settings.Mode) string {
 	deny, warn := 0, 0
 	for _, f := range fs {
-		switch {
-		case f.Action == policy.ActionDeny && mode == settings.ModeEnforce:
+		switch policy.Effect(f.Action, mode) {
+		case policy.ActionDeny:
 			deny++
-		case f.Action != policy.ActionAudit:
+		case policy.ActionWarn:
 			warn++
 		}
 	}
@@ -180,10 +178,7 @@ func verdictOf(fs []policy.Finding, mode settings.Mode) string {
 
 func writeFindings(w io.Writer, fs []policy.Finding, mode settings.Mode) {
 	for _, f := range fs {
-		action := f.Action
-		if action == policy.ActionDeny && mode == settings.ModeAudit {
-			action = policy.ActionWarn
-		}
+		action := policy.Effect(f.Action, mode)
 		where := f.Location.Field()
 		if where == "" {
 			where = "(object)"

@@ -1,70 +1,35 @@
-// Package cli tests the built argoguard binary end to end: `argoguard
-// check` on the guide's configuration must print exactly the findings of
-// test/testdata/guide/expected-findings.md and exit as documented.
-package cli
+package main
+
+// `argoguard check` on the guide's configuration must print exactly the
+// findings of test/testdata/guide/expected-findings.md and exit as
+// documented.
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
-)
 
-var (
-	binary   string
-	guideDir = filepath.Join("..", "testdata", "guide")
-	settings = filepath.Join(guideDir, "argoguard-settings.yaml")
+	"github.com/argoguard/argoguard/internal/guidetest"
 )
 
 // now is a fixed day on which the guide's IdP certificate is valid.
 const now = "2026-11-29T12:00:00Z"
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "argoguard-cli")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "argoguard")
-	build := exec.Command("go", "build", "-o", binary, "./cmd/argoguard")
-	build.Dir = filepath.Join("..", "..")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		panic("go build: " + err.Error())
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
 
 type result struct {
 	stdout, stderr string
 	code           int
 }
 
-func run(t *testing.T, stdin string, args ...string) result {
+// cli runs one argoguard command line in-process.
+func cli(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if stdin != "" {
-		cmd.Stdin = strings.NewReader(stdin)
-	}
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
+	out, errOut, code := argoguard(t, stdin, args...)
+	return result{out, errOut, code}
 }
 
 type finding struct {
@@ -82,7 +47,7 @@ type finding struct {
 	} `json:"location"`
 }
 
-type report struct {
+type checkReport struct {
 	Findings []finding `json:"findings"`
 	Summary  struct {
 		Deny, Warn, Audit int
@@ -90,10 +55,10 @@ type report struct {
 	} `json:"summary"`
 }
 
-func checkJSON(t *testing.T, stdin string, args ...string) (report, result) {
+func checkJSON(t *testing.T, stdin string, args ...string) (checkReport, result) {
 	t.Helper()
-	r := run(t, stdin, append([]string{"check", "--settings", settings, "--now", now, "-o", "json"}, args...)...)
-	var rep report
+	r := cli(t, stdin, append([]string{"check", "--settings", guideSettings, "--now", now, "-o", "json"}, args...)...)
+	var rep checkReport
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("output is not JSON (%v):\n%s\nstderr: %s", err, r.stdout, r.stderr)
 	}
@@ -101,7 +66,7 @@ func checkJSON(t *testing.T, stdin string, args ...string) (report, result) {
 }
 
 // byObject summarises findings as object -> "RULE action line" sorted.
-func byObject(rep report) map[string][]string {
+func byObject(rep checkReport) map[string][]string {
 	out := map[string][]string{}
 	for _, f := range rep.Findings {
 		key := f.Location.Object.Name
@@ -119,7 +84,7 @@ func itoa(i int) string {
 }
 
 // ruleLines gives the lines a rule reports on one object.
-func ruleLines(rep report, obj, rule string) []int {
+func ruleLines(rep checkReport, obj, rule string) []int {
 	var out []int
 	for _, f := range rep.Findings {
 		if f.Location.Object.Name == obj && f.Rule == rule {
@@ -130,7 +95,7 @@ func ruleLines(rep report, obj, rule string) []int {
 	return out
 }
 
-func ruleSet(rep report, obj string) []string {
+func rulesOn(rep checkReport, obj string) []string {
 	seen := map[string]bool{}
 	for _, f := range rep.Findings {
 		if f.Location.Object.Name == obj {
@@ -153,12 +118,12 @@ func eq(a, b any) bool {
 
 // expectGuideAsWritten asserts expected-findings.md for as-written/; wf is
 // the Workflows rule set (it changes when the Secret is copied).
-func expectGuideAsWritten(t *testing.T, rep report, wf []string) {
+func expectGuideAsWritten(t *testing.T, rep checkReport, wf []string) {
 	t.Helper()
-	if got := ruleSet(rep, "argocd-cm"); !eq(got, []string{"ACD-005", "ACD-009"}) {
+	if got := rulesOn(rep, "argocd-cm"); !eq(got, []string{"ACD-005", "ACD-009"}) {
 		t.Errorf("argocd-cm rules %v", got)
 	}
-	if got := ruleSet(rep, "argocd-rbac-cm"); !eq(got, []string{"RBAC-004", "RBAC-007", "RBAC-014"}) {
+	if got := rulesOn(rep, "argocd-rbac-cm"); !eq(got, []string{"RBAC-004", "RBAC-007", "RBAC-014"}) {
 		t.Errorf("argocd-rbac-cm rules %v", got)
 	}
 	if got := ruleLines(rep, "argocd-rbac-cm", "RBAC-007"); !eq(got, []int{1, 4, 5}) {
@@ -167,7 +132,7 @@ func expectGuideAsWritten(t *testing.T, rep report, wf []string) {
 	if got := ruleLines(rep, "argocd-rbac-cm", "RBAC-004"); !eq(got, []int{6}) {
 		t.Errorf("RBAC-004 lines %v, want 6", got)
 	}
-	if got := ruleSet(rep, "workflow-controller-configmap"); !eq(got, wf) {
+	if got := rulesOn(rep, "workflow-controller-configmap"); !eq(got, wf) {
 		t.Errorf("workflow-controller-configmap rules %v, want %v", got, wf)
 	}
 	for _, f := range rep.Findings {
@@ -194,7 +159,7 @@ func TestGuideAsWritten(t *testing.T) {
 }
 
 func TestGuideAsWrittenText(t *testing.T) {
-	r := run(t, "", "check", filepath.Join(guideDir, "as-written"), "--settings", settings, "--now", now)
+	r := cli(t, "", "check", filepath.Join(guideDir, "as-written"), "--settings", guideSettings, "--now", now)
 	if r.code != 1 {
 		t.Fatalf("exit %d; stderr %s", r.code, r.stderr)
 	}
@@ -230,7 +195,7 @@ func TestGuideFixedPasses(t *testing.T) {
 			t.Errorf("fixed/: %s %s on %s: %s", f.Rule, f.Action, f.Location.Object.Name, f.Message)
 		}
 	}
-	r = run(t, "", "check", filepath.Join(guideDir, "fixed"), "--settings", settings, "--now", now, "--fail-on", "warn")
+	r = cli(t, "", "check", filepath.Join(guideDir, "fixed"), "--settings", guideSettings, "--now", now, "--fail-on", "warn")
 	if r.code != 0 {
 		t.Errorf("--fail-on warn on fixed/: exit %d", r.code)
 	}
@@ -239,33 +204,13 @@ func TestGuideFixedPasses(t *testing.T) {
 // The guide's advice, copying argocd-sso-secret into argo, swaps WF-005 for
 // WF-010: its client-id is the IdP's SAML URL.
 func TestGuideSecretCopied(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(guideDir, "as-written")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if e.Name() == "argocd-sso-secret.yaml" {
-			copied := strings.Replace(string(b), "namespace: argocd", "namespace: argo", 1)
-			if err := os.WriteFile(filepath.Join(dir, "argo-copy.yaml"), []byte(copied), 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	dir := guidetest.SecretCopied(t, "argo-copy.yaml")
 	rep, r := checkJSON(t, "", dir)
 	if r.code != 1 {
 		t.Errorf("exit %d, want 1", r.code)
 	}
 	expectGuideAsWritten(t, rep, []string{"WF-003", "WF-004", "WF-006", "WF-010"})
-	text := run(t, "", "check", dir, "--settings", settings, "--now", now)
+	text := cli(t, "", "check", dir, "--settings", guideSettings, "--now", now)
 	for _, secret := range []string{"some-random-secure-string", "MzQ1Njc4OTAxMjM0X2lucy0xYTJiM2M0ZDVlNmY3Zzhh"} {
 		if strings.Contains(text.stdout+text.stderr, secret) || strings.Contains(r.stdout, secret) {
 			t.Errorf("output shows a secret value (%s)", secret)
@@ -303,7 +248,7 @@ func TestStdinStream(t *testing.T) {
 }
 
 func TestApplyDefaults(t *testing.T) {
-	r := run(t, "", "check", filepath.Join(guideDir, "fixed"), "--settings", settings, "--now", now, "--apply-defaults")
+	r := cli(t, "", "check", filepath.Join(guideDir, "fixed"), "--settings", guideSettings, "--now", now, "--apply-defaults")
 	if r.code != 0 {
 		t.Fatalf("exit %d; stderr %s", r.code, r.stderr)
 	}
@@ -327,7 +272,7 @@ func TestApplyDefaults(t *testing.T) {
 		t.Errorf("stderr does not say what was filled in:\n%s", r.stderr)
 	}
 	// The defaulted objects pass, and defaulting them again changes nothing.
-	again := run(t, r.stdout, "check", "-", "--settings", settings, "--now", now, "--apply-defaults")
+	again := cli(t, r.stdout, "check", "-", "--settings", guideSettings, "--now", now, "--apply-defaults")
 	if again.code != 0 || !strings.Contains(again.stderr, "nothing to fill in") {
 		t.Errorf("second --apply-defaults: exit %d, stderr %s", again.code, again.stderr)
 	}
@@ -358,7 +303,7 @@ func TestUnusableInput(t *testing.T) {
 		{"duplicate object", []string{"check", filepath.Join(guideDir, "fixed"), filepath.Join(guideDir, "fixed", "argocd-cm.yaml")}, "given twice"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := run(t, "", tc.args...)
+			r := cli(t, "", tc.args...)
 			if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", r.code, r.stderr, tc.want)
 			}
@@ -369,10 +314,10 @@ func TestUnusableInput(t *testing.T) {
 // Warnings fail the run only with --fail-on warn.
 func TestFailOnWarn(t *testing.T) {
 	cm := filepath.Join(guideDir, "as-written", "argocd-cm.yaml")
-	if r := run(t, "", "check", cm, "--settings", settings, "--now", now); r.code != 0 {
+	if r := cli(t, "", "check", cm, "--settings", guideSettings, "--now", now); r.code != 0 {
 		t.Errorf("argocd-cm alone has only warnings: exit %d", r.code)
 	}
-	if r := run(t, "", "check", cm, "--settings", settings, "--now", now, "--fail-on", "warn"); r.code != 1 {
+	if r := cli(t, "", "check", cm, "--settings", guideSettings, "--now", now, "--fail-on", "warn"); r.code != 1 {
 		t.Errorf("--fail-on warn: exit %d, want 1", r.code)
 	}
 }
@@ -380,7 +325,7 @@ func TestFailOnWarn(t *testing.T) {
 // In audit mode nothing is denied: deny findings are reported as warnings.
 func TestAuditModeDeniesNothing(t *testing.T) {
 	dir := t.TempDir()
-	raw, err := os.ReadFile(settings)
+	raw, err := os.ReadFile(guideSettings)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,11 +336,11 @@ func TestAuditModeDeniesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	asWritten := filepath.Join(guideDir, "as-written")
-	r := run(t, "", "check", asWritten, "--settings", auditSettings, "--now", now)
+	r := cli(t, "", "check", asWritten, "--settings", auditSettings, "--now", now)
 	if r.code != 0 || !strings.Contains(r.stdout, "(audit mode): 0 deny") || strings.Contains(r.stdout, "  DENY ") {
 		t.Errorf("audit mode: exit %d\n%s", r.code, r.stdout)
 	}
-	if r := run(t, "", "check", asWritten, "--settings", auditSettings, "--now", now, "--fail-on", "warn"); r.code != 1 {
+	if r := cli(t, "", "check", asWritten, "--settings", auditSettings, "--now", now, "--fail-on", "warn"); r.code != 1 {
 		t.Errorf("audit mode with --fail-on warn: exit %d, want 1", r.code)
 	}
 }

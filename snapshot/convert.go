@@ -1,8 +1,7 @@
-package webhook
+package snapshot
 
 import (
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/argoguard/argoguard/policy"
 )
@@ -33,8 +32,4 @@ func SecretObject(s *corev1.Secret) *policy.Object {
 		Annotations: s.Annotations,
 		Data:        data,
 	}
-}
-
-func metav1TypeMeta() metav1.TypeMeta {
-	return metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"}
 }

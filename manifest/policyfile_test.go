@@ -1,7 +1,6 @@
-package main
+package manifest
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -20,37 +19,37 @@ func FuzzParsePolicyFile(f *testing.F) {
 	f.Add([]byte("kind: List\nitems:\n- kind: ConfigMap\n  metadata: {name: argocd-rbac-cm}\n  data: {policy.csv: 'g, a, b'}\n"))
 	f.Add([]byte("kind: Deployment\n---\nkind: ConfigMap\nmetadata: {name: argocd-cm}\n"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		pf, err := parsePolicyFile("f.yaml", raw, nil)
+		pf, err := ParsePolicyFile("f.yaml", raw, nil)
 		if err != nil {
-			if exitCode(err) != 2 || err.Error() == "" {
-				t.Fatalf("unusable input must be an exit-2 error with a message: %v", err)
+			if err.Error() == "" {
+				t.Fatalf("unusable input must be an error with a message: %v", err)
 			}
 			return
 		}
 		lines := strings.Count(string(raw), "\n") + 1
-		for key, line := range pf.obj.Source.KeyLines {
+		for key, line := range pf.Object.Source.KeyLines {
 			if line < 1 || line > lines+1 {
 				t.Fatalf("key %q at line %d of a %d-line file", key, line, lines)
 			}
 		}
-		if p, _ := pf.parse(); p != nil && !p.Valid() {
+		if p, _ := pf.Parse(); p != nil && !p.Valid() {
 			t.Fatal("parse returned an invalid policy without error")
 		}
 	})
 }
 
 func TestParsePolicyFileKeyLines(t *testing.T) {
-	pf, err := parsePolicyFile("cm.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rbac\ndata:\n  policy.default: role:readonly\n  policy.csv: |\n    p, a, b, c, d, allow\n"), nil)
+	pf, err := ParsePolicyFile("cm.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rbac\ndata:\n  policy.default: role:readonly\n  policy.csv: |\n    p, a, b, c, d, allow\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pf.isCSV || pf.obj.Ref.Name != "rbac" {
-		t.Fatalf("not read as a ConfigMap: %+v", pf.obj.Ref)
+	if pf.CSV || pf.Object.Ref.Name != "rbac" {
+		t.Fatalf("not read as a ConfigMap: %+v", pf.Object.Ref)
 	}
-	if got := pf.obj.Source.KeyLines; got["policy.default"] != 6 || got["policy.csv"] != 8 {
+	if got := pf.Object.Source.KeyLines; got["policy.default"] != 6 || got["policy.csv"] != 8 {
 		t.Fatalf("key lines = %v, want policy.default 6, policy.csv 8", got)
 	}
-	if pf, err := parsePolicyFile("p.csv", []byte("p, a, b, c, d, allow\n"), nil); err != nil || !pf.isCSV {
+	if pf, err := ParsePolicyFile("p.csv", []byte("p, a, b, c, d, allow\n"), nil); err != nil || !pf.CSV {
 		t.Fatal("CSV read as a ConfigMap")
 	}
 }
@@ -77,20 +76,20 @@ func TestParsePolicyFileFindsRBACConfigMap(t *testing.T) {
 		{name: "broken YAML", in: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-rbac-cm\n", errText: "not valid YAML"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pf, err := parsePolicyFile("f.yaml", []byte(tc.in), nil)
+			pf, err := ParsePolicyFile("f.yaml", []byte(tc.in), nil)
 			if tc.errText != "" {
-				if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tc.errText) {
-					t.Fatalf("error %v (exit %d), want exit 2 with %q", err, exitCode(err), tc.errText)
+				if err == nil || !strings.Contains(err.Error(), tc.errText) {
+					t.Fatalf("error %v, want one with %q", err, tc.errText)
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if pf.obj.Ref.Name != "argocd-rbac-cm" || pf.obj.Data["policy.csv"] != "g, a, role:admin\n" {
-				t.Fatalf("read %s with data %q", pf.obj.Ref, pf.obj.Data)
+			if pf.Object.Ref.Name != "argocd-rbac-cm" || pf.Object.Data["policy.csv"] != "g, a, role:admin\n" {
+				t.Fatalf("read %s with data %q", pf.Object.Ref, pf.Object.Data)
 			}
-			if got := pf.obj.Source.KeyLines["policy.csv"]; got != tc.line {
+			if got := pf.Object.Source.KeyLines["policy.csv"]; got != tc.line {
 				t.Errorf("policy.csv at file line %d, want %d", got, tc.line)
 			}
 		})
@@ -98,16 +97,7 @@ func TestParsePolicyFileFindsRBACConfigMap(t *testing.T) {
 	// The settings' name is the one looked for.
 	set := settings.Default()
 	set.ArgoCD.RBACConfigMap = "rbac-policy"
-	if _, err := parsePolicyFile("f.yaml", []byte(rbacCM+"---\n"+argocdCM), set); err == nil || !strings.Contains(err.Error(), "no ConfigMap rbac-policy") {
+	if _, err := ParsePolicyFile("f.yaml", []byte(rbacCM+"---\n"+argocdCM), set); err == nil || !strings.Contains(err.Error(), "no ConfigMap rbac-policy") {
 		t.Fatalf("settings' ConfigMap name not used: %v", err)
 	}
-}
-
-// exitCode is the status main exits with for err.
-func exitCode(err error) int {
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	return 2
 }

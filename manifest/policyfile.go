@@ -1,54 +1,56 @@
-package main
+package manifest
 
 // Reading a policy file: the argocd-rbac-cm of a manifest file (any
 // document, any List) or a bare CSV policy, as `argocd admin settings
 // rbac` accepts.
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 
-	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
 	"github.com/argoguard/argoguard/settings"
 )
 
-// policyFile is one loaded --policy-file.
-type policyFile struct {
-	path  string
-	isCSV bool
-	obj   *policy.Object
+// PolicyFile is one loaded policy file.
+type PolicyFile struct {
+	Path string
+	// CSV says the file is a bare CSV policy, not a manifest.
+	CSV    bool
+	Object *policy.Object
 }
 
-// loadPolicyFile reads path: the argocd-rbac-cm of a manifest file, or a
-// bare CSV policy. names are the settings' ConfigMap names.
-func loadPolicyFile(path string, names *settings.Settings) (*policyFile, error) {
+// ReadPolicyFile reads path ("-" for stdin): the argocd-rbac-cm of a
+// manifest file, or a bare CSV policy. names gives the settings'
+// ConfigMap names (nil: the stock ones).
+func ReadPolicyFile(path string, stdin io.Reader, names *settings.Settings) (*PolicyFile, error) {
 	if path == "" {
-		return nil, usageErr("--policy-file is required")
+		return nil, errors.New("--policy-file is required")
 	}
-	raw, err := os.ReadFile(path)
+	name, raw, err := ReadInput(path, stdin)
 	if err != nil {
-		return nil, usageErr("%v", err)
+		return nil, err
 	}
-	return parsePolicyFile(path, raw, names)
+	return ParsePolicyFile(name, raw, names)
 }
 
-// parsePolicyFile finds argocd-rbac-cm in raw, in any document or List, or
+// ParsePolicyFile finds argocd-rbac-cm in raw, in any document or List, or
 // reads raw as a CSV policy when it holds no Kubernetes object. A manifest
 // without argocd-rbac-cm is an error: reading another ConfigMap (or none)
 // would report a policy that was never read as valid.
-func parsePolicyFile(path string, raw []byte, names *settings.Settings) (*policyFile, error) {
+func ParsePolicyFile(path string, raw []byte, names *settings.Settings) (*PolicyFile, error) {
 	if names == nil {
 		names = settings.Default()
 	}
-	cms, isManifest, err := manifest.ConfigMaps(path, raw)
+	cms, isManifest, err := ConfigMaps(path, raw)
 	if err != nil {
-		return nil, usageErr("%v", err)
+		return nil, err
 	}
 	if !isManifest {
-		return &policyFile{path: path, isCSV: true, obj: &policy.Object{
+		return &PolicyFile{Path: path, CSV: true, Object: &policy.Object{
 			Ref:    policy.ObjectRef{Kind: "ConfigMap", Namespace: names.ArgoCD.Namespace, Name: names.ArgoCD.RBACConfigMap},
 			Data:   map[string]string{rbac.KeyPolicyCSV: string(raw)},
 			Source: &policy.Source{File: path, KeyLines: map[string]int{rbac.KeyPolicyCSV: 1}},
@@ -61,7 +63,17 @@ func parsePolicyFile(path string, raw []byte, names *settings.Settings) (*policy
 	if cm.Ref.Name == "" {
 		cm.Ref.Name = names.ArgoCD.RBACConfigMap
 	}
-	return &policyFile{path: path, obj: cm}, nil
+	return &PolicyFile{Path: path, Object: cm}, nil
+}
+
+// PolicyObject wraps an argocd-rbac-cm read elsewhere (a live cluster) so
+// that it is rendered like a file's.
+func PolicyObject(obj *policy.Object) *PolicyFile {
+	path := obj.Ref.String()
+	if obj.Source != nil && obj.Source.File != "" {
+		path = obj.Source.File
+	}
+	return &PolicyFile{Path: path, Object: obj}
 }
 
 // pickRBACConfigMap returns the ConfigMap named argocd-rbac-cm (the
@@ -80,7 +92,7 @@ func pickRBACConfigMap(path string, cms []*policy.Object, names *settings.Settin
 	case len(named) == 1:
 		return named[0], nil
 	case len(named) > 1:
-		return nil, usageErr("%s holds %d ConfigMaps named %s (%s): keep one per file", path, len(named), want, describeConfigMaps(named))
+		return nil, fmt.Errorf("%s holds %d ConfigMaps named %s (%s): keep one per file", path, len(named), want, describeConfigMaps(named))
 	}
 	if len(cms) == 1 {
 		c := cms[0]
@@ -100,7 +112,7 @@ func pickRBACConfigMap(path string, cms []*policy.Object, names *settings.Settin
 			msg += fmt.Sprintf("\n  %s holds RBAC keys, which Argo CD ignores there: move them to %s", c.Ref.Name, want)
 		}
 	}
-	return nil, usageErr("%s", msg)
+	return nil, errors.New(msg)
 }
 
 func describeConfigMaps(cms []*policy.Object) string {
@@ -126,41 +138,55 @@ func hasPolicyKeys(data map[string]string) bool {
 	return false
 }
 
-// where renders a policy location for messages: the file, and the key and
+// Where renders a policy location for messages: the file, and the key and
 // line inside the ConfigMap (or just the file line for a CSV file).
-func (f *policyFile) where(key string, line int) string {
-	if f.isCSV {
-		return fmt.Sprintf("%s:%d", f.path, line)
+func (f *PolicyFile) Where(key string, line int) string {
+	if f.CSV {
+		return fmt.Sprintf("%s:%d", f.Path, line)
 	}
-	s := fmt.Sprintf("%s: data[%q] line %d", f.path, key, line)
-	if start, ok := f.obj.Source.KeyLines[key]; ok && line > 0 {
+	s := fmt.Sprintf("%s: data[%q] line %d", f.Path, key, line)
+	if f.Object.Source == nil {
+		return s
+	}
+	if start, ok := f.Object.Source.KeyLines[key]; ok && line > 0 {
 		s += fmt.Sprintf(" (file line %d)", start+line-1)
 	}
 	return s
 }
 
-// parse reads the policy; a policy Argo CD would refuse is an exit-2 error
-// naming every bad line.
-func (f *policyFile) parse() (*rbac.Policy, error) {
-	p := rbac.Parse(f.obj.Data)
-	if p.Valid() {
-		return p, nil
+// FindingWhere renders a finding's location in the file.
+func (f *PolicyFile) FindingWhere(l policy.Location) string {
+	if l.Key == "" {
+		return f.Path
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Argo CD would refuse this policy (%d bad line(s)):", len(p.Errors))
-	for _, e := range p.Errors {
-		fmt.Fprintf(&b, "\n  %s: %s", f.where(e.Key, e.Line), e.Reason)
+	if l.Line == 0 {
+		return fmt.Sprintf("%s: data[%q]", f.Path, l.Key)
 	}
-	return nil, usageErr("%s", b.String())
+	return f.Where(l.Key, l.Line)
 }
 
-// lineRef renders a policy line's origin for output.
-func (f *policyFile) lineRef(l *rbac.Line) string {
+// LineRef renders a policy line's origin for output.
+func (f *PolicyFile) LineRef(l *rbac.Line) string {
 	if l == nil {
 		return ""
 	}
 	if l.Builtin() {
 		return l.Where()
 	}
-	return f.where(l.Key, l.Line)
+	return f.Where(l.Key, l.Line)
+}
+
+// Parse reads the policy; a policy Argo CD would refuse is an error naming
+// every bad line.
+func (f *PolicyFile) Parse() (*rbac.Policy, error) {
+	p := rbac.Parse(f.Object.Data)
+	if p.Valid() {
+		return p, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Argo CD would refuse this policy (%d bad line(s)):", len(p.Errors))
+	for _, e := range p.Errors {
+		fmt.Fprintf(&b, "\n  %s: %s", f.Where(e.Key, e.Line), e.Reason)
+	}
+	return nil, errors.New(b.String())
 }
