@@ -71,16 +71,24 @@ func checkPROJUpdateDiff(s *policy.Snapshot) []policy.Finding {
 					continue
 				}
 				what = append(what, c.What())
-				if l := c.Line; gained && l != nil && l.Key == rbac.ProjectPolicyKey(name) && l.Line-1 < len(paths) && loc.Path == "spec.roles" {
-					loc = atField(cur.Obj, paths[l.Line-1])
+				if path, ok := linePath(c.Line, name, paths); ok && gained && loc.Path == "spec.roles" {
+					loc = atField(cur.Obj, path)
 				}
 			}
 			if len(what) == 0 {
 				continue
 			}
-			msg := fmt.Sprintf("%s %s", rbac.SubjectName(set.DisplayName(sub)), what[0])
+			who := rbac.SubjectName(set.DisplayName(sub))
+			msg := fmt.Sprintf("%s %s", who, what[0])
 			if len(what) > 1 {
 				msg += fmt.Sprintf(" and %d more", len(what)-1)
+			}
+			// A new role explains the gains better than its first permission.
+			if rc, ok := gainedRole(diff.Roles, sub); ok && gained {
+				msg = fmt.Sprintf("%s gains role %s (%d new permissions)", who, rc.Role, len(what))
+				if path, ok := linePath(rc.Line, name, paths); ok {
+					loc = atField(cur.Obj, path)
+				}
 			}
 			f := policy.Finding{Location: loc, Message: msg, Detail: strings.Join(what, "; "),
 				Fix: "make sure the change is meant to grant this"}
@@ -109,4 +117,12 @@ func projectLinePaths(p *rbac.AppProject) []string {
 		}
 	}
 	return out
+}
+
+// linePath is the field a line of the project's policy text comes from.
+func linePath(l *rbac.Line, project string, paths []string) (string, bool) {
+	if l == nil || l.Key != rbac.ProjectPolicyKey(project) || l.Line < 1 || l.Line > len(paths) {
+		return "", false
+	}
+	return paths[l.Line-1], true
 }
