@@ -8,7 +8,6 @@ package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/argoguard/argoguard/policy"
@@ -52,15 +51,7 @@ func checkPROJUpdateDiff(s *policy.Snapshot) []policy.Finding {
 	diff := rbac.Diff(enforcer(old), enforcer(cur))
 	paths := projectLinePaths(cur.Project)
 	set := settingsOf(s)
-	bySubject := map[string][]rbac.Change{}
-	for _, c := range diff.Changes {
-		bySubject[c.Subject] = append(bySubject[c.Subject], c)
-	}
-	subjects := make([]string, 0, len(bySubject))
-	for sub := range bySubject {
-		subjects = append(subjects, sub)
-	}
-	sort.Strings(subjects)
+	bySubject, subjects := changesBySubject(diff.Changes)
 	var out []policy.Finding
 	for _, sub := range subjects {
 		for _, gained := range []bool{true, false} {

@@ -34,16 +34,7 @@ func TestPROJ010UpdateDiff(t *testing.T) {
 				Changed: &cur.Ref, Operation: tc.op, Old: appProject(t, "team-a", tc.old),
 			}
 			fs := checkFindings(t, "PROJ-010", s)
-			got := pathActions(fs)
-			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-				for _, f := range fs {
-					t.Log(f.Short())
-				}
-				t.Fatalf("found\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
-			}
-			if tc.gainsContains != "" && !strings.Contains(fs[0].Message+fs[0].Detail, tc.gainsContains) {
-				t.Errorf("%q does not mention %q", fs[0].Short(), tc.gainsContains)
-			}
+			assertFindings(t, "PROJ-010", fs, pathActions(fs), tc.want, tc.gainsContains)
 		})
 	}
 }

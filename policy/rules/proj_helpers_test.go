@@ -95,16 +95,22 @@ func runProjTable(t *testing.T, id string, cases []projCase) {
 				s.RBACCM = &policy.Object{Ref: rbacRef, Data: tc.rbac}
 			}
 			fs := checkFindings(t, id, s)
-			got := pathActions(fs)
-			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-				for _, f := range fs {
-					t.Log(f.Short())
-				}
-				t.Fatalf("%s found\n%s\nwant\n%s", id, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
-			}
-			if tc.contains != "" && !strings.Contains(fs[0].Message+" "+fs[0].Detail+" "+fs[0].Fix, tc.contains) {
-				t.Errorf("finding %q does not mention %q", fs[0].Short(), tc.contains)
-			}
+			assertFindings(t, id, fs, pathActions(fs), tc.want, tc.contains)
 		})
+	}
+}
+
+// assertFindings compares a rule's findings, rendered as got, with want,
+// and the first one's text with contains.
+func assertFindings(t *testing.T, id string, fs []policy.Finding, got, want []string, contains string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		for _, f := range fs {
+			t.Log(f.Short())
+		}
+		t.Fatalf("%s found\n%s\nwant\n%s", id, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if contains != "" && !strings.Contains(fs[0].Message+" "+fs[0].Detail+" "+fs[0].Fix, contains) {
+		t.Errorf("finding %q does not mention %q", fs[0].Short(), contains)
 	}
 }

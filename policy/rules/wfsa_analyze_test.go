@@ -62,15 +62,7 @@ func runWFSATable(t *testing.T, id string, cases []wfsaCase) {
 			for _, f := range fs {
 				got = append(got, f.Location.Object.Name+" "+f.Location.Path+" "+string(f.Action))
 			}
-			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-				for _, f := range fs {
-					t.Log(f.Short())
-				}
-				t.Fatalf("%s found\n%s\nwant\n%s", id, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
-			}
-			if tc.contains != "" && !strings.Contains(fs[0].Message, tc.contains) {
-				t.Errorf("%q does not mention %q", fs[0].Short(), tc.contains)
-			}
+			assertFindings(t, id, fs, got, tc.want, tc.contains)
 			for _, f := range fs {
 				if f.Location.Object.Kind != policy.KindServiceAccount {
 					t.Errorf("finding on %v", f.Location.Object)
