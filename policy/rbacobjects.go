@@ -115,6 +115,11 @@ type ProjectConfig struct {
 	Errors field.ErrorList
 	// Lines are the role policy lines in order, with their field paths.
 	Lines []ProjectLine
+	// Generated are the lines Argo CD writes from a role's name
+	// (p, proj:<project>:<role>, projects, get, <project>, allow) and from
+	// each of its groups (g, <group>, proj:<project>:<role>) that it cannot
+	// load: a comma, quote or newline in a name or group breaks them.
+	Generated []ProjectLine
 }
 
 // ProjectLine is one line of a role's policies. Argo CD joins the policies
@@ -148,6 +153,11 @@ func ParseAppProject(o *Object) *ProjectConfig {
 	p, errs := rbac.DecodeAppProject(u)
 	c.Project, c.Errors = p, append(c.Errors, errs...)
 	for i, r := range p.Roles {
+		sub := rbac.ProjectRoleSubject(p.Name, r.Name)
+		c.refuseGenerated(fmt.Sprintf("p, %s, projects, get, %s, allow", sub, p.Name), field.NewPath("spec", "roles").Index(i).Child("name").String(), i, -1)
+		for j, g := range r.Groups {
+			c.refuseGenerated(fmt.Sprintf("g, %s, %s", g, sub), field.NewPath("spec", "roles").Index(i).Child("groups").Index(j).String(), i, j)
+		}
 		for j, text := range r.Policies {
 			path := field.NewPath("spec", "roles").Index(i).Child("policies").Index(j).String()
 			for k, part := range strings.Split(text, "\n") {
@@ -169,9 +179,21 @@ func ParseAppProject(o *Object) *ProjectConfig {
 	return c
 }
 
+// refuseGenerated records the lines of a generated text Argo CD refuses.
+func (c *ProjectConfig) refuseGenerated(text, path string, role, index int) {
+	for k, part := range strings.Split(text, "\n") {
+		if _, err := rbac.ParseLine(part); err != nil {
+			c.Generated = append(c.Generated, ProjectLine{Role: role, Index: index, Part: k + 1, Path: path, Err: err.Error()})
+		}
+	}
+}
+
 // Loads reports whether argocd-server loads the project's role policies:
 // one refused line makes it ignore all of them.
 func (c *ProjectConfig) Loads() bool {
+	if len(c.Generated) > 0 {
+		return false
+	}
 	for _, l := range c.Lines {
 		if l.Err != "" {
 			return false

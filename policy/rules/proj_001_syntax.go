@@ -21,7 +21,8 @@ var rulePROJ001 = policy.Rule{
 	Doc: "argocd-server adds an AppProject's role policies to its RBAC for requests about the project. A " +
 		"policy line it cannot read (a p line needs exactly 6 fields, a g line 3; CSV quoting) makes it drop " +
 		"all of the project's role policies: every role of the project grants nothing and its members and " +
-		"tokens are refused. A field of the wrong type makes the project unreadable to Argo CD. Lines of type " +
+		"tokens are refused. So does a role name or groups entry with a comma, quote or newline (Argo CD writes " +
+		"them into p and g lines). A field of the wrong type makes the project unreadable to Argo CD. Lines of type " +
 		"r, e or m load and do nothing (a warning). Argo CD validates roles only when they are changed through " +
 		"its API; kubectl and GitOps bypass that. Fix the named entry." +
 		" Source: Argo CD: server/rbacpolicy/rbacpolicy.go, pkg/apis/application/v1alpha1/app_project_types.go, util/rbac/rbac.go.",
@@ -37,6 +38,14 @@ func checkPROJSyntax(s *policy.Snapshot) []policy.Finding {
 				Message:  "Argo CD cannot read this field: " + e.ErrorBody(),
 				Detail:   "argocd-server cannot decode the project, so none of its roles apply",
 				Fix:      "give the field the type AppProject defines",
+			})
+		}
+		for _, l := range p.Generated {
+			out = append(out, policy.Finding{
+				Location: p.at(l.Path),
+				Message:  "the line Argo CD writes from this value does not load: " + l.Err,
+				Detail:   "a comma, quote or newline in a role name or group breaks the generated line; argocd-server drops all of the project's role policies",
+				Fix:      "remove the comma, quote or newline",
 			})
 		}
 		for _, l := range p.Lines {

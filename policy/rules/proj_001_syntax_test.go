@@ -29,6 +29,16 @@ roles:
 - name: dev
   policies: ["r, sub, obj, act"]`,
 			want: []string{"spec.roles[0].policies[0] warn"}},
+		{name: "a group with a comma breaks the generated g line", spec: `
+roles:
+- name: dev
+  policies: ["p, proj:team-a:dev, applications, sync, team-a/*, allow"]
+  groups: ["ok", "team, a"]`,
+			want: []string{"spec.roles[0].groups[1] deny"}, contains: "comma"},
+		{name: "a role name with a quote", spec: `
+roles:
+- name: 'd"ev'`,
+			want: []string{"spec.roles[0].name deny"}},
 		{name: "wrong types", spec: `
 roles:
 - name: dev
