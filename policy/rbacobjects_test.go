@@ -154,6 +154,7 @@ func FuzzParseAppProject(f *testing.F) {
 		`{"roles":[{"name":"dev","policies":["p, proj:a:dev, applications, get, a/*, allow"],"groups":["g"]}]}`,
 		`{"roles":[{"name":"dev","policies":["p, x\n\"q", 3],"jwtTokens":[{"iat":1e30}]}]}`,
 		"roles:\n- name: a\n  policies: [g, x]\n", `{"roles": "x"}`, "[", "",
+		`{"roles":[{"name":"a,b","groups":["x\ny", "q\"", ""]}]}`,
 	} {
 		f.Add("a", s)
 	}
@@ -167,6 +168,11 @@ func FuzzParseAppProject(f *testing.F) {
 				t.Fatalf("line %+v", l)
 			}
 		}
-		_ = rbac.ProjectPolicies(c.Project)
+		// Loads agrees with the project enforcer, which parses the text
+		// ProjectPolicies writes as argocd-server does.
+		pe := rbac.NewProjectEnforcer(BuiltinEnforcer(), []*rbac.AppProject{c.Project})
+		if refused := len(pe.ProjectPolicyErrors(c.Project.Name)) > 0; refused == c.Loads() {
+			t.Fatalf("Loads() = %v but the enforcer refuses %d lines of %q", c.Loads(), len(pe.ProjectPolicyErrors(c.Project.Name)), rbac.ProjectPolicies(c.Project))
+		}
 	})
 }
