@@ -4,7 +4,8 @@ package rules
 // identity provider sends. argocd-server binds each entry of a role's groups
 // with g, <group>, proj:<project>:<role> (AppProject.ProjectPoliciesString in
 // pkg/apis/application/v1alpha1/app_project_types.go) and matches group
-// claims exactly (util/rbac/rbac.go): a display name where IAM Identity
+// claims exactly (util/rbac/rbac.go), as it does the subject of a g line
+// written in the role's policies: a display name where IAM Identity
 // Center sends group IDs, or a group nobody has, binds nobody.
 
 import (
@@ -43,36 +44,35 @@ func checkPROJGroupNames(s *policy.Snapshot) []policy.Finding {
 	}
 	var out []policy.Finding
 	for _, p := range loadProjects(s) {
-		for i, r := range p.Project.Roles {
-			for j, g := range r.Groups {
-				if rbacPlaceholder(g) != "" {
-					continue // PROJ-006
-				}
-				if set.KnowsGroups() {
-					if _, isID := set.GroupByID(g); isID {
-						continue
-					}
-					if known, ok := set.GroupByName(g); ok {
-						out = append(out, policy.Finding{
-							Location: p.at(groupPath(i, j)),
-							Message:  fmt.Sprintf("%s is a display name; IAM Identity Center sends %s", quoteField(g), known.ID),
-							Detail:   "the groups claim holds group IDs, so nobody gets role " + r.Name,
-							Fix:      "write the group ID " + known.ID,
-						})
-					}
-					continue
-				}
-				if isGroupIDShape(g) && g == strings.ToLower(g) || strings.Contains(g, "@") {
-					continue
-				}
-				out = append(out, policy.Finding{
-					Action:   policy.ActionWarn, // a guess without the group list
-					Location: p.at(groupPath(i, j)),
-					Message:  fmt.Sprintf("%s cannot be an IAM Identity Center group ID", quoteField(g)),
-					Detail:   "the groups claim holds lower-case group IDs and matching is case-sensitive; this entry may match nobody",
-					Fix:      "use the GroupId from `aws identitystore list-groups`, or list the groups in the settings",
-				})
+		for _, ref := range p.groupRefs() {
+			g := ref.value
+			if rbacPlaceholder(g) != "" {
+				continue // PROJ-006
 			}
+			if set.KnowsGroups() {
+				if _, isID := set.GroupByID(g); isID {
+					continue
+				}
+				if known, ok := set.GroupByName(g); ok {
+					out = append(out, policy.Finding{
+						Location: p.at(ref.path),
+						Message:  fmt.Sprintf("%s is a display name; IAM Identity Center sends %s", quoteField(g), known.ID),
+						Detail:   "the groups claim holds group IDs, so nobody gets role " + ref.role,
+						Fix:      "write the group ID " + known.ID,
+					})
+				}
+				continue
+			}
+			if isGroupIDShape(g) && g == strings.ToLower(g) || strings.Contains(g, "@") || isRoleName(g) {
+				continue
+			}
+			out = append(out, policy.Finding{
+				Action:   policy.ActionWarn, // a guess without the group list
+				Location: p.at(ref.path),
+				Message:  fmt.Sprintf("%s cannot be an IAM Identity Center group ID", quoteField(g)),
+				Detail:   "the groups claim holds lower-case group IDs and matching is case-sensitive; this entry may match nobody",
+				Fix:      "use the GroupId from `aws identitystore list-groups`, or list the groups in the settings",
+			})
 		}
 	}
 	return out
@@ -85,34 +85,33 @@ func checkPROJUnknownGroups(s *policy.Snapshot) []policy.Finding {
 	}
 	var out []policy.Finding
 	for _, p := range loadProjects(s) {
-		for i, r := range p.Project.Roles {
-			for j, g := range r.Groups {
-				if rbacPlaceholder(g) != "" || strings.Contains(g, "@") {
-					continue // PROJ-006; an e-mail is a user
-				}
-				if _, ok := set.GroupByID(g); ok {
-					continue
-				}
-				if _, ok := set.GroupByName(g); ok {
-					continue // a display name: PROJ-004 when IDs are sent
-				}
-				f := policy.Finding{
-					Location: p.at(groupPath(i, j)),
-					Message:  fmt.Sprintf("group %s is not one of the %d known groups", quoteField(g), len(set.Identity.Groups)),
-					Detail:   "an entry nobody has binds nobody to role " + r.Name,
-					Fix:      "use the group's ID from `aws identitystore list-groups`, or add the group to the settings",
-				}
-				for _, k := range set.Identity.Groups {
-					if strings.EqualFold(k.ID, g) {
-						f.Message = "group ID in the wrong case: the provider sends " + k.ID
-						f.Fix = "write " + k.ID
-					}
-				}
-				if !(set.SendsGroupIDs() && isGroupIDShape(g)) {
-					f.Action = policy.ActionWarn // may be a user id
-				}
-				out = append(out, f)
+		for _, ref := range p.groupRefs() {
+			g := ref.value
+			if rbacPlaceholder(g) != "" || strings.Contains(g, "@") || isRoleName(g) {
+				continue // PROJ-006; an e-mail is a user
 			}
+			if _, ok := set.GroupByID(g); ok {
+				continue
+			}
+			if _, ok := set.GroupByName(g); ok {
+				continue // a display name: PROJ-004 when IDs are sent
+			}
+			f := policy.Finding{
+				Location: p.at(ref.path),
+				Message:  fmt.Sprintf("group %s is not one of the %d known groups", quoteField(g), len(set.Identity.Groups)),
+				Detail:   "an entry nobody has binds nobody to role " + ref.role,
+				Fix:      "use the group's ID from `aws identitystore list-groups`, or add the group to the settings",
+			}
+			for _, k := range set.Identity.Groups {
+				if strings.EqualFold(k.ID, g) {
+					f.Message = "group ID in the wrong case: the provider sends " + k.ID
+					f.Fix = "write " + k.ID
+				}
+			}
+			if !(set.SendsGroupIDs() && isGroupIDShape(g)) {
+				f.Action = policy.ActionWarn // may be a user id
+			}
+			out = append(out, f)
 		}
 	}
 	return out

@@ -22,6 +22,8 @@ func TestPROJ004GroupNames(t *testing.T) {
 		{name: "no group list: a name cannot be an ID", spec: groupsSpec("argocd-developers", devsID, "bob@example.com"),
 			settings: "identity:\n  provider: aws-iam-identity-center\n", want: []string{"spec.roles[0].groups[0] warn"}},
 		{name: "no settings", spec: groupsSpec("argocd-developers")},
+		{name: "g line subject in the policies", spec: "roles:\n- name: dev\n  policies: ['g, argocd-developers, proj:team-a:dev', 'g, proj:team-a:dev, role:x']\n",
+			settings: awsSettings, want: []string{"spec.roles[0].policies[0] deny"}, contains: devsID},
 	})
 }
 
@@ -36,5 +38,7 @@ func TestPROJ005UnknownGroups(t *testing.T) {
 			want: []string{"spec.roles[0].groups[0] warn"}},
 		{name: "e-mail and placeholder skipped", spec: groupsSpec("bob@example.com", "<group-id>"), settings: awsSettings},
 		{name: "no group list", spec: groupsSpec("11111111-2222-3333-4444-555555555555")},
+		{name: "g line subject in the policies", spec: "roles:\n- name: dev\n  policies: ['g, 11111111-2222-3333-4444-555555555555, proj:team-a:dev']\n",
+			settings: awsSettings, want: []string{"spec.roles[0].policies[0] deny"}},
 	})
 }

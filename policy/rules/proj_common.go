@@ -70,3 +70,25 @@ func (p projInput) pLines() []policy.ProjectLine {
 func groupPath(i, j int) string {
 	return fmt.Sprintf("spec.roles[%d].groups[%d]", i, j)
 }
+
+// groupRef is a value argocd-server matches against group claims for a
+// role: a groups entry, or the subject of a g line in the role's policies.
+type groupRef struct {
+	path, value, role string
+}
+
+// groupRefs lists the project's group references in field order.
+func (p projInput) groupRefs() []groupRef {
+	var out []groupRef
+	for i, r := range p.Project.Roles {
+		for j, g := range r.Groups {
+			out = append(out, groupRef{path: groupPath(i, j), value: g, role: r.Name})
+		}
+		for _, l := range p.Lines {
+			if l.Role == i && l.Line != nil && l.Line.Type == "g" {
+				out = append(out, groupRef{path: l.Path, value: l.Line.Subject(), role: r.Name})
+			}
+		}
+	}
+	return out
+}
