@@ -60,7 +60,7 @@ func (a Action) Valid() bool { return a == ActionDeny || a == ActionWarn || a ==
 
 // ObjectRef names one Kubernetes object.
 type ObjectRef struct {
-	Kind      string `json:"kind"` // ConfigMap or Secret
+	Kind      string `json:"kind"` // ConfigMap, Secret, AppProject or ServiceAccount
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
 }

@@ -6,7 +6,8 @@ import (
 	"github.com/argoguard/argoguard/settings"
 )
 
-// Object is the part of a ConfigMap or Secret that argoguard judges. The
+// Object is the part of a ConfigMap, Secret, AppProject or ServiceAccount
+// that argoguard judges. The
 // webhook and the CLI convert to it, so policy/ needs no Kubernetes types.
 type Object struct {
 	Ref         ObjectRef
@@ -14,6 +15,8 @@ type Object struct {
 	Annotations map[string]string
 	// Data holds the ConfigMap data, or the Secret's decoded data and
 	// stringData. Secret values are read to compare (a client id), never shown.
+	// An AppProject or ServiceAccount keeps its fields here too (see
+	// rbacobjects.go: AppProjectSpecKey, ServiceAccountSecretsKey).
 	Data map[string]string
 	// Source is where the CLI read the object; nil in the cluster.
 	Source *Source
