@@ -7,8 +7,8 @@ import (
 )
 
 // Object is the part of a ConfigMap, Secret, AppProject or ServiceAccount
-// that argoguard judges. The
-// webhook and the CLI convert to it, so policy/ needs no Kubernetes types.
+// that argoguard judges. The webhook and the CLI convert to it, so policy/
+// needs no Kubernetes types.
 type Object struct {
 	Ref         ObjectRef
 	Labels      map[string]string
