@@ -65,14 +65,7 @@ roles:
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, f := range fs {
-				switch {
-				case f.Action == policy.ActionDeny:
-					t.Errorf("denied a working setup: %s", f.Short())
-				case f.Action == policy.ActionWarn && !containsString(tc.warns, f.RuleID):
-					t.Errorf("unexpected warning: %s", f.Short())
-				}
-			}
+			assertNotDenied(t, fs, tc.warns)
 		})
 	}
 }
