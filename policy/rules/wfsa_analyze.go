@@ -5,7 +5,9 @@ package rules
 // analysis is wfrbac.Analyze, which mirrors server/auth/gatekeeper.go
 // (getServiceAccount: precedence order by sort.Slice, first true rule wins,
 // first error ends the search) and util/expr/argoexpr/eval.go (EvalBool) of
-// Argo Workflows v3; each rule here reports one kind of its problems.
+// Argo Workflows v3; each rule here reports one kind of its problems. While
+// the namespace's sso config leaves rbac.enabled off, argo-server does not
+// read the annotations, and the deny findings are warnings.
 
 import (
 	"github.com/argoguard/argoguard/policy"
@@ -18,7 +20,7 @@ var ruleWFSA001 = policy.Rule{
 	Doc: "argo-server evaluates each ServiceAccount's workflows.argoproj.io/rbac-rule with expr-lang and a type " +
 		"assertion to bool. A rule that does not compile (an empty one included) or returns something else " +
 		"ends the search with an error: every user who reaches the account in precedence order is refused, " +
-		"and lower accounts are never tried." +
+		"and lower accounts are never tried A warning while the namespace's sso config leaves rbac.enabled off." +
 		" Source: Argo Workflows: server/auth/gatekeeper.go (getServiceAccount), util/expr/argoexpr/eval.go (EvalBool).",
 	Check: wfsaCheck(wfrbac.CheckCompile, wfrbac.CheckNotBoolean),
 }
@@ -28,7 +30,7 @@ var ruleWFSA002 = policy.Rule{
 	Severity: policy.SeverityHigh, Category: "serviceaccount", Action: policy.ActionDeny,
 	Doc: "The groups claim argo-server re-issues holds what the identity provider sent: group IDs for AWS IAM " +
 		"Identity Center. A rule testing a group's display name ('argocd-admins' in groups) is never true, so " +
-		"the account is never chosen (the guide's mistake, made in Argo Workflows). The finding names the ID." +
+		"the account is never chosen (the guide's mistake, made in Argo Workflows). The finding names the ID A warning while the namespace's sso config leaves rbac.enabled off." +
 		" Source: Argo Workflows: server/auth/sso/sso.go (groups claim copied), server/auth/gatekeeper.go (exact comparison in the rule).",
 	Check: wfsaCheck(wfrbac.CheckDisplayName),
 }
@@ -75,7 +77,7 @@ var ruleWFSA007 = policy.Rule{
 	Doc: "argo-server acts with the token of the account a user's rule selects. A rule on argo-server's own " +
 		"ServiceAccount gives the users it matches the server's cluster-wide rights. The account is named by " +
 		"the settings, else argo-server or argo-workflows-server (the install manifests and the Helm chart). " +
-		"Put the rule on an account of its own with the rights those users need." +
+		"Put the rule on an account of its own with the rights those users need A warning while the namespace's sso config leaves rbac.enabled off." +
 		" Source: Argo Workflows: server/auth/gatekeeper.go (rbacAuthorization, authorizationForServiceAccount).",
 	Check: wfsaCheck(wfrbac.CheckServerAccount),
 }
@@ -102,7 +104,12 @@ func wfsaCheck(kinds ...wfrbac.Check) policy.CheckFunc {
 			if obj == nil || !wfsaKind(p.Check, kinds) {
 				continue
 			}
-			out = append(out, policy.Finding{Location: atField(obj, p.Field), Message: p.Reason})
+			f := policy.Finding{Location: atField(obj, p.Field), Message: p.Reason}
+			if rbacOff(s, obj.Ref.Namespace) {
+				f.Action = policy.ActionWarn
+				f.Detail = "argo-server reads rbac-rule annotations only once sso.rbac.enabled is true; this breaks logins then"
+			}
+			out = append(out, f)
 		}
 		return out
 	}
@@ -115,4 +122,13 @@ func wfsaKind(k wfrbac.Check, kinds []wfrbac.Check) bool {
 		}
 	}
 	return false
+}
+
+// rbacOff reports whether the snapshot's workflow-controller-configmap of
+// namespace ns has an sso config without rbac.enabled: argo-server then
+// never reads the annotations, so what would break logins is a warning.
+// Without that ConfigMap the accounts are judged as if rbac were enabled.
+func rbacOff(s *policy.Snapshot, ns string) bool {
+	w := s.Workflows()
+	return w != nil && w.Present && s.WorkflowsCM.Ref.Namespace == ns && !w.RBAC()
 }

@@ -183,3 +183,33 @@ func TestWFSA008TokenSecret(t *testing.T) {
 		t.Errorf("without Secrets: %v %v", fs, err)
 	}
 }
+
+// While the namespace's sso config leaves rbac.enabled off the annotations
+// are not read: what would deny is a warning. Another namespace's config,
+// or none, changes nothing.
+func TestWFSADenyIsWarnWhileRBACIsOff(t *testing.T) {
+	wf := func(ns, sso string) *policy.Object {
+		return &policy.Object{Ref: policy.ObjectRef{Kind: "ConfigMap", Namespace: ns, Name: "workflow-controller-configmap"}, Data: map[string]string{"sso": sso}}
+	}
+	const on = "issuer: https://argocd.example.com/api/dex\nrbac:\n  enabled: true\n"
+	const off = "issuer: https://argocd.example.com/api/dex\n"
+	for _, tc := range []struct {
+		name string
+		cm   *policy.Object
+		want policy.Action
+	}{
+		{"no ConfigMap", nil, policy.ActionDeny},
+		{"rbac enabled", wf("argo", on), policy.ActionDeny},
+		{"rbac off", wf("argo", off), policy.ActionWarn},
+		{"rbac off in another namespace", wf("other", off), policy.ActionDeny},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &policy.Snapshot{Settings: settingsFrom(t, awsSettings), WorkflowsCM: tc.cm,
+				ServiceAccounts: []*policy.Object{sa("admin", "'argocd-admins' in groups", "1")}}
+			fs := checkFindings(t, "WFSA-002", s)
+			if len(fs) != 1 || fs[0].Action != tc.want {
+				t.Fatalf("findings %v, want one %s", fs, tc.want)
+			}
+		})
+	}
+}
