@@ -20,7 +20,7 @@ var ruleWFSA001 = policy.Rule{
 	Doc: "argo-server evaluates each ServiceAccount's workflows.argoproj.io/rbac-rule with expr-lang and a type " +
 		"assertion to bool. A rule that does not compile (an empty one included) or returns something else " +
 		"ends the search with an error: every user who reaches the account in precedence order is refused, " +
-		"and lower accounts are never tried A warning while the namespace's sso config leaves rbac.enabled off." +
+		"and lower accounts are never tried. A warning while the namespace's sso config leaves rbac.enabled off." +
 		" Source: Argo Workflows: server/auth/gatekeeper.go (getServiceAccount), util/expr/argoexpr/eval.go (EvalBool).",
 	Check: wfsaCheck(wfrbac.CheckCompile, wfrbac.CheckNotBoolean),
 }
@@ -30,7 +30,7 @@ var ruleWFSA002 = policy.Rule{
 	Severity: policy.SeverityHigh, Category: "serviceaccount", Action: policy.ActionDeny,
 	Doc: "The groups claim argo-server re-issues holds what the identity provider sent: group IDs for AWS IAM " +
 		"Identity Center. A rule testing a group's display name ('argocd-admins' in groups) is never true, so " +
-		"the account is never chosen (the guide's mistake, made in Argo Workflows). The finding names the ID A warning while the namespace's sso config leaves rbac.enabled off." +
+		"the account is never chosen (the guide's mistake, made in Argo Workflows). The finding names the ID. A warning while the namespace's sso config leaves rbac.enabled off." +
 		" Source: Argo Workflows: server/auth/sso/sso.go (groups claim copied), server/auth/gatekeeper.go (exact comparison in the rule).",
 	Check: wfsaCheck(wfrbac.CheckDisplayName),
 }
@@ -77,7 +77,7 @@ var ruleWFSA007 = policy.Rule{
 	Doc: "argo-server acts with the token of the account a user's rule selects. A rule on argo-server's own " +
 		"ServiceAccount gives the users it matches the server's cluster-wide rights. The account is named by " +
 		"the settings, else argo-server or argo-workflows-server (the install manifests and the Helm chart). " +
-		"Put the rule on an account of its own with the rights those users need A warning while the namespace's sso config leaves rbac.enabled off." +
+		"Put the rule on an account of its own with the rights those users need. A warning while the namespace's sso config leaves rbac.enabled off." +
 		" Source: Argo Workflows: server/auth/gatekeeper.go (rbacAuthorization, authorizationForServiceAccount).",
 	Check: wfsaCheck(wfrbac.CheckServerAccount),
 }
