@@ -60,7 +60,7 @@ func (a Action) Valid() bool { return a == ActionDeny || a == ActionWarn || a ==
 
 // ObjectRef names one Kubernetes object.
 type ObjectRef struct {
-	Kind      string `json:"kind"` // ConfigMap or Secret
+	Kind      string `json:"kind"` // ConfigMap, Secret, AppProject or ServiceAccount
 	Namespace string `json:"namespace"`
 	Name      string `json:"name"`
 }
@@ -73,7 +73,8 @@ func (r ObjectRef) String() string {
 // style of apimachinery's field paths: data["policy.csv"] line 12.
 type Location struct {
 	Object ObjectRef `json:"object"`
-	// Key is the data key of the ConfigMap or Secret ("policy.csv", "dex.config", "sso").
+	// Key is the data key of the ConfigMap or Secret ("policy.csv", "dex.config", "sso");
+	// empty for an AppProject or ServiceAccount, whose Path is the field path.
 	Key string `json:"key,omitempty"`
 	// Line is 1-based, counted inside the value of Key; 0 when unknown.
 	Line int `json:"line,omitempty"`
@@ -88,7 +89,9 @@ type Location struct {
 // data["dex.config"] connectors[0].config.ssoURL (line 7).
 func (l Location) Field() string {
 	if l.Key == "" {
-		return ""
+		// An AppProject or ServiceAccount: the path is the whole field
+		// (spec.roles[1].policies[0]).
+		return l.Path
 	}
 	var b strings.Builder
 	b.WriteString("data[")

@@ -6,14 +6,17 @@ import (
 	"github.com/argoguard/argoguard/settings"
 )
 
-// Object is the part of a ConfigMap or Secret that argoguard judges. The
-// webhook and the CLI convert to it, so policy/ needs no Kubernetes types.
+// Object is the part of a ConfigMap, Secret, AppProject or ServiceAccount
+// that argoguard judges. The webhook and the CLI convert to it, so policy/
+// needs no Kubernetes types.
 type Object struct {
 	Ref         ObjectRef
 	Labels      map[string]string
 	Annotations map[string]string
 	// Data holds the ConfigMap data, or the Secret's decoded data and
 	// stringData. Secret values are read to compare (a client id), never shown.
+	// An AppProject or ServiceAccount keeps its fields here too (see
+	// rbacobjects.go: AppProjectSpecKey, ServiceAccountSecretsKey).
 	Data map[string]string
 	// Source is where the CLI read the object; nil in the cluster.
 	Source *Source
@@ -23,7 +26,9 @@ type Object struct {
 type Source struct {
 	File string
 	// KeyLines maps a data key to the file line of that key's first value
-	// line (for a block scalar "policy.csv: |", the line after the key).
+	// line (for a block scalar "policy.csv: |", the line after the key);
+	// for an AppProject or ServiceAccount, a field path
+	// (spec.roles[1].policies[0]) to the file line of its value.
 	KeyLines map[string]int
 	// Line is the file line where the object's document starts (0 when
 	// unknown): where a finding about a missing key points.
@@ -51,6 +56,19 @@ type Snapshot struct {
 	// unreachable, or beyond the lookups one admission makes): rules judge
 	// nothing that rests on them, and judge the other Secrets as usual.
 	SecretsUnknown []ObjectRef
+
+	// Projects are the AppProjects of Argo CD's namespace (argocd-server
+	// sees no others), as KindAppProject Objects (see rbacobjects.go).
+	Projects []*Object
+	// ServiceAccounts are the ServiceAccounts of the Workflows namespaces
+	// that carry the rbac-rule annotation, as KindServiceAccount Objects:
+	// argo-server chooses among all of a namespace's ones, so the order
+	// rules are judged only on the accounts given. Their token Secrets are
+	// looked up like any other Secret (LookupSecret).
+	ServiceAccounts []*Object
+	// WorkflowsServerAccount is argo-server's own ServiceAccount as
+	// "namespace/name"; empty means DefaultServerAccounts.
+	WorkflowsServerAccount string
 
 	// Missing are guarded objects looked up in the cluster and not found
 	// (nil in the CLI, where an object not given is simply not judged).
@@ -115,7 +133,8 @@ func (s *Snapshot) Secret(namespace, name string) *Object {
 	return nil
 }
 
-// Objects returns the guarded ConfigMaps present, in a fixed order.
+// Objects returns the guarded ConfigMaps present, in a fixed order
+// (Projects and ServiceAccounts are listed apart).
 func (s *Snapshot) Objects() []*Object {
 	var out []*Object
 	for _, o := range []*Object{s.ArgoCDCM, s.RBACCM, s.WorkflowsCM} {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy/rbac"
 	"github.com/argoguard/argoguard/policy/sso"
+	"github.com/argoguard/argoguard/policy/wfrbac"
 )
 
 // RBACConfig is argocd-rbac-cm as Argo CD loads it. It is shared (by the
@@ -87,6 +88,19 @@ type memo struct {
 	argoCD        memoEntry[*sso.ArgoCD]
 	workflows     memoEntry[*sso.Workflows]
 	certs         map[string]certsEntry
+	// projects and accounts are per object; projEnf and wfProblems are
+	// computed from all of them and recomputed when an input changes.
+	projects   map[*Object]*ProjectConfig
+	oldProject memoEntry[*ProjectConfig]
+	accounts   map[*Object]WorkflowAccount
+	projEnf    struct {
+		key []any
+		val *rbac.ProjectEnforcer
+	}
+	wfProblems struct {
+		key []any
+		val []wfrbac.Problem
+	}
 }
 
 type memoEntry[T any] struct {

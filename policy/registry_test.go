@@ -30,8 +30,9 @@ func TestNewRegistryRefusesMalformedCatalogues(t *testing.T) {
 		want  []string
 	}{
 		{"valid", []Rule{quietRule("RBAC-001"), quietRule("ACD-001")}, []Defaulter{{ID: "a", Default: nop}}, nil},
-		{"bad ID", []Rule{quietRule("RBAC-1"), quietRule("rbac-001"), quietRule("FOO-001")}, nil,
-			[]string{`"RBAC-1"`, `"rbac-001"`, `"FOO-001"`}},
+		{"bad ID", []Rule{quietRule("RBAC-1"), quietRule("rbac-001"), quietRule("FOO-001"), quietRule("PROJ-01"), quietRule("WFS-001"), quietRule("WFSAX-001")}, nil,
+			[]string{`"RBAC-1"`, `"rbac-001"`, `"FOO-001"`, `"PROJ-01"`, `"WFS-001"`, `"WFSAX-001"`}},
+		{"new families", []Rule{quietRule("PROJ-001"), quietRule("WFSA-009")}, nil, nil},
 		{"duplicate", []Rule{quietRule("RBAC-001"), quietRule("RBAC-001")}, nil, []string{"RBAC-001 is in the catalogue twice"}},
 		{"fields", []Rule{noCheck, badSeverity, badAction, noTitle}, nil,
 			[]string{"RBAC-003 has no check", `RBAC-004 has unknown severity "urgent"`, `RBAC-005 has unknown action "block"`, "RBAC-006 has no title"}},

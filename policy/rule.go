@@ -16,10 +16,10 @@ type CheckFunc func(s *Snapshot) []Finding
 
 // Rule is one entry of the catalogue (docs/rules.md).
 type Rule struct {
-	ID       string // stable: RBAC-001, ACD-003, DEX-010, WF-002
+	ID       string // stable: RBAC-001, PROJ-002, ACD-003, DEX-010, WF-002, WFSA-001
 	Title    string
 	Severity Severity
-	Category string // rbac, argocd, dex, workflows, guard
+	Category string // rbac, appproject, argocd, dex, workflows, serviceaccount, guard
 	Action   Action // default action; the settings may override it
 	// Doc says what goes wrong in production and how to fix it (report help text).
 	Doc string
@@ -28,7 +28,7 @@ type Rule struct {
 	Check       CheckFunc
 }
 
-var ruleIDPattern = regexp.MustCompile(`^(RBAC|ACD|DEX|WF|GUARD)-[0-9]{3}$`)
+var ruleIDPattern = regexp.MustCompile(`^(RBAC|PROJ|ACD|DEX|WF|WFSA|GUARD)-[0-9]{3}$`)
 
 // Registry is a validated catalogue: rules by ID, evaluated in ID order so
 // messages are deterministic, and defaulters in the order they apply. It
@@ -105,7 +105,8 @@ func (r *Registry) Rules() []Rule {
 	return append([]Rule(nil), r.ordered...)
 }
 
-// ruleLess orders by family as in docs/rules.md (RBAC, ACD, DEX, WF, GUARD), then number.
+// ruleLess orders by family as in docs/rules.md (RBAC, PROJ, ACD, DEX, WF,
+// WFSA, GUARD), then number.
 func ruleLess(a, b string) bool {
 	fa, fb := familyRank(a), familyRank(b)
 	if fa != fb {
@@ -115,12 +116,12 @@ func ruleLess(a, b string) bool {
 }
 
 func familyRank(id string) int {
-	for i, p := range []string{"RBAC-", "ACD-", "DEX-", "WF-", "GUARD-"} {
+	for i, p := range []string{"RBAC-", "PROJ-", "ACD-", "DEX-", "WF-", "WFSA-", "GUARD-"} {
 		if len(id) >= len(p) && id[:len(p)] == p {
 			return i
 		}
 	}
-	return 5
+	return 7
 }
 
 // RulePanic is returned when a rule panics: the evaluation is incomplete and

@@ -37,15 +37,7 @@ func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
 		old = builtinOnly() // the old policy did not load: Argo CD had only the built-ins
 	}
 	diff := rbac.Diff(old, in.enf)
-	bySubject := map[string][]rbac.Change{}
-	for _, c := range diff.Gains() {
-		bySubject[c.Subject] = append(bySubject[c.Subject], c)
-	}
-	subjects := make([]string, 0, len(bySubject))
-	for sub := range bySubject {
-		subjects = append(subjects, sub)
-	}
-	sort.Strings(subjects)
+	bySubject, subjects := changesBySubject(diff.Gains())
 	var out []policy.Finding
 	if diff.MatchModeChanged {
 		out = append(out, policy.Finding{
@@ -84,6 +76,20 @@ func checkRBACUpdateDiff(s *policy.Snapshot) []policy.Finding {
 		})
 	}
 	return out
+}
+
+// changesBySubject groups changes by subject, subjects sorted.
+func changesBySubject(changes []rbac.Change) (map[string][]rbac.Change, []string) {
+	bySubject := map[string][]rbac.Change{}
+	for _, c := range changes {
+		bySubject[c.Subject] = append(bySubject[c.Subject], c)
+	}
+	subjects := make([]string, 0, len(bySubject))
+	for sub := range bySubject {
+		subjects = append(subjects, sub)
+	}
+	sort.Strings(subjects)
+	return bySubject, subjects
 }
 
 // gainedRole returns the first role sub gains, preferring role:admin.

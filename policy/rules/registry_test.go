@@ -14,7 +14,7 @@ func TestCatalogueMatchesDocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row := regexp.MustCompile(`(?m)^\| ((?:RBAC|ACD|DEX|WF|GUARD)-[0-9]{3}) \| (\w+) \| (\w+) \|`)
+	row := regexp.MustCompile(`(?m)^\| ((?:RBAC|PROJ|ACD|DEX|WF|WFSA|GUARD)-[0-9]{3}) \| (\w+) \| (\w+) \|`)
 	want := map[string][2]string{}
 	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
 		want[m[1]] = [2]string{m[2], m[3]}

@@ -48,14 +48,7 @@ func TestWorkingSetupsAreNotDenied(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, f := range fs {
-				switch {
-				case f.Action == policy.ActionDeny:
-					t.Errorf("denied a working setup: %s", f.Short())
-				case f.Action == policy.ActionWarn && !containsString(tc.warns, f.RuleID):
-					t.Errorf("unexpected warning: %s", f.Short())
-				}
-			}
+			assertNotDenied(t, fs, tc.warns)
 		})
 	}
 	// The broken twins: same setups with one real fault each.
@@ -111,4 +104,17 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// assertNotDenied fails on a deny, and on a warning of a rule not in warns.
+func assertNotDenied(t *testing.T, fs []policy.Finding, warns []string) {
+	t.Helper()
+	for _, f := range fs {
+		switch {
+		case f.Action == policy.ActionDeny:
+			t.Errorf("denied a working setup: %s", f.Short())
+		case f.Action == policy.ActionWarn && !containsString(warns, f.RuleID):
+			t.Errorf("unexpected warning: %s", f.Short())
+		}
+	}
 }

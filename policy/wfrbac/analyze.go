@@ -23,12 +23,29 @@ const (
 	FieldPrecedence = "metadata.annotations[" + AnnotationPrecedence + "]"
 )
 
+// Check names the kind of problem, so callers can report each kind as a
+// rule of its own without reading the reason text.
+type Check string
+
+const (
+	CheckServerAccount Check = "server-account" // rule on argo-server's own account
+	CheckPrecedence    Check = "precedence"     // precedence not a plain integer
+	CheckCompile       Check = "compile"        // rule does not compile
+	CheckNotBoolean    Check = "not-boolean"    // rule does not return a boolean
+	CheckDisplayName   Check = "display-name"   // group literal is a display name
+	CheckUnknownGroup  Check = "unknown-group"  // group literal is not a known ID
+	CheckTie           Check = "tie"            // equal precedence, both can answer
+	CheckCatchAll      Check = "catch-all"      // true for everyone, above other accounts
+	CheckFailsForSome  Check = "fails-for-some" // fails for some users, above other accounts
+)
+
 // Problem is one finding on one account.
 type Problem struct {
 	Account string // namespace/name
 	Field   string
 	Reason  string
 	Action  Action
+	Check   Check
 }
 
 func (p Problem) String() string {
@@ -53,7 +70,7 @@ func Analyze(accounts []Account, knownGroups []string, displayNameToID map[strin
 		ps := checkRule(a, knownGroups, displayNameToID, serverAccount)
 		problems = append(problems, ps...)
 		if !slices.ContainsFunc(ps, func(p Problem) bool {
-			return p.Action == Deny && p.Field == FieldRule && strings.HasPrefix(p.Reason, "the rule ")
+			return p.Check == CheckCompile || p.Check == CheckNotBoolean
 		}) {
 			usable[a.Key()] = true
 		}
@@ -65,15 +82,15 @@ func Analyze(accounts []Account, knownGroups []string, displayNameToID map[strin
 // checkRule holds the checks that need one account only.
 func checkRule(a Account, knownGroups []string, displayNameToID map[string]string, serverAccount string) []Problem {
 	var out []Problem
-	add := func(field string, act Action, format string, args ...any) {
-		out = append(out, Problem{Account: a.Key(), Field: field, Reason: fmt.Sprintf(format, args...), Action: act})
+	add := func(check Check, field string, act Action, format string, args ...any) {
+		out = append(out, Problem{Account: a.Key(), Field: field, Reason: fmt.Sprintf(format, args...), Action: act, Check: check})
 	}
 	if a.Key() == serverAccount {
-		add(FieldRule, Deny, "argo-server's own service account has an rbac-rule: users it matches act with argo-server's rights")
+		add(CheckServerAccount, FieldRule, Deny, "argo-server's own service account has an rbac-rule: users it matches act with argo-server's rights")
 	}
 	if a.PrecedenceRaw != "" {
 		if _, err := strconv.Atoi(a.PrecedenceRaw); err != nil {
-			add(FieldPrecedence, Warn, "%q is not a plain integer; argo-server reads it as %d", a.PrecedenceRaw, Precedence(a.PrecedenceRaw))
+			add(CheckPrecedence, FieldPrecedence, Warn, "%q is not a plain integer; argo-server reads it as %d", a.PrecedenceRaw, Precedence(a.PrecedenceRaw))
 		}
 	}
 	// Every claim present: names can only be missing for real users, and
@@ -81,11 +98,11 @@ func checkRule(a Account, knownGroups []string, displayNameToID map[string]strin
 	// error for everyone who reaches the account.
 	full := fullEnv()
 	if _, err := expr.Compile(a.Rule, expr.Env(full)); err != nil {
-		add(FieldRule, Deny, "the rule does not compile (%s); argo-server refuses the login of every user it reaches", firstLine(err))
+		add(CheckCompile, FieldRule, Deny, "the rule does not compile (%s); argo-server refuses the login of every user it reaches", firstLine(err))
 		return out
 	}
 	if _, err := expr.Compile(a.Rule, expr.Env(full), expr.AsBool()); err != nil {
-		add(FieldRule, Deny, "the rule does not return a boolean (%s); argo-server refuses the login of every user it reaches", firstLine(err))
+		add(CheckNotBoolean, FieldRule, Deny, "the rule does not return a boolean (%s); argo-server refuses the login of every user it reaches", firstLine(err))
 		return out
 	}
 	known := map[string]bool{}
@@ -97,9 +114,9 @@ func checkRule(a Account, knownGroups []string, displayNameToID map[string]strin
 			continue
 		}
 		if id, ok := displayNameToID[g.Value]; ok {
-			add(FieldRule, Deny, "group %q is a display name; the provider sends the group ID %q, so this test is never true", g.Value, id)
+			add(CheckDisplayName, FieldRule, Deny, "group %q is a display name; the provider sends the group ID %q, so this test is never true", g.Value, id)
 		} else if len(knownGroups) > 0 {
-			add(FieldRule, Warn, "group %q is not a known group ID", g.Value)
+			add(CheckUnknownGroup, FieldRule, Warn, "group %q is not a known group ID", g.Value)
 		}
 	}
 	return out
@@ -127,7 +144,7 @@ func checkOrder(ruled []Account, usable map[string]bool) []Problem {
 					continue
 				}
 				if w, ok := tieWitness(b, a); ok {
-					out = append(out, Problem{Account: a.Key(), Field: FieldPrecedence, Action: Warn,
+					out = append(out, Problem{Account: a.Key(), Field: FieldPrecedence, Action: Warn, Check: CheckTie,
 						Reason: fmt.Sprintf("same precedence %d as %s; %s: argo-server's order between them is undefined", a.Precedence(), b.Name, w)})
 				}
 			}
@@ -135,10 +152,10 @@ func checkOrder(ruled []Account, usable map[string]bool) []Problem {
 				continue
 			}
 			if catchAll(a) {
-				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn,
+				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn, Check: CheckCatchAll,
 					Reason: fmt.Sprintf("the rule is true for every user, so lower-precedence accounts are never chosen: %s", strings.Join(lower, ", "))})
 			} else if why, ok := failsForSome(a); ok {
-				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn,
+				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn, Check: CheckFailsForSome,
 					Reason: fmt.Sprintf("the rule fails %s, which refuses the login without trying lower-precedence accounts: %s", why, strings.Join(lower, ", "))})
 			}
 		}

@@ -86,7 +86,7 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		accounts := []Account{acct("a", prec, r1), acct("b", "5", r2), acct("c", "0", "true")}
 		for _, p := range Analyze(accounts, []string{"a"}, map[string]string{"A": "a"}, "argo/c") {
-			if p.Account == "" || p.Field == "" || p.Reason == "" || (p.Action != Deny && p.Action != Warn) {
+			if p.Account == "" || p.Field == "" || p.Reason == "" || p.Check == "" || (p.Action != Deny && p.Action != Warn) {
 				t.Fatalf("malformed problem %+v", p)
 			}
 		}

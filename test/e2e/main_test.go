@@ -246,7 +246,7 @@ func guide(parts ...string) string {
 	return filepath.Join(append([]string{repoRoot, "test/testdata/guide"}, parts...)...)
 }
 
-var ruleIDPattern = regexp.MustCompile(`\b(?:RBAC|ACD|DEX|WF|GUARD)-\d{3}\b`)
+var ruleIDPattern = regexp.MustCompile(`\b(?:RBAC|PROJ|ACD|DEX|WF|WFSA|GUARD)-\d{3}\b`)
 
 // ruleIDs lists the rule IDs in text, sorted, each once.
 func ruleIDs(text string) []string {
