@@ -130,7 +130,7 @@ func TestClusterReaderReadyWithArgoCDOnly(t *testing.T) {
 	admin, scheme := env.Client, env.Scheme
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	set, err := settings.Parse([]byte("workflows: {enabled: false}\n"), t.TempDir())
+	set, err := settings.Parse([]byte("workflows: {enabled: false}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 )
 
 const guideDir = "../test/testdata/guide"
@@ -44,7 +45,7 @@ func guideConfigMap(t testing.TB, variant, file string) *corev1.ConfigMap {
 
 func guideSettings(t testing.TB) *settings.Settings {
 	t.Helper()
-	s, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
+	s, err := settingsfile.Load(filepath.Join(guideDir, "argoguard-settings.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 )
 
 // exitError carries an exit status through cobra: 1 for "something would be
@@ -54,7 +55,7 @@ func loadSettings(path string) (*settings.Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := settings.LoadWith(path, settings.Options{KnownRule: reg.Known})
+	set, err := settingsfile.Load(path, reg.Known)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 	"github.com/argoguard/argoguard/webhook"
 )
 
@@ -103,7 +104,7 @@ func (l *logLines) count(sub string) int {
 
 func auditSettings(t *testing.T) *settings.Settings {
 	t.Helper()
-	set, err := settings.Load(filepath.Join(repoRoot, guide, "argoguard-settings.yaml"))
+	set, err := settingsfile.Load(filepath.Join(repoRoot, guide, "argoguard-settings.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
