@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/argoguard/argoguard/internal/testenv"
+	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -70,6 +71,18 @@ func TestClusterReaderNeedsOnlyTheGuardedNames(t *testing.T) {
 	if err := reader.Watch(set); err != nil {
 		t.Fatal(err)
 	}
+	// Two subscribers each hear of the informers' events.
+	var heard [2]chan policy.ObjectRef
+	for i := range heard {
+		ch := make(chan policy.ObjectRef, 64)
+		heard[i] = ch
+		reader.OnChange(func(ref policy.ObjectRef) {
+			select {
+			case ch <- ref:
+			default:
+			}
+		})
+	}
 	// Before the caches run, a read fails with an error instead of
 	// blocking the admission or reading nothing.
 	early, cancelEarly := context.WithTimeout(ctx, 100*time.Millisecond)
@@ -113,6 +126,17 @@ func TestClusterReaderNeedsOnlyTheGuardedNames(t *testing.T) {
 			t.Fatal("new guarded ConfigMap never reached the cache")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	wf := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argo", Name: set.Workflows.ConfigMap}
+	for i, ch := range heard {
+		for got := false; !got; {
+			select {
+			case ref := <-ch:
+				got = ref == wf
+			case <-time.After(time.Until(deadline)):
+				t.Fatalf("subscriber %d never heard that %s was created", i, wf)
+			}
+		}
 	}
 	reader.mu.Lock()
 	n := len(reader.caches)

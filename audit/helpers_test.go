@@ -20,14 +20,21 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	"github.com/argoguard/argoguard/audit"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/settings/settingsfile"
 	"github.com/argoguard/argoguard/webhook"
 )
+
+// options are the default options with the report format.
+func options(format string) audit.Options {
+	o := audit.DefaultOptions()
+	o.ReportFormat = format
+	return o
+}
 
 // directReader reads the guarded objects with plain GETs (the manager test
 // uses the webhook's informer-backed ClusterReader).
@@ -222,10 +229,10 @@ func anyPrefix(list []string, p string) bool {
 	return false
 }
 
-// metricResults reads argoguard_audit_results from the registry /metrics
-// serves (-1 when absent).
+// metricResults reads argoguard_audit_results from the test's registry
+// (-1 when absent).
 func metricResults(object, result string) float64 {
-	families, err := crmetrics.Registry.Gather()
+	families, err := registry.Gather()
 	if err != nil {
 		panic(err)
 	}
