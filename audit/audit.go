@@ -50,6 +50,22 @@ func DefaultOptions() Options {
 		RetryMin: time.Second, RetryMax: time.Minute}
 }
 
+// Validate names the flag of each bad option.
+func (o Options) Validate() error {
+	switch o.ReportFormat {
+	case report.FormatPolicyReport, report.FormatOpenReports:
+	default:
+		return fmt.Errorf("--report-format: %q is neither %s nor %s", o.ReportFormat, report.FormatPolicyReport, report.FormatOpenReports)
+	}
+	if o.Resync <= 0 || o.Recheck <= 0 {
+		return fmt.Errorf("--audit-resync and --audit-recheck-interval must be positive (got %s, %s)", o.Resync, o.Recheck)
+	}
+	if o.RetryMin <= 0 || o.RetryMax < o.RetryMin {
+		return fmt.Errorf("audit retry backoff: %s to %s is no range", o.RetryMin, o.RetryMax)
+	}
+	return nil
+}
+
 // Add registers the controller with the manager. It subscribes to the
 // changes of deps.Changes (the guarded objects) and deps.Settings.
 func Add(mgr manager.Manager, deps webhook.Deps, o Options) error {
@@ -91,16 +107,8 @@ type Controller struct {
 // New returns a controller subscribed to the changes of deps.Changes and
 // deps.Settings (either may be nil); Start runs it.
 func New(deps webhook.Deps, reader client.Reader, writer client.Client, events webhook.EventRecorder, o Options) (*Controller, error) {
-	switch o.ReportFormat {
-	case report.FormatPolicyReport, report.FormatOpenReports:
-	default:
-		return nil, fmt.Errorf("--report-format: %q is neither %s nor %s", o.ReportFormat, report.FormatPolicyReport, report.FormatOpenReports)
-	}
-	if o.Resync <= 0 || o.Recheck <= 0 {
-		return nil, fmt.Errorf("--audit-resync and --audit-recheck-interval must be positive (got %s, %s)", o.Resync, o.Recheck)
-	}
-	if o.RetryMin <= 0 || o.RetryMax < o.RetryMin {
-		return nil, fmt.Errorf("audit retry backoff: %s to %s is no range", o.RetryMin, o.RetryMax)
+	if err := o.Validate(); err != nil {
+		return nil, err
 	}
 	c := &Controller{
 		deps: deps, reader: reader, writer: writer, events: events, opts: o,

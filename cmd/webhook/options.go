@@ -107,8 +107,8 @@ func parseOptions(args []string) (*options, error) {
 		return nil, fmt.Errorf("--max-request-bytes: %d must be positive", o.maxRequestBytes)
 	case o.maxConcurrent <= 0:
 		return nil, fmt.Errorf("--max-concurrent-admissions: %d must be positive", o.maxConcurrent)
-	case o.audit.Resync <= 0 || o.audit.Recheck <= 0:
-		return nil, fmt.Errorf("--audit-resync and --audit-recheck-interval must be positive (got %s, %s)", o.audit.Resync, o.audit.Recheck)
+	case o.audit.Validate() != nil:
+		return nil, o.audit.Validate()
 	case o.certManagement == "self" && (o.namespace == "" || o.certSecret == "" || o.serviceName == ""):
 		return nil, errors.New("--cert-management=self needs --namespace, --cert-secret and --service-name")
 	}
