@@ -15,7 +15,7 @@ func TestBreakGlassForEveryoneIsRefused(t *testing.T) {
 		{"anonymous user", "breakGlass: {users: [system:anonymous]}", "breakGlass.users[0]", "every anonymous request"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse([]byte(tc.yaml), "")
+			_, err := Parse([]byte(tc.yaml))
 			if err == nil {
 				t.Fatal("accepted")
 			}
@@ -27,12 +27,12 @@ func TestBreakGlassForEveryoneIsRefused(t *testing.T) {
 		})
 	}
 	// Both at once: every error is named.
-	_, err := Parse([]byte("breakGlass: {groups: [system:authenticated, system:serviceaccounts]}"), "")
+	_, err := Parse([]byte("breakGlass: {groups: [system:authenticated, system:serviceaccounts]}"))
 	if err == nil || !strings.Contains(err.Error(), "groups[0]") || !strings.Contains(err.Error(), "groups[1]") {
 		t.Errorf("both bad groups should be named: %v", err)
 	}
 	// A namespace's service accounts, a named group: fine.
-	if _, err := Parse([]byte("breakGlass: {groups: [platform-oncall, 'system:serviceaccounts:ops'], users: [alice], serviceAccounts: [ops/fixer]}"), ""); err != nil {
+	if _, err := Parse([]byte("breakGlass: {groups: [platform-oncall, 'system:serviceaccounts:ops'], users: [alice], serviceAccounts: [ops/fixer]}")); err != nil {
 		t.Errorf("ordinary break-glass requesters refused: %v", err)
 	}
 }
@@ -51,7 +51,7 @@ func TestGuardedComponents(t *testing.T) {
 		{yaml: "argocd: {enabled: true}\nworkflows: {enabled: true}", argocd: true, wf: true},
 		{yaml: "argocd: {enabled: false}\nworkflows: {enabled: false}", errContains: "guard nothing"},
 	} {
-		s, err := Parse([]byte(tc.yaml), "")
+		s, err := Parse([]byte(tc.yaml))
 		if tc.errContains != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.errContains) {
 				t.Errorf("%q: error %v, want one saying %q", tc.yaml, err, tc.errContains)

@@ -17,7 +17,7 @@ identity:
 `
 
 func TestGroupLookups(t *testing.T) {
-	s, err := Parse([]byte(groupsYAML), t.TempDir())
+	s, err := Parse([]byte(groupsYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestGroupLookups(t *testing.T) {
 // A copy of parsed settings with other groups must not answer from the
 // original's index.
 func TestGroupLookupsAfterGroupsChange(t *testing.T) {
-	s, err := Parse([]byte(groupsYAML), t.TempDir())
+	s, err := Parse([]byte(groupsYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,18 +73,18 @@ func TestGroupLookupsAfterGroupsChange(t *testing.T) {
 // The webhook reloads the settings file only when reflect.DeepEqual says it
 // changed: the index must not make two parses of one file differ.
 func TestParseTwiceIsDeepEqual(t *testing.T) {
-	a, err := Parse([]byte(groupsYAML), "/x")
+	a, err := Parse([]byte(groupsYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Parse([]byte(groupsYAML), "/x")
+	b, err := Parse([]byte(groupsYAML))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(a, b) {
 		t.Error("two parses of the same settings differ")
 	}
-	c, err := Parse([]byte(groupsYAML+"  - {id: 77777777-7777-7777-7777-777777777777, name: new}\n"), "/x")
+	c, err := Parse([]byte(groupsYAML + "  - {id: 77777777-7777-7777-7777-777777777777, name: new}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,16 +1,15 @@
-// Package settings reads argoguard's settings file: the mode, where the
+// Package settings is the schema of argoguard's settings: the mode, where the
 // guarded objects live, the expected URLs, the identity provider and its
 // groups, per-rule action overrides, RBAC invariants and break-glass
 // requesters. Bad settings are an error naming every bad field (validate.go);
 // the webhook refuses to start on them and keeps its last good settings
-// when a reload has them.
+// when a reload has them. The package reads no files (policy/ depends on
+// it); settings/settingsfile reads the settings file and its groups file.
 package settings
 
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
@@ -46,9 +45,6 @@ type Settings struct {
 	Defaults Defaults `json:"defaults,omitempty"`
 	// Secrets: whether argoguard may read the Secrets the ConfigMaps reference.
 	Secrets SecretAccess `json:"secrets,omitempty"`
-
-	// Dir is the folder of the settings file, for relative groupsFile paths.
-	Dir string `json:"-"`
 
 	// groups indexes Identity.Groups by ID and by name; built by Parse and
 	// Default (see IndexGroups), unexported so that it is no setting.
@@ -132,25 +128,24 @@ type SecretAccess struct {
 }
 
 // Parse reads settings from YAML or JSON, strictly: an unknown field is an
-// error. dir is where relative groupsFile paths are read from. Defaults are
-// applied and the result validated, every problem at once. Parse knows no
-// rule catalogue: programs that evaluate rules use ParseWith or LoadWith so
-// that an unknown rule ID is an error.
-func Parse(data []byte, dir string) (*Settings, error) {
-	return ParseWith(data, dir, Options{})
+// error. Defaults are applied and the result validated, every problem at
+// once. Parse knows no rule catalogue and reads no groups file: programs
+// that evaluate rules use ParseWith with the registry's check, and
+// settingsfile.Load reads the file and the groups file it names.
+func Parse(data []byte) (*Settings, error) {
+	return ParseWith(data, Options{})
 }
 
-// ParseWith is Parse with the checks o asks for.
-func ParseWith(data []byte, dir string, o Options) (*Settings, error) {
+// ParseWith is Parse with the checks and the groups file reader o gives.
+func ParseWith(data []byte, o Options) (*Settings, error) {
 	var s Settings
 	if err := yaml.UnmarshalStrict(data, &s); err != nil {
 		return nil, fmt.Errorf("settings: %w", err)
 	}
-	s.Dir = dir
 	s.applyDefaults()
 	var errs field.ErrorList
 	if s.Identity.GroupsFile != "" {
-		groups, ferrs := s.readGroupsFile()
+		groups, ferrs := s.readGroupsFile(o.ReadGroupsFile)
 		errs = append(errs, ferrs...)
 		s.Identity.Groups = append(s.Identity.Groups, groups...)
 	}
@@ -160,18 +155,6 @@ func ParseWith(data []byte, dir string, o Options) (*Settings, error) {
 	}
 	s.IndexGroups()
 	return &s, nil
-}
-
-// Load reads the settings file at path (see Parse).
-func Load(path string) (*Settings, error) { return LoadWith(path, Options{}) }
-
-// LoadWith reads the settings file at path (see ParseWith).
-func LoadWith(path string, o Options) (*Settings, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("settings: %w", err)
-	}
-	return ParseWith(data, filepath.Dir(path), o)
 }
 
 // Default returns the settings used when none are given: enforce mode, the
@@ -205,40 +188,43 @@ type awsGroups struct {
 	} `json:"Groups"`
 }
 
-// GroupsPath is the groups file the settings read ("" for none), relative
-// paths taken from the settings file's folder.
-func (s *Settings) GroupsPath() string {
-	path := s.Identity.GroupsFile
-	if path != "" && !filepath.IsAbs(path) && s.Dir != "" {
-		path = filepath.Join(s.Dir, path)
-	}
-	return path
-}
-
-// readGroupsFile reads the groups file; its problems are errors of
-// identity.groupsFile.
-func (s *Settings) readGroupsFile() ([]Group, field.ErrorList) {
+// readGroupsFile reads the groups file through read and parses it; its
+// problems are errors of identity.groupsFile.
+func (s *Settings) readGroupsFile(read func(name string) ([]byte, error)) ([]Group, field.ErrorList) {
 	fp := field.NewPath("identity", "groupsFile")
-	path := s.GroupsPath()
-	data, err := os.ReadFile(path)
+	if read == nil {
+		return nil, field.ErrorList{field.Invalid(fp, s.Identity.GroupsFile,
+			"settings given as bytes cannot name a file; load them with settingsfile.Load")}
+	}
+	data, err := read(s.Identity.GroupsFile)
 	if err != nil {
 		return nil, field.ErrorList{field.Invalid(fp, s.Identity.GroupsFile, err.Error())}
 	}
+	groups, msgs := ParseGroups(data)
+	var errs field.ErrorList
+	for _, msg := range msgs {
+		errs = append(errs, field.Invalid(fp, s.Identity.GroupsFile, msg))
+	}
+	return groups, errs
+}
+
+// ParseGroups reads the JSON `aws identitystore list-groups` prints; each
+// problem is one message.
+func ParseGroups(data []byte) ([]Group, []string) {
 	var parsed awsGroups
 	if err := json.Unmarshal(data, &parsed); err != nil {
-		return nil, field.ErrorList{field.Invalid(fp, s.Identity.GroupsFile,
-			"not the JSON of `aws identitystore list-groups`: "+err.Error())}
+		return nil, []string{"not the JSON of `aws identitystore list-groups`: " + err.Error()}
 	}
 	out := make([]Group, 0, len(parsed.Groups))
-	var errs field.ErrorList
+	var msgs []string
 	for i, g := range parsed.Groups {
 		if g.GroupID == "" {
-			errs = append(errs, field.Invalid(fp, s.Identity.GroupsFile, fmt.Sprintf("Groups[%d] has no GroupId", i)))
+			msgs = append(msgs, fmt.Sprintf("Groups[%d] has no GroupId", i))
 			continue
 		}
 		out = append(out, Group{ID: g.GroupID, Name: g.DisplayName})
 	}
-	return out, errs
+	return out, msgs
 }
 
 // GuardsArgoCD reports whether argoguard guards Argo CD's ConfigMaps

@@ -14,12 +14,18 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// Options are the checks that need more than the settings file.
+// Options are what parsing needs from outside the settings' bytes: the
+// rule catalogue's check and a reader of the groups file.
 type Options struct {
 	// KnownRule reports whether a rule ID is in the rule catalogue, so that
 	// an override of an unknown rule (a typo) is an error. nil: rule IDs are
 	// not checked (the settings package does not know the catalogue).
 	KnownRule func(id string) bool
+	// ReadGroupsFile returns the content of identity.groupsFile, a name as
+	// written in the settings (settingsfile resolves it against the
+	// settings file's folder). nil: settings naming a groups file are an
+	// error.
+	ReadGroupsFile func(name string) ([]byte, error)
 }
 
 // Error is settings that failed validation: every problem, with its path.

@@ -23,15 +23,15 @@ func knownRules(ids ...string) Options {
 
 func TestUnknownRuleOverrideIsAnError(t *testing.T) {
 	o := knownRules("RBAC-010", "DEX-007")
-	if _, err := ParseWith([]byte("rules: {RBAC-010: deny, DEX-007: warn}\n"), "", o); err != nil {
+	if _, err := ParseWith([]byte("rules: {RBAC-010: deny, DEX-007: warn}\n"), o); err != nil {
 		t.Fatalf("known rules rejected: %v", err)
 	}
-	_, err := ParseWith([]byte("rules: {RBAC-01O: deny}\n"), "", o)
+	_, err := ParseWith([]byte("rules: {RBAC-01O: deny}\n"), o)
 	if err == nil || !strings.Contains(err.Error(), "rules[RBAC-01O]") || !strings.Contains(err.Error(), "Not found") {
 		t.Fatalf("a typo in a rule ID must be an error naming it, got %v", err)
 	}
 	// Without a catalogue (a caller that evaluates no rules) the ID is not judged.
-	if _, err := Parse([]byte("rules: {RBAC-01O: deny}\n"), ""); err != nil {
+	if _, err := Parse([]byte("rules: {RBAC-01O: deny}\n")); err != nil {
 		t.Fatalf("Parse without a catalogue: %v", err)
 	}
 }
@@ -47,7 +47,7 @@ rules: {RBAC-999: deny, RBAC-010: block}
 invariants: [{name: prod, only: [x]}]
 breakGlass: {serviceAccounts: [fixer]}
 `
-	_, err := ParseWith([]byte(yaml), "", knownRules("RBAC-010"))
+	_, err := ParseWith([]byte(yaml), knownRules("RBAC-010"))
 	var serr *Error
 	if !errors.As(err, &serr) {
 		t.Fatalf("want a *settings.Error, got %v", err)
@@ -77,8 +77,10 @@ breakGlass: {serviceAccounts: [fixer]}
 	}
 }
 
-func TestGroupsFileProblemsComeWithTheRest(t *testing.T) {
-	_, err := Parse([]byte("mode: enforcing\nidentity: {groupsFile: absent.json}\n"), t.TempDir())
+// Settings given as bytes have no folder to read a groups file from: one
+// that names a file is an error of that field, not settings without groups.
+func TestGroupsFileNeedsAReader(t *testing.T) {
+	_, err := Parse([]byte("mode: enforcing\nidentity: {groupsFile: groups.json}\n"))
 	if err == nil || !strings.Contains(err.Error(), "identity.groupsFile") || !strings.Contains(err.Error(), "mode:") {
 		t.Fatalf("want both the groups file and the mode named, got %v", err)
 	}
@@ -91,7 +93,7 @@ func TestGuardedChanges(t *testing.T) {
 	if errs := GuardedChanges(running, same); len(errs) != 0 {
 		t.Fatalf("a mode change is no guarded change: %v", errs)
 	}
-	moved, err := Parse([]byte("argocd: {namespace: gitops, rbacConfigMap: rbac}\nworkflows: {configMap: wf}\n"), "")
+	moved, err := Parse([]byte("argocd: {namespace: gitops, rbacConfigMap: rbac}\nworkflows: {configMap: wf}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

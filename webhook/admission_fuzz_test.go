@@ -23,7 +23,7 @@ import (
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
-	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
 )
@@ -37,7 +37,7 @@ const hangAfter = 30 * time.Second
 // fuzzHandlers are the two handlers as the server registers them, over
 // the guide's fixed objects as the live state.
 func fuzzHandlers(f testing.TB) map[string]http.Handler {
-	set, err := settings.Load(filepath.Join(fuzzGuideDir, "argoguard-settings.yaml"))
+	set, err := settingsfile.Load(filepath.Join(fuzzGuideDir, "argoguard-settings.yaml"), nil)
 	if err != nil {
 		f.Fatal(err)
 	}

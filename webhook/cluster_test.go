@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/argoguard/argoguard/internal/testenv"
+	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/snapshot"
 	corev1 "k8s.io/api/core/v1"
@@ -71,6 +72,18 @@ func TestClusterReaderNeedsOnlyTheGuardedNames(t *testing.T) {
 	if err := reader.Watch(set); err != nil {
 		t.Fatal(err)
 	}
+	// Two subscribers each hear of the informers' events.
+	var heard [2]chan policy.ObjectRef
+	for i := range heard {
+		ch := make(chan policy.ObjectRef, 64)
+		heard[i] = ch
+		reader.OnChange(func(ref policy.ObjectRef) {
+			select {
+			case ch <- ref:
+			default:
+			}
+		})
+	}
 	// Before the caches run, a read fails with an error instead of
 	// blocking the admission or reading nothing.
 	early, cancelEarly := context.WithTimeout(ctx, 100*time.Millisecond)
@@ -115,6 +128,17 @@ func TestClusterReaderNeedsOnlyTheGuardedNames(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	wf := policy.ObjectRef{Kind: "ConfigMap", Namespace: "argo", Name: set.Workflows.ConfigMap}
+	for i, ch := range heard {
+		for got := false; !got; {
+			select {
+			case ref := <-ch:
+				got = ref == wf
+			case <-time.After(time.Until(deadline)):
+				t.Fatalf("subscriber %d never heard that %s was created", i, wf)
+			}
+		}
+	}
 	reader.mu.Lock()
 	n := len(reader.caches)
 	reader.mu.Unlock()
@@ -131,7 +155,7 @@ func TestClusterReaderReadyWithArgoCDOnly(t *testing.T) {
 	admin, scheme := env.Client, env.Scheme
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	set, err := settings.Parse([]byte("workflows: {enabled: false}\n"), t.TempDir())
+	set, err := settings.Parse([]byte("workflows: {enabled: false}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func (r onlyReader) ConfigMap(ctx context.Context, ns, name string) (*policy.Obj
 // then guards, reads and waits for Argo CD's ConfigMaps only; a write of a
 // ConfigMap named like the Workflows one is not argoguard's.
 func TestArgoCDOnlyCluster(t *testing.T) {
-	set, err := settings.Parse([]byte("workflows: {enabled: false}\n"), t.TempDir())
+	set, err := settings.Parse([]byte("workflows: {enabled: false}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestArgoCDOnlyCluster(t *testing.T) {
 
 // Only Argo Workflows: argocd.enabled: false.
 func TestWorkflowsOnlyCluster(t *testing.T) {
-	set, err := settings.Parse([]byte("argocd: {enabled: false}\n"), t.TempDir())
+	set, err := settings.Parse([]byte("argocd: {enabled: false}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

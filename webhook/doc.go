@@ -45,7 +45,9 @@
 // restricted to its namespace and to metadata.name=<name>; argoguard never
 // lists or watches any other ConfigMap, and reads referenced Secrets by a
 // direct GET by name only when settings.secrets.read is true. RBAC can
-// therefore use resourceNames for get, list and watch.
+// therefore use resourceNames for get, list and watch. Watch starts the
+// caches of the objects the settings guard and stops the others; OnChange
+// subscribers (the audit controller) hear of each informer event.
 //
 // # For other packages
 //
@@ -55,7 +57,8 @@
 //	snap, err := deps.Source.Build(ctx, deps.Settings.Current(), nil)
 //	findings, err := rules.Evaluate(snap)
 //
-// A ControllerFunc receives the Deps (settings, snapshot source, logger)
-// and adds its controller to the manager; cmd/webhook lists them at the
-// marked spot.
+// A ControllerFunc receives the Deps (settings, snapshot source, rules,
+// logger, change notifications) and adds its controller to the manager;
+// cmd/webhook lists them at the marked spot. Metrics are registered by
+// cmd/webhook (RegisterMetrics), not on import.
 package webhook

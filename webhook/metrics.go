@@ -1,15 +1,17 @@
 package webhook
 
 import (
+	"errors"
+
 	"github.com/prometheus/client_golang/prometheus"
-	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
 )
 
-// The metrics live in controller-runtime's registry, so /metrics serves
-// them next to its own webhook metrics (latency, in-flight, totals).
+// The webhook's metrics. cmd/webhook registers them (RegisterMetrics) with
+// controller-runtime's registry, so /metrics serves them next to its own
+// webhook metrics (latency, in-flight, totals).
 var (
 	findingsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "argoguard_findings_total",
@@ -21,8 +23,23 @@ var (
 	}, []string{"object", "verdict"})
 )
 
-func init() {
-	metrics.Registry.MustRegister(findingsTotal, decisionsTotal)
+// RegisterMetrics registers the admission and settings metrics with reg.
+func RegisterMetrics(reg prometheus.Registerer) error {
+	return RegisterCollectors(reg, findingsTotal, decisionsTotal, settingsRejected, settingsRejections)
+}
+
+// RegisterCollectors registers each collector with reg. A collector reg
+// already holds is no error: a process that wires the webhook twice (the
+// tests of cmd/webhook) registers the same collectors twice.
+func RegisterCollectors(reg prometheus.Registerer, cs ...prometheus.Collector) error {
+	var errs []error
+	for _, c := range cs {
+		var already prometheus.AlreadyRegisteredError
+		if err := reg.Register(c); err != nil && !(errors.As(err, &already) && already.ExistingCollector == c) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func recordDecision(mode settings.Mode, ref policy.ObjectRef, d Decision) {

@@ -34,6 +34,15 @@ type Deps struct {
 	// Rules is the validated catalogue every part judges with.
 	Rules *policy.Registry
 	Log   logr.Logger
+	// Changes tells of changes to the guarded objects (the ClusterReader's
+	// informer events); nil where nothing watches them.
+	Changes ChangeNotifier
+}
+
+// ChangeNotifier calls its subscribers with each guarded object that
+// changed. ClusterReader is one.
+type ChangeNotifier interface {
+	OnChange(func(policy.ObjectRef))
 }
 
 // parseCacheSize bounds the Validator's cache of parsed ConfigMaps and
@@ -43,8 +52,9 @@ type Deps struct {
 // 10,000-line policy keeps a few MiB; a bundle a few KiB.
 const parseCacheSize = 8
 
-// ControllerFunc adds a controller (or any Runnable) to the manager. Other
-// packages provide one and cmd/webhook lists it; see the marked spot there.
+// ControllerFunc adds a controller (or any Runnable) to the manager.
+// cmd/webhook lists the background controllers (the audit controller) at a
+// marked spot.
 type ControllerFunc func(mgr manager.Manager, deps Deps) error
 
 // Register adds the validating and mutating handlers to the manager's

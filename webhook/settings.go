@@ -5,28 +5,32 @@ import (
 	"hash/maphash"
 	"os"
 	"reflect"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
 
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 )
 
 // SettingsStore holds the settings in force. Every admission takes one
 // consistent version with Current; Start re-reads the file while the
 // manager runs.
 type SettingsStore struct {
-	path     string
-	opts     settings.Options // the rule-ID check of every reload
-	interval time.Duration
-	log      logr.Logger
-	current  atomic.Pointer[settings.Settings]
+	path      string
+	knownRule func(string) bool // the rule-ID check of every reload
+	interval  time.Duration
+	log       logr.Logger
+	current   atomic.Pointer[settings.Settings]
 	// lastErr is the last reload error logged, so a bad file is logged once
 	// per distinct error, not on every poll.
 	lastErr string
-	// onChange is called after a new version is stored (tests, caches).
-	onChange func(*settings.Settings)
+	// subsMu guards onChange, which is called, in order, after a new version
+	// is stored (the cluster reader's watches, Events, the audit trigger).
+	subsMu   sync.Mutex
+	onChange []func(*settings.Settings)
 	// onReject is called once per distinct rejection of the file.
 	onReject func(error)
 	// sourceSum is a hash of the files the settings in force were read
@@ -43,7 +47,7 @@ var sourceSeed = maphash.MakeSeed()
 func sourcesSum(path string, set *settings.Settings) (uint64, bool) {
 	var h maphash.Hash
 	h.SetSeed(sourceSeed)
-	for _, p := range []string{path, set.GroupsPath()} {
+	for _, p := range []string{path, settingsfile.GroupsPath(path, set)} {
 		if p == "" {
 			continue
 		}
@@ -62,15 +66,14 @@ func sourcesSum(path string, set *settings.Settings) (uint64, bool) {
 // is an error). A missing or bad file is an error: the webhook refuses to
 // start with it.
 func LoadSettingsStore(path string, knownRule func(string) bool, interval time.Duration, log logr.Logger) (*SettingsStore, error) {
-	opts := settings.Options{KnownRule: knownRule}
-	s, err := settings.LoadWith(path, opts)
+	s, err := settingsfile.Load(path, knownRule)
 	if err != nil {
 		return nil, err
 	}
 	if interval <= 0 {
 		interval = 2 * time.Second
 	}
-	st := &SettingsStore{path: path, opts: opts, interval: interval, log: log.WithName("settings")}
+	st := &SettingsStore{path: path, knownRule: knownRule, interval: interval, log: log.WithName("settings")}
 	st.current.Store(s)
 	settingsRejected.Set(0)
 	return st, nil // sourceSum 0: the first poll parses once more and notes the sum
@@ -86,8 +89,14 @@ func NewStaticSettings(s *settings.Settings) *SettingsStore {
 // Current returns the settings in force. Never nil.
 func (st *SettingsStore) Current() *settings.Settings { return st.current.Load() }
 
-// OnChange registers f to be called with each new settings version.
-func (st *SettingsStore) OnChange(f func(*settings.Settings)) { st.onChange = f }
+// OnChange adds f to the functions called with each new settings version,
+// in the order they were added. f runs on the goroutine that reloads and
+// should return quickly.
+func (st *SettingsStore) OnChange(f func(*settings.Settings)) {
+	st.subsMu.Lock()
+	defer st.subsMu.Unlock()
+	st.onChange = append(st.onChange, f)
+}
 
 // OnReject registers f to be called when a reload is refused, once per
 // distinct error (see SettingsEvents).
@@ -125,7 +134,7 @@ func (st *SettingsStore) Reload() bool {
 	if ok && sum == st.sourceSum && st.lastErr == "" {
 		return false
 	}
-	next, err := settings.LoadWith(st.path, st.opts)
+	next, err := settingsfile.Load(st.path, st.knownRule)
 	if err == nil {
 		if errs := settings.GuardedChanges(st.Current(), next); len(errs) > 0 {
 			err = &settings.Error{Errs: errs}
@@ -149,8 +158,11 @@ func (st *SettingsStore) Reload() bool {
 	}
 	st.current.Store(next)
 	st.log.Info("settings reloaded", "file", st.path, "mode", next.Mode)
-	if st.onChange != nil {
-		st.onChange(next)
+	st.subsMu.Lock()
+	subs := st.onChange
+	st.subsMu.Unlock()
+	for _, f := range subs {
+		f(next)
 	}
 	return true
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/argoguard/argoguard/settings"
 )
@@ -30,10 +29,6 @@ var (
 		Help: "Settings reloads refused, once per distinct error.",
 	})
 )
-
-func init() {
-	metrics.Registry.MustRegister(settingsRejected, settingsRejections)
-}
 
 // Event reasons on the settings ConfigMap.
 const (

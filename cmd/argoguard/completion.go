@@ -13,7 +13,7 @@ import (
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rbac"
-	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 )
 
 // addRuleFlag adds --rule (repeatable: only these rules), completed with
@@ -87,7 +87,7 @@ func completeGroups(settingsPath *string) cobra.CompletionFunc {
 		if *settingsPath == "" {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		set, err := settings.Load(*settingsPath)
+		set, err := settingsfile.Load(*settingsPath, nil)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 	"github.com/argoguard/argoguard/snapshot"
 )
 
@@ -104,7 +105,7 @@ func (o *inputs) settings() (*settings.Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := settings.LoadWith(o.settingsPath, settings.Options{KnownRule: reg.Known})
+	set, err := settingsfile.Load(o.settingsPath, reg.Known)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}

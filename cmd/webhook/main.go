@@ -31,17 +31,27 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
+	"github.com/argoguard/argoguard/audit"
 	"github.com/argoguard/argoguard/certs"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
-	"github.com/argoguard/argoguard/webhook/audit"
 )
 
 // controllers are added to the manager after the webhook handlers.
-// >>> Register background controllers here (e.g. audit.Add from webhook/audit). <<<
-var controllers = []webhook.ControllerFunc{audit.Add}
+// >>> Register background controllers here. <<<
+func controllers(o *options) []webhook.ControllerFunc {
+	return []webhook.ControllerFunc{
+		func(mgr manager.Manager, deps webhook.Deps) error { return audit.Add(mgr, deps, o.audit) },
+	}
+}
+
+// registerMetrics registers argoguard's metrics with the registry /metrics
+// serves.
+func registerMetrics() error {
+	return errors.Join(webhook.RegisterMetrics(metrics.Registry), audit.RegisterMetrics(metrics.Registry))
+}
 
 func main() {
 	o, err := parseOptions(os.Args[1:])
@@ -86,6 +96,12 @@ func metricsOptions(o *options, tlsOpts []func(*tls.Config)) metricsserver.Optio
 }
 
 func run(ctx context.Context, o *options, log logr.Logger) error {
+	for _, note := range o.deprecated {
+		log.Info(note)
+	}
+	if err := registerMetrics(); err != nil {
+		return err
+	}
 	reg, err := rules.NewRegistry()
 	if err != nil {
 		return fmt.Errorf("rule catalogue: %w", err)
@@ -158,6 +174,7 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 	}
 
 	reader := webhook.NewClusterReader(cfg, scheme, mgr.GetAPIReader())
+	reader.Log = log.WithName("cluster")
 	if err := reader.Watch(store.Current()); err != nil {
 		return err
 	}
@@ -171,7 +188,7 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 		events.Reloaded(s)
 	})
 	deps := webhook.Deps{Settings: store, Source: &snapshot.Source{Reader: reader, Log: log.WithName("snapshot")},
-		Rules: reg, Log: log.WithName("admission")}
+		Rules: reg, Log: log.WithName("admission"), Changes: reader}
 	webhook.Register(mgr, deps, o.maxRequestBytes, o.maxConcurrent)
 
 	for _, r := range []manager.Runnable{store, reader, watcher} {
@@ -187,7 +204,7 @@ func run(ctx context.Context, o *options, log logr.Logger) error {
 			return err
 		}
 	}
-	for _, add := range controllers {
+	for _, add := range controllers(o) {
 		if err := add(mgr, deps); err != nil {
 			return err
 		}

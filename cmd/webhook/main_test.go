@@ -17,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/argoguard/argoguard/audit"
 	"github.com/argoguard/argoguard/internal/testenv"
+	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/webhook"
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
@@ -57,6 +59,40 @@ func TestParseOptions(t *testing.T) {
 		o.certDir != "/tmp/k8s-webhook-server/serving-certs" || o.validatingWebhook != "argoguard" || o.enableHTTP2 ||
 		o.maxConcurrent != webhook.DefaultMaxConcurrentAdmissions {
 		t.Errorf("defaults differ from the deploy contract: %+v", o)
+	}
+}
+
+// The webhook's command line reaches the audit controller: --report-format,
+// --audit-resync and --audit-recheck-interval; --audit-poll-interval is
+// still accepted, with a deprecation note; a bad format is refused.
+func TestAuditFlags(t *testing.T) {
+	o, err := parseOptions([]string{"--settings", "s.yaml", "--report-format=openreports", "--audit-resync=30m",
+		"--audit-recheck-interval=2m", "--audit-poll-interval=2s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := audit.DefaultOptions()
+	want.ReportFormat, want.Resync, want.Recheck = report.FormatOpenReports, 30*time.Minute, 2*time.Minute
+	if o.audit != want {
+		t.Fatalf("audit options %+v, want %+v", o.audit, want)
+	}
+	if len(o.deprecated) != 1 || !strings.Contains(o.deprecated[0], "--audit-poll-interval is deprecated") {
+		t.Errorf("deprecation notes %q", o.deprecated)
+	}
+	if _, err := audit.New(webhook.Deps{Log: logr.Discard()}, nil, nil, nil, o.audit); err != nil {
+		t.Fatal(err)
+	}
+	if o, err = parseOptions([]string{"--settings", "s.yaml"}); err != nil || len(o.deprecated) != 0 {
+		t.Fatalf("without the deprecated flag: %v, notes %q", err, o.deprecated)
+	}
+	if d := o.audit; d.ReportFormat != report.FormatPolicyReport || d.Resync != time.Hour {
+		t.Errorf("defaults %+v: want policyreport and a 1h resync", d)
+	}
+	if _, err := parseOptions([]string{"--settings", "s.yaml", "--report-format=policyreports"}); err == nil || !strings.Contains(err.Error(), "--report-format") {
+		t.Errorf("--report-format=policyreports (a typo): %v", err)
+	}
+	if _, err := parseOptions([]string{"--settings", "s.yaml", "--audit-recheck-interval=0s"}); err == nil || !strings.Contains(err.Error(), "--audit-recheck-interval") {
+		t.Errorf("a zero recheck interval: %v", err)
 	}
 }
 

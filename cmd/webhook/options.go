@@ -7,8 +7,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/argoguard/argoguard/audit"
 	"github.com/argoguard/argoguard/webhook"
-	"github.com/argoguard/argoguard/webhook/audit"
 )
 
 // options are the command line of the webhook binary.
@@ -37,6 +37,9 @@ type options struct {
 	maxRequestBytes   int64
 	maxConcurrent     int
 	logLevel          int
+	audit             audit.Options
+	// deprecated are notes on deprecated flags given, logged at start.
+	deprecated []string
 }
 
 func defaultNamespace() string {
@@ -49,7 +52,7 @@ func defaultNamespace() string {
 // parseOptions reads the flags; a missing --settings or a bad value is an
 // error naming the flag.
 func parseOptions(args []string) (*options, error) {
-	o := &options{}
+	o := &options{audit: audit.DefaultOptions()}
 	fs := flag.NewFlagSet("webhook", flag.ContinueOnError)
 	fs.StringVar(&o.settingsFile, "settings", "", "argoguard settings file (required); re-read on change")
 	fs.DurationVar(&o.settingsPoll, "settings-poll-interval", 2*time.Second, "how often the settings file is checked for changes")
@@ -75,10 +78,21 @@ func parseOptions(args []string) (*options, error) {
 	fs.Int64Var(&o.maxRequestBytes, "max-request-bytes", webhook.DefaultMaxRequestBytes, "largest AdmissionReview body accepted")
 	fs.IntVar(&o.maxConcurrent, "max-concurrent-admissions", webhook.DefaultMaxConcurrentAdmissions, "admissions evaluated at once; more wait for a turn, up to half the API server's timeout")
 	fs.IntVar(&o.logLevel, "v", 0, "log verbosity (0 info, higher is more)")
-	audit.BindFlags(fs) // --report-format, --audit-resync, --audit-poll-interval
+	fs.StringVar(&o.audit.ReportFormat, "report-format", o.audit.ReportFormat,
+		"reports the audit controller writes: policyreport (wgpolicyk8s.io/v1alpha2) or openreports (openreports.io/v1alpha1)")
+	fs.DurationVar(&o.audit.Resync, "audit-resync", o.audit.Resync, "the audit controller rewrites every report at least this often")
+	fs.DurationVar(&o.audit.Recheck, "audit-recheck-interval", o.audit.Recheck,
+		"how often the audit controller re-checks without a change event (changes to referenced Secrets, which are not watched, are seen then)")
+	var poll time.Duration
+	fs.DurationVar(&poll, "audit-poll-interval", 0, "deprecated and ignored: the audit controller re-checks on changes to the guarded objects and the settings (see --audit-recheck-interval)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "audit-poll-interval" {
+			o.deprecated = append(o.deprecated, "--audit-poll-interval is deprecated and ignored: the audit controller re-checks on changes (see --audit-recheck-interval)")
+		}
+	})
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
@@ -93,6 +107,8 @@ func parseOptions(args []string) (*options, error) {
 		return nil, fmt.Errorf("--max-request-bytes: %d must be positive", o.maxRequestBytes)
 	case o.maxConcurrent <= 0:
 		return nil, fmt.Errorf("--max-concurrent-admissions: %d must be positive", o.maxConcurrent)
+	case o.audit.Validate() != nil:
+		return nil, o.audit.Validate()
 	case o.certManagement == "self" && (o.namespace == "" || o.certSecret == "" || o.serviceName == ""):
 		return nil, errors.New("--cert-management=self needs --namespace, --cert-secret and --service-name")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 )
 
 // Dir is the guide's folder.
@@ -24,7 +25,7 @@ func Dir() string {
 // Settings are the guide's argoguard settings.
 func Settings(t testing.TB) *settings.Settings {
 	t.Helper()
-	s, err := settings.Load(filepath.Join(Dir(), "argoguard-settings.yaml"))
+	s, err := settingsfile.Load(filepath.Join(Dir(), "argoguard-settings.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
-	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 )
 
 // repoRoot is where file paths in the golden files are relative to.
@@ -42,7 +42,7 @@ func loadObject(t testing.TB, rel string) *policy.Object {
 // or fixed) with the guide's settings, as the CLI reads them.
 func guideSnapshot(t testing.TB, variant string) *policy.Snapshot {
 	t.Helper()
-	set, err := settings.Load(filepath.Join(repoRoot, guideDir, "argoguard-settings.yaml"))
+	set, err := settingsfile.Load(filepath.Join(repoRoot, guideDir, "argoguard-settings.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,7 +102,7 @@ func secret(ns, name string, data map[string]string) *policy.Object {
 
 func (f *ssoFixture) snap(t testing.TB) *policy.Snapshot {
 	t.Helper()
-	set, err := settings.Parse([]byte(f.settings), t.TempDir())
+	set, err := settings.Parse([]byte(f.settings))
 	if err != nil {
 		t.Fatal(err)
 	}

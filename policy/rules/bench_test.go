@@ -13,6 +13,7 @@ import (
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 	"github.com/argoguard/argoguard/test/load/gen"
 )
 
@@ -21,7 +22,7 @@ import (
 // ConfigMaps, the guide's settings, the old object equal to the new one.
 func admissionSnap(tb testing.TB, variant string) *policy.Snapshot {
 	tb.Helper()
-	set, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
+	set, err := settingsfile.Load(filepath.Join(guideDir, "argoguard-settings.yaml"), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

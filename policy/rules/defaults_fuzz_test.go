@@ -15,7 +15,7 @@ func FuzzDefaults(f *testing.F) {
 	f.Add(minimalSAML+workflowsClient, "sessionExpiry: 1h\n")
 	f.Add("connectors:\n- type: saml\n  config: &c {ssoURL: x}\n- type: saml\n  config: *c\n", "")
 	f.Add("x: 1\n", "# only a comment\n")
-	set, err := settings.Parse([]byte(awsDefaultsSettings), "")
+	set, err := settings.Parse([]byte(awsDefaultsSettings))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -23,7 +23,7 @@ identity: {provider: aws-iam-identity-center}
 
 func defaultsSettings(t *testing.T) *settings.Settings {
 	t.Helper()
-	set, err := settings.Parse([]byte(awsDefaultsSettings), t.TempDir())
+	set, err := settings.Parse([]byte(awsDefaultsSettings))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func TestGUARD001(t *testing.T) {
 		})
 	}
 	// The names come from the settings.
-	custom, err := settings.Parse([]byte("argocd: {namespace: cd, rbacConfigMap: rbac}\n"), t.TempDir())
+	custom, err := settings.Parse([]byte("argocd: {namespace: cd, rbacConfigMap: rbac}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func settingsFrom(t *testing.T, settingsYAML string) *settings.Settings {
 	if settingsYAML == "" {
 		return settings.Default()
 	}
-	set, err := settings.Parse([]byte(settingsYAML), t.TempDir())
+	set, err := settings.Parse([]byte(settingsYAML))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ func FuzzPROJAndWFSARules(f *testing.F) {
 	f.Add(`{"roles":[{"name":"dev","policies":["p, proj:team-a:dev, applications, get, team-a/*, allow","g, x, role:admin"],"groups":["argocd-admins"]}]}`, "'argocd-admins' in groups", "3")
 	f.Add(`{"roles":[{"name":"","policies":["p, , *, *, *, allow\n#"],"jwtTokens":[{"iat":1}]}]}`, "", "x")
 	f.Add("roles: [{name: a, policies: ['p, proj:team-a:a, projects, get, [, allow']}]", "true", "-1")
-	set, err := settings.Parse([]byte(awsSettings), f.TempDir())
+	set, err := settings.Parse([]byte(awsSettings))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -18,12 +18,12 @@ func BenchmarkRBACCheck(b *testing.B) {
 identity:
   provider: aws-iam-identity-center
   groups:
-  - {id: `+rbactest.GroupID(0)+`, name: platform}
-  - {id: `+rbactest.GroupID(1)+`, name: team-1}
+  - {id: ` + rbactest.GroupID(0) + `, name: platform}
+  - {id: ` + rbactest.GroupID(1) + `, name: team-1}
 adminGroups: [platform]
 invariants:
 - {name: prod, resource: applications, action: sync, object: team-3/prod-web, only: [platform], never: [team-1]}
-`), "")
+`))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -60,7 +60,7 @@ identity:
 adminGroups: [platform]
 invariants:
 - {name: prod, resource: applications, action: sync, object: team-3/prod, only: [platform], never: [g5], always: [g7]}
-`), "")
+`))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 )
 
 var rbacRef = policy.ObjectRef{Kind: "ConfigMap", Namespace: "argocd", Name: "argocd-rbac-cm"}
@@ -20,7 +21,7 @@ func rbacSnap(t *testing.T, data map[string]string, settingsYAML string) *policy
 	set := settings.Default()
 	if settingsYAML != "" {
 		var err error
-		if set, err = settings.Parse([]byte(settingsYAML), t.TempDir()); err != nil {
+		if set, err = settings.Parse([]byte(settingsYAML)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -122,7 +123,7 @@ const guideDir = "../../test/testdata/guide"
 
 func guideSnap(t *testing.T, variant string) *policy.Snapshot {
 	t.Helper()
-	set, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
+	set, err := settingsfile.Load(filepath.Join(guideDir, "argoguard-settings.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ func FuzzSSORules(f *testing.F) {
 	f.Add("https://argocd.example.com", minimalSAML+workflowsClient, validSSO, "config", "", true)
 	f.Add("https://argocd.example.com/", "connectors: [{type: saml, config: {caData: $x:y, ca: a}}]\n", "scopes: a\nrbac: 1\n", "", "$k", false)
 	f.Add("", "logger: {level: debug}\nstaticClients: [{id: argo-cd}, {id: argo-cd}]\n", "clientId: {name: s, key: k}\n", "sso", "x", true)
-	set, err := settings.Parse([]byte(awsDefaultsSettings), "")
+	set, err := settings.Parse([]byte(awsDefaultsSettings))
 	if err != nil {
 		f.Fatal(err)
 	}

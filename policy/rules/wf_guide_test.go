@@ -10,7 +10,7 @@ import (
 	"github.com/argoguard/argoguard/internal/guidetest"
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 )
 
 // guideNow is a day on which the guide's IdP certificate is valid.
@@ -20,7 +20,7 @@ var guideNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 // CLI does) and returns the snapshot.
 func guideManifests(t testing.TB, paths ...string) *policy.Snapshot {
 	t.Helper()
-	set, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
+	set, err := settingsfile.Load(filepath.Join(guideDir, "argoguard-settings.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 )
 
 // sizedPolicy returns argocd-rbac-cm data whose policy.csv has exactly n
@@ -47,7 +48,7 @@ func sizedPolicy(n int) map[string]string {
 // benchSettings are the guide's settings (groups from aws-groups.json, an
 // admin group) plus invariants, so RBAC-016 runs the enforcer too.
 func benchSettings(tb testing.TB) *settings.Settings {
-	s, err := settings.Parse([]byte(`
+	s, err := settingsfile.Parse([]byte(`
 mode: enforce
 identity:
   provider: aws-iam-identity-center
@@ -64,7 +65,7 @@ invariants:
   action: sync
   object: team-0000/web
   always: [ci-bot]
-`), "../testdata/guide")
+`), "../testdata/guide", nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 	"github.com/argoguard/argoguard/snapshot"
 )
 
@@ -249,11 +250,10 @@ func nestedStrings(obj map[string]any, path ...string) map[string]string {
 // (strict: a misspelt field fails) into exactly the guide's settings, with
 // the mode the setup promises.
 func TestShippedSettingsAreTheGuides(t *testing.T) {
-	want, err := settings.Load(guideSettings)
+	want, err := settingsfile.Load(guideSettings, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want.Dir = ""
 	renderings := map[string]struct {
 		objs []object
 		mode settings.Mode
@@ -322,11 +322,10 @@ func loadShippedSettings(t *testing.T, what string, cm object) *settings.Setting
 			t.Fatal(err)
 		}
 	}
-	s, err := settings.Load(filepath.Join(dir, "settings.yaml"))
+	s, err := settingsfile.Load(filepath.Join(dir, "settings.yaml"), nil)
 	if err != nil {
 		t.Fatalf("%s: the shipped settings do not load: %v", what, err)
 	}
-	s.Dir = ""
 	return s
 }
 
@@ -450,7 +449,7 @@ func TestReadSecretsGrantsExactlyTheReads(t *testing.T) {
 	reads := map[string]bool{}
 	argocdNames, workflowsNames := map[string]bool{}, map[string]bool{}
 	for _, variant := range []string{"as-written", "fixed"} {
-		set, err := settings.Load(filepath.Join(repo, "test/testdata/guide/argoguard-settings.yaml"))
+		set, err := settingsfile.Load(filepath.Join(repo, "test/testdata/guide/argoguard-settings.yaml"), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -142,7 +142,7 @@ func TestAliasBombInWorkflowsSSO(t *testing.T) {
 
 func TestAliasBombInSettingsFile(t *testing.T) {
 	var err error
-	bounded(t, "settings.Parse", func() { _, err = settings.Parse([]byte(aliasBomb("adminGroups")), "") })
+	bounded(t, "settings.Parse", func() { _, err = settings.Parse([]byte(aliasBomb("adminGroups"))) })
 	if err == nil {
 		t.Fatal("settings with an alias bomb accepted")
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/test/load/gen"
 	"github.com/argoguard/argoguard/webhook"
@@ -64,7 +65,7 @@ func loadSettings(tb testing.TB) *settings.Settings {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s, err := settings.Load(path)
+	s, err := settingsfile.Load(path, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -22,7 +22,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/argoguard/argoguard/policy/rules"
-	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 	"github.com/argoguard/argoguard/test/load/gen"
 )
 
@@ -142,7 +142,7 @@ func tlsClient(pool *x509.CertPool) *http.Client {
 // writeSettings writes the guide's settings with an identity provider that
 // also knows the generated policies' groups.
 func writeSettings(guideDir, workDir string) (string, error) {
-	guide, err := settings.Load(filepath.Join(guideDir, "argoguard-settings.yaml"))
+	guide, err := settingsfile.Load(filepath.Join(guideDir, "argoguard-settings.yaml"), nil)
 	if err != nil {
 		return "", err
 	}
@@ -173,7 +173,7 @@ func writeSettings(guideDir, workDir string) (string, error) {
 		return "", err
 	}
 	// The webhook would refuse to start on a bad file (rule IDs included).
-	_, err = settings.LoadWith(path, settings.Options{KnownRule: rules.MustNewRegistry().Known})
+	_, err = settingsfile.Load(path, rules.MustNewRegistry().Known)
 	return path, err
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 )
 
 var runPending = flag.Bool("pending", false, "run the cases marked pending instead of skipping them")
@@ -124,7 +125,7 @@ func (c *realCase) run() (outcome, error) {
 	set := settings.Default()
 	if c.Settings != "" {
 		var err error
-		if set, err = settings.Load(filepath.Join(c.dir, c.Settings)); err != nil {
+		if set, err = settingsfile.Load(filepath.Join(c.dir, c.Settings), nil); err != nil {
 			return outcome{}, err
 		}
 	}

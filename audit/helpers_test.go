@@ -21,12 +21,20 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	"github.com/argoguard/argoguard/audit"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/settings"
+	"github.com/argoguard/argoguard/settings/settingsfile"
 	"github.com/argoguard/argoguard/snapshot"
 )
+
+// options are the default options with the report format.
+func options(format string) audit.Options {
+	o := audit.DefaultOptions()
+	o.ReportFormat = format
+	return o
+}
 
 // liveReader reads the guarded objects with plain GETs, as the CLI does
 // (the manager test uses the webhook's informer-backed ClusterReader).
@@ -87,7 +95,7 @@ func (l *logLines) count(sub string) int {
 
 func auditSettings(t *testing.T) *settings.Settings {
 	t.Helper()
-	set, err := settings.Load(filepath.Join(repoRoot, guide, "argoguard-settings.yaml"))
+	set, err := settingsfile.Load(filepath.Join(repoRoot, guide, "argoguard-settings.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,10 +213,10 @@ func anyPrefix(list []string, p string) bool {
 	return false
 }
 
-// metricResults reads argoguard_audit_results from the registry /metrics
-// serves (-1 when absent).
+// metricResults reads argoguard_audit_results from the test's registry
+// (-1 when absent).
 func metricResults(object, result string) float64 {
-	families, err := crmetrics.Registry.Gather()
+	families, err := registry.Gather()
 	if err != nil {
 		panic(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -21,15 +22,19 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
+
+	"github.com/argoguard/argoguard/audit"
 )
 
-const repoRoot = "../.."
+const repoRoot = ".."
 
 var (
 	testEnv *envtest.Environment
 	cfg     *rest.Config
 	scheme  = runtime.NewScheme()
 	k8s     client.Client
+	// registry holds the controller's metrics, as /metrics does.
+	registry = prometheus.NewRegistry()
 )
 
 func TestMain(m *testing.M) {
@@ -48,6 +53,9 @@ func needEnv(t *testing.T) {
 }
 
 func run(m *testing.M) int {
+	if err := audit.RegisterMetrics(registry); err != nil {
+		panic(err)
+	}
 	// As internal/testenv: with KUBEBUILDER_ASSETS set (make test) a
 	// missing kube-apiserver fails; without it, outside make, the control
 	// plane tests skip and the others run.

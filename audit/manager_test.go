@@ -15,11 +15,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/argoguard/argoguard/audit"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
-	"github.com/argoguard/argoguard/webhook/audit"
 )
 
 // TestAuditInManager runs the controller as the webhook does: in a manager
@@ -76,8 +76,13 @@ func TestAuditInManager(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deps := webhook.Deps{Settings: store, Source: &snapshot.Source{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
-	if err := audit.AddWithOptions(mgr, deps, audit.Options{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: 100 * time.Millisecond}); err != nil {
+	deps := webhook.Deps{Settings: store, Source: &snapshot.Source{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard(),
+		Changes: reader}
+	// No recheck within the test: every change below is seen through an
+	// informer event or the settings store.
+	opts := options(report.FormatPolicyReport)
+	opts.Recheck = 24 * time.Hour
+	if err := audit.Add(mgr, deps, opts); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)

@@ -1,4 +1,4 @@
-package settings
+package settingsfile
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/argoguard/argoguard/settings"
 )
 
 // FuzzParse feeds arbitrary bytes to the settings parser, with a real
@@ -14,11 +16,11 @@ import (
 // error that says it is about the settings; accepted settings are valid,
 // and parsing the same bytes again gives the same settings.
 func FuzzParse(f *testing.F) {
-	guide, err := os.ReadFile("../test/testdata/guide/argoguard-settings.yaml")
+	guide, err := os.ReadFile("../../test/testdata/guide/argoguard-settings.yaml")
 	if err != nil {
 		f.Fatal(err)
 	}
-	groups, err := os.ReadFile("../test/testdata/guide/aws-groups.json")
+	groups, err := os.ReadFile("../../test/testdata/guide/aws-groups.json")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -43,23 +45,23 @@ func FuzzParse(f *testing.F) {
 	if err := os.WriteFile(filepath.Join(dir, "aws-groups.json"), groups, 0o600); err != nil {
 		f.Fatal(err)
 	}
-	known := knownRules("RBAC-010", "DEX-007")
+	known := func(id string) bool { return id == "RBAC-010" || id == "DEX-007" }
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := ParseWith(data, dir, known)
+		s, err := Parse(data, dir, known)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "settings: ") {
 				t.Fatalf("error without its subject: %v", err)
 			}
-			var serr *Error
+			var serr *settings.Error
 			if errors.As(err, &serr) && len(serr.Errs) == 0 {
 				t.Fatal("a validation error with no problem in it")
 			}
 			return
 		}
-		if errs := s.Validate(known); len(errs) > 0 {
+		if errs := s.Validate(settings.Options{KnownRule: known}); len(errs) > 0 {
 			t.Fatalf("accepted settings fail validation: %v", errs)
 		}
-		again, err := ParseWith(data, dir, known)
+		again, err := Parse(data, dir, known)
 		if err != nil {
 			t.Fatalf("accepted once, rejected the second time: %v", err)
 		}

@@ -4,17 +4,16 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/argoguard/argoguard/audit"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
-	"github.com/argoguard/argoguard/webhook/audit"
 )
 
 // A guarded ConfigMap deleted in audit mode (the webhook only warns there)
@@ -26,7 +25,7 @@ func TestAbsentGuardedObjectIsReported(t *testing.T) {
 	ctx := context.Background()
 	applyDir(t, guide+"/fixed")
 	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: liveReader(t)}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
-	c, err := audit.New(deps, k8s, k8s, &eventLog{}, audit.Options{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: time.Second})
+	c, err := audit.New(deps, k8s, k8s, &eventLog{}, options(report.FormatPolicyReport))
 	if err != nil {
 		t.Fatal(err)
 	}

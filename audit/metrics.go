@@ -2,14 +2,15 @@ package audit
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
-	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/argoguard/argoguard/policy/report"
+	"github.com/argoguard/argoguard/webhook"
 )
 
-// Gauges of the last audit pass, in controller-runtime's registry (served
-// on /metrics with the webhook's own): alert on fail > 0 during an audit
-// rollout without reading every report.
+// Gauges of the last audit pass, registered by cmd/webhook (RegisterMetrics)
+// with controller-runtime's registry and served on /metrics with the
+// webhook's own: alert on fail > 0 during an audit rollout without reading
+// every report.
 var (
 	auditResults = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "argoguard_audit_results",
@@ -21,8 +22,9 @@ var (
 	})
 )
 
-func init() {
-	metrics.Registry.MustRegister(auditResults, auditLastSuccess)
+// RegisterMetrics registers the audit controller's metrics with reg.
+func RegisterMetrics(reg prometheus.Registerer) error {
+	return webhook.RegisterCollectors(reg, auditResults, auditLastSuccess)
 }
 
 func recordResults(pr report.PolicyReport) {

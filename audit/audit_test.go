@@ -12,12 +12,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	"github.com/argoguard/argoguard/audit"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/snapshot"
 	"github.com/argoguard/argoguard/webhook"
-	"github.com/argoguard/argoguard/webhook/audit"
 )
 
 const guide = "test/testdata/guide"
@@ -58,7 +58,7 @@ func TestAuditReportsGuideThenFix(t *testing.T) {
 	applyDir(t, guide+"/as-written")
 	events := &eventLog{}
 	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: liveReader(t)}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
-	c, err := audit.New(deps, k8s, k8s, events, audit.Options{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: time.Second})
+	c, err := audit.New(deps, k8s, k8s, events, options(report.FormatPolicyReport))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestAuditOpenReportsWithoutThenWithCRD(t *testing.T) {
 	applyDir(t, guide+"/as-written")
 	logs := &logLines{}
 	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: liveReader(t)}, Rules: rules.MustNewRegistry(), Log: logs.logger()}
-	c, err := audit.New(deps, k8s, k8s, nil, audit.Options{ReportFormat: report.FormatOpenReports, Resync: time.Hour, Poll: time.Second})
+	c, err := audit.New(deps, k8s, k8s, nil, options(report.FormatOpenReports))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,10 +243,17 @@ func TestAuditOpenReportsWithoutThenWithCRD(t *testing.T) {
 
 func TestNewRejectsBadOptions(t *testing.T) {
 	deps := webhook.Deps{Log: logr.Discard()}
+	bad := func(change func(*audit.Options)) audit.Options {
+		o := audit.DefaultOptions()
+		change(&o)
+		return o
+	}
 	for _, o := range []audit.Options{
-		{ReportFormat: "sarif", Resync: time.Hour, Poll: time.Second},
-		{ReportFormat: report.FormatPolicyReport, Resync: 0, Poll: time.Second},
-		{ReportFormat: report.FormatPolicyReport, Resync: time.Hour, Poll: -1},
+		bad(func(o *audit.Options) { o.ReportFormat = "sarif" }),
+		bad(func(o *audit.Options) { o.Resync = 0 }),
+		bad(func(o *audit.Options) { o.Recheck = -1 }),
+		bad(func(o *audit.Options) { o.RetryMin = 0 }),
+		bad(func(o *audit.Options) { o.RetryMax = o.RetryMin / 2 }),
 	} {
 		if _, err := audit.New(deps, nil, nil, nil, o); err == nil {
 			t.Errorf("%+v accepted", o)
