@@ -99,8 +99,8 @@ func TestCheckGuideRBACObjects(t *testing.T) {
 		lines[f.Location.Object.Name+" "+f.Location.Path] = f.Location.FileLine
 	}
 	for key, text := range map[string]string{
-		"team-a spec.roles[0].groups[0]": "- argocd-developers",
-		"team-a spec.roles[1].groups[0]": "- security-auditors",
+		"team-a spec.roles[0].groups[0]":                                   "- argocd-developers",
+		"team-a spec.roles[1].groups[0]":                                   "- security-auditors",
 		"argo-admin metadata.annotations[workflows.argoproj.io/rbac-rule]": "'argocd-admins' in groups",
 	} {
 		file := "appproject-team-a.yaml"

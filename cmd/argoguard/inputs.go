@@ -139,7 +139,7 @@ func (o *inputs) snapshot(c *cobra.Command, paths []string, set *settings.Settin
 		fmt.Fprintln(c.ErrOrStderr(), "note:", n)
 	}
 	if ms.Empty() {
-		return nil, usageErr("no guarded ConfigMap found in the input (%s), no AppProject of %s and no rbac-rule ServiceAccount of %s; set other names in --settings",
+		return nil, usageErr("no guarded ConfigMap found in the input: none of the guarded ConfigMaps (%s) is in it, no AppProject of %s and no rbac-rule ServiceAccount of %s; set other names in --settings",
 			guardedNames(set), set.ArgoCD.Namespace, set.Workflows.Namespace)
 	}
 	return ms.Snapshot(set, time.Time{}), nil

@@ -50,4 +50,3 @@ func ParseExpectedObjects(text string) (findings []ExpectedObjectFinding, denied
 	}
 	return findings, denied, sc.Err()
 }
-
