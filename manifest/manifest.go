@@ -1,7 +1,9 @@
 // Package manifest reads Kubernetes manifests (files, directories,
 // multi-document YAML, JSON, `kind: List`, stdin) and keeps the objects
 // argoguard judges: the guarded ConfigMaps, found by name and namespace
-// from the settings, and the Secrets they reference. Everything else is
+// from the settings, the Secrets they reference, the AppProjects of Argo
+// CD's namespace and the rbac-rule ServiceAccounts of the Workflows
+// namespace with their token Secrets (by name). Everything else is
 // ignored. Each object remembers its file and the file line of every data
 // key, so findings can point at file lines.
 package manifest
@@ -39,6 +41,11 @@ type Set struct {
 	// Secrets are the Secrets the ConfigMaps reference (in any namespace,
 	// so a Secret in the wrong namespace can be named in a finding).
 	Secrets []*policy.Object
+	// Projects are the AppProjects of Argo CD's namespace.
+	Projects []*policy.Object
+	// ServiceAccounts are the rbac-rule ServiceAccounts of the Workflows
+	// namespace; TokenSecrets the token Secrets they name (no data).
+	ServiceAccounts, TokenSecrets []*policy.Object
 	// SecretFiles counts every Secret manifest read, referenced or not.
 	SecretFiles int
 	// Ignored counts the other objects.
@@ -46,6 +53,11 @@ type Set struct {
 	// Notes name near misses worth telling the user: a ConfigMap with a
 	// guarded name in another namespace than the settings say.
 	Notes []string
+}
+
+// Empty says nothing argoguard judges was read.
+func (s *Set) Empty() bool {
+	return len(s.Objects()) == 0 && len(s.Projects) == 0 && len(s.ServiceAccounts) == 0
 }
 
 // Objects returns the guarded ConfigMaps present, in a fixed order.
@@ -82,6 +94,7 @@ type Loader struct {
 	set     Set
 	seen    map[policy.ObjectRef]string
 	secrets []*policy.Object
+	tokens  []*policy.Object
 }
 
 // Load reads every path (file, directory, or "-") with the settings'
@@ -229,8 +242,14 @@ func (l *Loader) addNode(file string, n *yaml.Node, depth int) error {
 		return nil
 	case h.kind == "ConfigMap":
 		return l.addConfigMap(file, n, h)
+	case h.kind == "Secret" && scalar(field(n, "type")) == SecretTypeServiceAccountToken:
+		return l.addTokenSecret(file, n, h)
 	case h.kind == "Secret":
 		return l.addSecret(file, n, h)
+	case h.kind == policy.KindAppProject:
+		return l.addAppProject(file, n, h)
+	case h.kind == policy.KindServiceAccount:
+		return l.addServiceAccount(file, n, h)
 	}
 	l.set.Ignored++
 	return nil
@@ -479,6 +498,7 @@ func (l *Loader) Result() *Set {
 			l.set.Ignored++
 		}
 	}
+	l.set.TokenSecrets = l.tokenSecretsFor()
 	out := l.set
 	return &out
 }
@@ -519,13 +539,15 @@ func causeOf(err error) string {
 // the input is taken as missing.
 func (s *Set) Snapshot(set *settings.Settings, now time.Time) *policy.Snapshot {
 	return &policy.Snapshot{
-		Settings:     set,
-		ArgoCDCM:     s.ArgoCDCM,
-		RBACCM:       s.RBACCM,
-		WorkflowsCM:  s.WorkflowsCM,
-		Secrets:      s.Secrets,
-		SecretsKnown: s.SecretFiles > 0,
-		Now:          now,
+		Settings:        set,
+		ArgoCDCM:        s.ArgoCDCM,
+		RBACCM:          s.RBACCM,
+		WorkflowsCM:     s.WorkflowsCM,
+		Secrets:         append(append([]*policy.Object(nil), s.Secrets...), s.TokenSecrets...),
+		SecretsKnown:    s.SecretFiles > 0,
+		Projects:        s.Projects,
+		ServiceAccounts: s.ServiceAccounts,
+		Now:             now,
 	}
 }
 

@@ -6,15 +6,23 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/argoguard/argoguard/policy"
 )
 
-// ClientReader reads objects with a plain clientset: one GET each, no
-// cache, for callers that read the cluster once (the CLI).
-type ClientReader struct{ Client kubernetes.Interface }
+// ClientReader reads objects with a plain clientset: one GET (or LIST)
+// each, no cache, for callers that read the cluster once (the CLI).
+type ClientReader struct {
+	Client kubernetes.Interface
+	// Dynamic lists AppProjects (nil: none are read).
+	Dynamic dynamic.Interface
+	// Metadata lists token Secrets by name, without their data.
+	Metadata metadata.Interface
+}
 
 var _ Reader = (*ClientReader)(nil)
 
@@ -33,7 +41,15 @@ func Kubeconfig(kubeconfig, kubeContext string) (*ClientReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ClientReader{Client: cs}, nil
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	md, err := metadata.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &ClientReader{Client: cs, Dynamic: dyn, Metadata: md}, nil
 }
 
 // ConfigMap implements Reader.

@@ -127,7 +127,10 @@ func (o *inputs) snapshot(c *cobra.Command, paths []string, set *settings.Settin
 		if err != nil {
 			return nil, usageErr("%v", err)
 		}
-		if len(snap.Objects()) == 0 {
+		if err := snapshot.AddRBACObjects(c.Context(), snap, r); err != nil {
+			return nil, usageErr("%v", err)
+		}
+		if len(snap.Objects()) == 0 && len(snap.Projects) == 0 && len(snap.ServiceAccounts) == 0 {
 			return nil, usageErr("none of the guarded ConfigMaps (%s) exists in the cluster; set other names in --settings", guardedNames(set))
 		}
 		return snap, nil
@@ -139,8 +142,9 @@ func (o *inputs) snapshot(c *cobra.Command, paths []string, set *settings.Settin
 	for _, n := range ms.Notes {
 		fmt.Fprintln(c.ErrOrStderr(), "note:", n)
 	}
-	if len(ms.Objects()) == 0 {
-		return nil, usageErr("no guarded ConfigMap found in the input: none of the guarded ConfigMaps (%s) is in it; set other names in --settings", guardedNames(set))
+	if ms.Empty() {
+		return nil, usageErr("no guarded ConfigMap found in the input: none of the guarded ConfigMaps (%s) is in it, no AppProject of %s and no rbac-rule ServiceAccount of %s; set other names in --settings",
+			guardedNames(set), set.ArgoCD.Namespace, set.Workflows.Namespace)
 	}
 	return ms.Snapshot(set, time.Time{}), nil
 }

@@ -44,7 +44,7 @@ func NewCheckResult(snap *policy.Snapshot, findings []policy.Finding, mode setti
 	if res.Findings == nil {
 		res.Findings = []policy.Finding{}
 	}
-	for _, o := range snap.Objects() {
+	for _, o := range judgedObjects(snap) {
 		co := CheckedObject{ObjectRef: o.Ref}
 		if o.Source != nil {
 			co.File = o.Source.File
@@ -64,6 +64,18 @@ func NewCheckResult(snap *policy.Snapshot, findings []policy.Finding, mode setti
 	}
 	res.Summary.Denied = res.Summary.Deny > 0
 	return res
+}
+
+// judgedObjects are the guarded ConfigMaps, then the AppProjects and the
+// rbac-rule ServiceAccounts of the snapshot.
+func judgedObjects(snap *policy.Snapshot) []*policy.Object {
+	out := snap.Objects()
+	for _, o := range append(append([]*policy.Object(nil), snap.Projects...), snap.ServiceAccounts...) {
+		if o != nil {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // sortFindings orders by object, then severity, action, rule and line.

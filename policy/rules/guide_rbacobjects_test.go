@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,67 +11,27 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/argoguard/argoguard/internal/guidetest"
 	"github.com/argoguard/argoguard/policy"
 )
-
-// expectedObjectFinding is one bullet of expected-findings.md under a
-// "## <Kind> <namespace>/<name>: <verdict>" heading.
-type expectedObjectFinding struct {
-	Object      string // "AppProject argocd/team-a"
-	ID, Path    string
-	ClusterOnly bool
-}
-
-var (
-	objectHeading = regexp.MustCompile(`^## (AppProject|ServiceAccount) ([^/\s]+)/(\S+): (.*)$`)
-	objectBullet  = regexp.MustCompile("^- ((?:PROJ|WFSA)-[0-9]{3})( \\(cluster only\\))? on `([^`]+)`")
-)
-
-// parseExpectedObjects reads the AppProject and ServiceAccount sections of
-// expected-findings.md: the findings of each object and whether it is denied.
-func parseExpectedObjects(text string) (findings []expectedObjectFinding, denied map[string]bool, err error) {
-	denied = map[string]bool{}
-	object := ""
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if strings.HasPrefix(line, "## ") {
-			object = ""
-			if m := objectHeading.FindStringSubmatch(line); m != nil {
-				object = m[1] + " " + m[2] + "/" + m[3]
-				denied[object] = strings.HasPrefix(m[4], "denied")
-			}
-			continue
-		}
-		if object == "" || !strings.HasPrefix(line, "- ") {
-			continue
-		}
-		m := objectBullet.FindStringSubmatch(line)
-		if m == nil {
-			return nil, nil, fmt.Errorf("line %d: a bullet under %s must read \"- <RULE> [(cluster only)] on `<field>`\": %q", n, object, line)
-		}
-		findings = append(findings, expectedObjectFinding{Object: object, ID: m[1], ClusterOnly: m[2] != "", Path: m[3]})
-	}
-	return findings, denied, sc.Err()
-}
 
 func TestParseExpectedObjects(t *testing.T) {
 	text := "## argocd-cm: allowed\n- ACD-005: x\n" +
 		"## AppProject argocd/p: denied\n- PROJ-004 on `spec.roles[0].groups[0]`: display name\n  continued\n" +
 		"## ServiceAccount argo/a: allowed\n- WFSA-008 (cluster only) on `metadata.annotations[x]`: missing\n" +
 		"## The fixed configuration: allowed\n- anything\n"
-	fs, denied, err := parseExpectedObjects(text)
+	fs, denied, err := guidetest.ParseExpectedObjects(text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []expectedObjectFinding{
+	want := []guidetest.ExpectedObjectFinding{
 		{Object: "AppProject argocd/p", ID: "PROJ-004", Path: "spec.roles[0].groups[0]"},
 		{Object: "ServiceAccount argo/a", ID: "WFSA-008", Path: "metadata.annotations[x]", ClusterOnly: true},
 	}
 	if fmt.Sprint(fs) != fmt.Sprint(want) || !denied["AppProject argocd/p"] || denied["ServiceAccount argo/a"] || len(denied) != 2 {
 		t.Errorf("parsed %v %v", fs, denied)
 	}
-	if _, _, err := parseExpectedObjects("## AppProject argocd/p: denied\n- PROJ-004: no field\n"); err == nil {
+	if _, _, err := guidetest.ParseExpectedObjects("## AppProject argocd/p: denied\n- PROJ-004: no field\n"); err == nil {
 		t.Error("a bullet without its field was accepted")
 	}
 }
@@ -153,7 +112,7 @@ func TestGuideAsWrittenRBACObjectFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expected, denied, err := parseExpectedObjects(string(raw))
+	expected, denied, err := guidetest.ParseExpectedObjects(string(raw))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,120 @@
+package snapshot
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	dynamicfake "k8s.io/client-go/dynamic/fake"
+	"k8s.io/client-go/kubernetes/fake"
+	metadatafake "k8s.io/client-go/metadata/fake"
+	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/argoguard/argoguard/internal/guidetest"
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/wfrbac"
+)
+
+func rbacCluster(t *testing.T, tokens ...string) *ClientReader {
+	t.Helper()
+	rule := map[string]string{wfrbac.AnnotationRule: "'a' in groups"}
+	cs := fake.NewClientset(
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "argo-admin", Namespace: "argo", Annotations: rule}},
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "argo-server", Namespace: "argo"}},
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "elsewhere", Namespace: "other", Annotations: rule}},
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "listed", Namespace: "argo", Annotations: rule},
+			Secrets: []corev1.ObjectReference{{Name: "listed-token"}}},
+	)
+	project := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "argoproj.io/v1alpha1", "kind": "AppProject",
+		"metadata": map[string]any{"name": "team-a", "namespace": "argocd"},
+		"spec": map[string]any{"roles": []any{map[string]any{
+			"name": "developer", "groups": []any{"g"},
+			"policies": []any{"p, proj:team-a:developer, applications, sync, team-a/*, allow"},
+		}}},
+	}}
+	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(),
+		map[schema.GroupVersionResource]string{AppProjectResource: "AppProjectList"}, project)
+	scheme := metadatafake.NewTestScheme()
+	if err := metav1.AddMetaToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	var objs []runtime.Object
+	for _, n := range tokens {
+		objs = append(objs, &metav1.PartialObjectMetadata{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+			ObjectMeta: metav1.ObjectMeta{Name: n, Namespace: "argo"}})
+	}
+	return &ClientReader{Client: cs, Dynamic: dyn, Metadata: metadatafake.NewSimpleMetadataClient(scheme, objs...)}
+}
+
+func TestAddRBACObjectsFromCluster(t *testing.T) {
+	cases := []struct {
+		name         string
+		secretsKnown bool
+		tokens       []string
+		wantSecrets  []string
+	}{
+		{"secrets not read", false, []string{"argo-admin.service-account-token"}, nil},
+		{"one token present", true, []string{"argo-admin.service-account-token", "unrelated"}, []string{"argo-admin.service-account-token"}},
+		{"the .secrets entry names the token", true, []string{"listed-token"}, []string{"listed-token"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rbacCluster(t, tc.tokens...)
+			snap := &policy.Snapshot{Settings: guidetest.Settings(t), SecretsKnown: tc.secretsKnown}
+			if err := AddRBACObjects(context.Background(), snap, r); err != nil {
+				t.Fatal(err)
+			}
+			if len(snap.Projects) != 1 || snap.Projects[0].Ref.Name != "team-a" || snap.AppProjects()[0].Project.Roles[0].Groups[0] != "g" {
+				t.Errorf("projects: %v", snap.Projects)
+			}
+			var accounts []string
+			for _, a := range snap.ServiceAccounts {
+				accounts = append(accounts, a.Ref.Namespace+"/"+a.Ref.Name)
+			}
+			if len(accounts) != 2 || accounts[0] != "argo/argo-admin" || accounts[1] != "argo/listed" {
+				t.Errorf("accounts %v, want the rbac-rule accounts of argo", accounts)
+			}
+			var secrets []string
+			for _, s := range snap.Secrets {
+				secrets = append(secrets, s.Ref.Name)
+				if s.Data != nil {
+					t.Errorf("token Secret %s carries data", s.Ref.Name)
+				}
+			}
+			if len(secrets) != len(tc.wantSecrets) || (len(secrets) > 0 && secrets[0] != tc.wantSecrets[0]) {
+				t.Errorf("secrets %v, want %v", secrets, tc.wantSecrets)
+			}
+		})
+	}
+}
+
+// A cluster without the AppProject CRD has no projects; one where token
+// Secrets cannot be listed leaves them unknown.
+func TestAddRBACObjectsMissingCRDAndForbiddenSecrets(t *testing.T) {
+	r := rbacCluster(t)
+	dyn := r.Dynamic.(*dynamicfake.FakeDynamicClient)
+	dyn.PrependReactor("list", "appprojects", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewNotFound(AppProjectResource.GroupResource(), "")
+	})
+	md := r.Metadata.(*metadatafake.FakeMetadataClient)
+	md.PrependReactor("list", "secrets", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(corev1.Resource("secrets"), "", errors.New("no"))
+	})
+	snap := &policy.Snapshot{Settings: guidetest.Settings(t), SecretsKnown: true}
+	if err := AddRBACObjects(context.Background(), snap, r); err != nil {
+		t.Fatalf("a missing CRD or unlistable Secrets failed the read: %v", err)
+	}
+	if len(snap.Projects) != 0 {
+		t.Errorf("projects %v", snap.Projects)
+	}
+	if _, state := snap.LookupSecret("argo", "argo-admin.service-account-token"); state != policy.SecretUnknown {
+		t.Errorf("token Secret state %v, want unknown", state)
+	}
+}
