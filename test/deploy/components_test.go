@@ -36,10 +36,10 @@ func TestHelmPDBOnlyWithMoreThanOneReplica(t *testing.T) {
 // not exist) and no write there reaches argoguard.
 func TestHelmOneComponentOnly(t *testing.T) {
 	for _, tc := range []struct {
-		name    string
-		sets    map[string]any
-		roles   []string
-		scope   scope
+		name  string
+		sets  map[string]any
+		roles []string
+		scope scope
 	}{
 		{
 			name: "Argo CD only",
