@@ -36,31 +36,34 @@ func TestHelmPDBOnlyWithMoreThanOneReplica(t *testing.T) {
 // not exist) and no write there reaches argoguard.
 func TestHelmOneComponentOnly(t *testing.T) {
 	for _, tc := range []struct {
-		name    string
-		sets    map[string]any
-		roles   []string
-		objects []guarded
+		name  string
+		sets  map[string]any
+		roles []string
+		scope scope
 	}{
 		{
 			name: "Argo CD only",
 			sets: map[string]any{"settings.workflows.enabled": false, "readSecrets.argocd": []any{"argocd-secret"}, "readSecrets.workflows": []any{"wf-sso"}},
 			roles: []string{
+				"argocd/argoguard-appprojects ",
 				"argocd/argoguard-guarded-configmaps configmaps:[argocd-cm argocd-rbac-cm]",
 				"argocd/argoguard-referenced-secrets secrets:[argocd-secret]",
 				"argocd/argoguard-reports policyreports:[argoguard-argocd-cm argoguard-argocd-rbac-cm] reports:[argoguard-argocd-cm argoguard-argocd-rbac-cm]",
 				"argoguard/argoguard configmaps:[argoguard-settings] leases:[argoguard-leader] secrets:[argoguard-tls]",
 			},
-			objects: []guarded{{"argocd", "argocd-cm"}, {"argocd", "argocd-rbac-cm"}},
+			scope: scope{configMaps: []guarded{{"argocd", "argocd-cm"}, {"argocd", "argocd-rbac-cm"}}, projectsNS: "argocd"},
 		},
 		{
 			name: "Argo Workflows only",
-			sets: map[string]any{"settings.argocd.enabled": false},
+			sets: map[string]any{"settings.argocd.enabled": false, "readSecrets.tokenSecretNames": true},
 			roles: []string{
 				"argo/argoguard-guarded-configmaps configmaps:[workflow-controller-configmap]",
 				"argo/argoguard-reports policyreports:[argoguard-workflow-controller-configmap] reports:[argoguard-workflow-controller-configmap]",
+				"argo/argoguard-serviceaccounts ",
+				"argo/argoguard-token-secrets ",
 				"argoguard/argoguard configmaps:[argoguard-settings] leases:[argoguard-leader] secrets:[argoguard-tls]",
 			},
-			objects: []guarded{{"argo", "workflow-controller-configmap"}},
+			scope: scope{configMaps: []guarded{{"argo", "workflow-controller-configmap"}}, accountsNS: "argo"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,12 +83,13 @@ func TestHelmOneComponentOnly(t *testing.T) {
 				t.Errorf("Roles\n  %s\nwant\n  %s", strings.Join(roles, "\n  "), strings.Join(tc.roles, "\n  "))
 			}
 			for _, kind := range []string{"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"} {
-				hook := webhooksOf(t, find(t, objs, kind, "argoguard"))[0]
-				want := []string{tc.objects[0].namespace}
+				hooks := webhooksOf(t, find(t, objs, kind, "argoguard"))
+				hook := hooks[0]
+				want := []string{tc.scope.configMaps[0].namespace}
 				if got := hook.NamespaceSelector.MatchExpressions[0].Values; !reflect.DeepEqual(got, want) {
 					t.Errorf("%s: namespaceSelector values %v, want %v", kind, got, want)
 				}
-				requireSelects(t, kind, hook, tc.objects)
+				requireScope(t, kind, hooks, tc.scope, kind == "MutatingWebhookConfiguration")
 			}
 		})
 	}
@@ -100,12 +104,12 @@ func TestHelmOneComponentOnly(t *testing.T) {
 // objects, on every operation.
 func TestKustomizeOneComponentOnly(t *testing.T) {
 	for _, tc := range []struct {
-		dir     string
-		absent  string
-		objects []guarded
+		dir    string
+		absent string
+		scope  scope
 	}{
-		{"test/deploy/testdata/argocd-only", "argo", []guarded{{"argocd", "argocd-cm"}, {"argocd", "argocd-rbac-cm"}}},
-		{"test/deploy/testdata/workflows-only", "argocd", []guarded{{"argo", "workflow-controller-configmap"}}},
+		{"test/deploy/testdata/argocd-only", "argo", scope{configMaps: []guarded{{"argocd", "argocd-cm"}, {"argocd", "argocd-rbac-cm"}}, projectsNS: "argocd"}},
+		{"test/deploy/testdata/workflows-only", "argocd", scope{configMaps: []guarded{{"argo", "workflow-controller-configmap"}}, accountsNS: "argo"}},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
 			objs := kustomize(t, tc.dir)
@@ -115,19 +119,19 @@ func TestKustomizeOneComponentOnly(t *testing.T) {
 				if o.GetNamespace() == tc.absent {
 					t.Errorf("%s in namespace %s, which this cluster does not have", o.key(), tc.absent)
 				}
-				if o.GetKind() == "Role" && o.GetNamespace() == tc.objects[0].namespace {
+				if o.GetKind() == "Role" && o.GetNamespace() == tc.scope.configMaps[0].namespace {
 					roles++
 				}
 			}
-			if roles != 2 { // guarded-configmaps and reports
-				t.Errorf("%d Roles in %s, want 2", roles, tc.objects[0].namespace)
+			if roles != 3 { // guarded-configmaps, reports, and appprojects or serviceaccounts
+				t.Errorf("%d Roles in %s, want 3", roles, tc.scope.configMaps[0].namespace)
 			}
 			for _, kind := range []string{"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"} {
-				hook := webhooksOf(t, find(t, objs, kind, "argoguard"))[0]
-				if got := hook.NamespaceSelector.MatchExpressions[0].Values; !reflect.DeepEqual(got, []string{tc.objects[0].namespace}) {
+				hooks := webhooksOf(t, find(t, objs, kind, "argoguard"))
+				if got := hooks[0].NamespaceSelector.MatchExpressions[0].Values; !reflect.DeepEqual(got, []string{tc.scope.configMaps[0].namespace}) {
 					t.Errorf("%s: namespaceSelector values %v", kind, got)
 				}
-				requireSelects(t, kind, hook, tc.objects)
+				requireScope(t, kind, hooks, tc.scope, kind == "MutatingWebhookConfiguration")
 			}
 		})
 	}

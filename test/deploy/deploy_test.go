@@ -355,19 +355,28 @@ func TestHelmRenamedObjectsDriveRBACAndWebhooks(t *testing.T) {
 	sort.Strings(roles)
 	want := []string{
 		"argoguard/argoguard configmaps:[argoguard-settings] leases:[argoguard-leader] secrets:[argoguard-tls]",
+		"gitops/argoguard-appprojects ",
 		"gitops/argoguard-guarded-configmaps configmaps:[argo-cd-cm argo-cd-rbac-cm wf-controller-cm]",
 		"gitops/argoguard-referenced-secrets secrets:[argocd-secret wf-sso]",
 		"gitops/argoguard-reports policyreports:[argoguard-argo-cd-cm argoguard-argo-cd-rbac-cm argoguard-wf-controller-cm] reports:[argoguard-argo-cd-cm argoguard-argo-cd-rbac-cm argoguard-wf-controller-cm]",
+		"gitops/argoguard-serviceaccounts ",
 	}
 	if !reflect.DeepEqual(roles, want) {
 		t.Errorf("Roles\n  %s\nwant\n  %s", strings.Join(roles, "\n  "), strings.Join(want, "\n  "))
 	}
+	renamed := scope{
+		configMaps: []guarded{{"gitops", "argo-cd-cm"}, {"gitops", "argo-cd-rbac-cm"}, {"gitops", "wf-controller-cm"}},
+		projectsNS: "gitops",
+		accountsNS: "gitops",
+	}
 	for _, kind := range []string{"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"} {
-		hook := webhooksOf(t, find(t, objs, kind, "argoguard"))[0]
-		if got := hook.NamespaceSelector.MatchExpressions[0].Values; !reflect.DeepEqual(got, []string{"gitops"}) {
-			t.Errorf("%s: namespaceSelector values %v, want [gitops]", kind, got)
+		hooks := webhooksOf(t, find(t, objs, kind, "argoguard"))
+		for _, hook := range hooks {
+			if got := hook.NamespaceSelector.MatchExpressions[0].Values; !reflect.DeepEqual(got, []string{"gitops"}) {
+				t.Errorf("%s %s: namespaceSelector values %v, want [gitops]", kind, hook.Name, got)
+			}
 		}
-		requireSelects(t, kind, hook, []guarded{{"gitops", "argo-cd-cm"}, {"gitops", "argo-cd-rbac-cm"}, {"gitops", "wf-controller-cm"}})
+		requireScope(t, kind, hooks, renamed, kind == "MutatingWebhookConfiguration")
 	}
 }
 

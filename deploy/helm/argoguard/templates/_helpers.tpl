@@ -80,21 +80,10 @@ Fail
 {{- $keys = append $keys (printf "'%s/%s'" .namespace .name) -}}
 {{- $namespaces = append $namespaces .namespace | uniq -}}
 {{- end -}}
-- name: {{ $kind }}.argoguard.io
-  admissionReviewVersions: [v1]
-  sideEffects: None
-  failurePolicy: {{ include "argoguard.failurePolicy" $ }}
-  timeoutSeconds: {{ $.Values.webhook.timeoutSeconds }}
-  matchPolicy: Equivalent
+{{ include "argoguard.webhookHead" (list $ (printf "%s.argoguard.io" $kind) $kind) }}
   {{- if eq $kind "mutate" }}
   reinvocationPolicy: Never
   {{- end }}
-  clientConfig:
-    service:
-      name: {{ include "argoguard.fullname" $ }}
-      namespace: {{ $.Release.Namespace }}
-      path: /{{ $kind }}
-      port: 443
   rules:
     - apiGroups: [""]
       apiVersions: [v1]
@@ -113,4 +102,69 @@ Fail
         ? oldObject.metadata.name
         : (has(object.metadata.name) ? object.metadata.name : ''))
         in [{{ join ", " $keys }}]
+{{- end -}}
+
+
+{{/* What every webhook entry shares; call with (list $ name "validate"|"mutate"). */}}
+{{- define "argoguard.webhookHead" -}}
+{{- $ := index . 0 -}}
+- name: {{ index . 1 }}
+  admissionReviewVersions: [v1]
+  sideEffects: None
+  failurePolicy: {{ include "argoguard.failurePolicy" $ }}
+  timeoutSeconds: {{ $.Values.webhook.timeoutSeconds }}
+  matchPolicy: Equivalent
+  clientConfig:
+    service:
+      name: {{ include "argoguard.fullname" $ }}
+      namespace: {{ $.Release.Namespace }}
+      path: /{{ index . 2 }}
+      port: 443
+{{- end -}}
+
+{{/* The validating webhooks of the objects beside the ConfigMaps that decide
+what a group may do: AppProjects in Argo CD's namespace (all of them), and
+ServiceAccounts in the Workflows namespace that carry the rbac-rule
+annotation, new or old (null checks and has(): on CREATE oldObject is null,
+annotations may be absent, and a CEL error would reject the write under
+failurePolicy Fail). A component the settings disable has none. */}}
+{{- define "argoguard.rbacObjectWebhooks" -}}
+{{- $s := .Values.settings | default dict -}}
+{{- $acd := $s.argocd | default dict -}}
+{{- $wf := $s.workflows | default dict -}}
+{{- if ne (toString $acd.enabled) "false" }}
+{{ include "argoguard.webhookHead" (list . "appprojects.validate.argoguard.io" "validate") }}
+  rules:
+    - apiGroups: [argoproj.io]
+      apiVersions: [v1alpha1]
+      resources: [appprojects]
+      operations: [CREATE, UPDATE]
+      scope: Namespaced
+  namespaceSelector:
+    matchExpressions:
+      - key: kubernetes.io/metadata.name
+        operator: In
+        values: [{{ $acd.namespace | default "argocd" | toJson }}]
+{{- end }}
+{{- if ne (toString $wf.enabled) "false" }}
+{{ include "argoguard.webhookHead" (list . "serviceaccounts.validate.argoguard.io" "validate") }}
+  rules:
+    - apiGroups: [""]
+      apiVersions: [v1]
+      resources: [serviceaccounts]
+      operations: [CREATE, UPDATE]
+      scope: Namespaced
+  namespaceSelector:
+    matchExpressions:
+      - key: kubernetes.io/metadata.name
+        operator: In
+        values: [{{ $wf.namespace | default "argo" | toJson }}]
+  matchConditions:
+    - name: rbac-rule-account
+      expression: >-
+        (object != null && has(object.metadata) && has(object.metadata.annotations)
+        && 'workflows.argoproj.io/rbac-rule' in object.metadata.annotations)
+        || (oldObject != null && has(oldObject.metadata) && has(oldObject.metadata.annotations)
+        && 'workflows.argoproj.io/rbac-rule' in oldObject.metadata.annotations)
+{{- end }}
 {{- end -}}
