@@ -77,7 +77,7 @@ func TestServiceAccountRuleWithDisplayNameIsDenied(t *testing.T) {
 	}
 	for _, name := range []string{"argo-admin", "argo-developer"} {
 		shown := errorFor(res, name)
-		if !strings.Contains(shown, "metadata.annotations[workflows.argoproj.io/rbac-rule]: WFSA-002") {
+		if !strings.Contains(shown, "WFSA-002") || !strings.Contains(shown, "metadata.annotations[workflows.argoproj.io/rbac-rule]") {
 			t.Errorf("%s: no WFSA-002 on the rbac-rule annotation in %q", name, shown)
 		}
 	}
