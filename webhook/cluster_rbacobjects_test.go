@@ -30,12 +30,9 @@ func TestClusterReaderListsRBACObjects(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	role := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Namespace: "argo", Name: "argoguard"}, Rules: []rbacv1.PolicyRule{{
-		APIGroups: []string{""}, Resources: []string{"serviceaccounts"}, Verbs: []string{"get", "list", "watch"}}}}
-	binding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: "argo", Name: "argoguard"},
-		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "argoguard"},
-		Subjects: []rbacv1.Subject{{Kind: "User", Name: "argoguard"}}}
-	for _, o := range []client.Object{role, binding,
+	grantArgoguard(t, admin, "argo", rbacv1.PolicyRule{
+		APIGroups: []string{""}, Resources: []string{"serviceaccounts"}, Verbs: []string{"get", "list", "watch"}})
+	for _, o := range []client.Object{
 		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: "argo", Name: "team-a", Annotations: map[string]string{
 			"workflows.argoproj.io/rbac-rule": "'a4c8f4d8-9041-7077-2b1e-8f0e6c3d2b15' in groups", "workflows.argoproj.io/rbac-rule-precedence": "5"}}},
 		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: "argo", Name: "builder"}},
