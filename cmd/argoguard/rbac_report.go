@@ -77,17 +77,25 @@ func rbacWhoCanCmd() *cobra.Command {
 		Short: "List every subject in the policy that may do an action, with the line that grants it",
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, e, err := o.enforcer(cmd)
+			f, set, e, err := o.enforcerSettings(cmd)
+			if err != nil {
+				return err
+			}
+			view, err := o.projects(cmd, f, set, e)
 			if err != nil {
 				return err
 			}
 			res, act, obj, _ := request(args[1], args[0], args[2], false)
+			var loc report.PolicyLocator = f
+			if view != nil {
+				e, loc = view.forRequest(res, obj), view.loc
+			}
 			r := e.WhoCan(res, act, obj)
 			_, err = out.write(cmd, func(w io.Writer) error {
 				if out.format == "json" {
 					return report.WriteIndentedJSON(w, r)
 				}
-				report.WriteWhoCanText(w, r, e.DefaultRole(), act, res, obj, f)
+				report.WriteWhoCanText(w, r, e.DefaultRole(), act, res, obj, loc)
 				return nil
 			})
 			return err
