@@ -104,3 +104,45 @@ func TestRBACProjectsUsage(t *testing.T) {
 		t.Errorf("two readers of stdin: exit %d, %q", code, stderr)
 	}
 }
+
+func TestRBACDiffProjects(t *testing.T) {
+	written := filepath.Join(guide, "sso-rbac", "as-written")
+	fixed := filepath.Join(guide, "sso-rbac", "fixed")
+	cases := []struct {
+		name           string
+		args           []string
+		want, wantNot  []string
+		code           int
+		stderrContains string
+	}{
+		{"the fix moves the roles from display names to IDs", []string{written, fixed},
+			[]string{
+				"AppProject argocd/team-a",
+				"+ " + devID + " gains sync applications team-a/*  (" + fixed + "/appproject-team-a.yaml:19 AppProject argocd/team-a spec.roles[0].policies[1])",
+				"- argocd-developers loses sync applications team-a/*",
+				"+ " + auditorID + " gains role proj:team-a:auditor",
+			},
+			[]string{auditorID + " gains sync"}, 0, ""},
+		{"no change", []string{fixed, fixed}, []string{"No change in permissions."}, nil, 0, ""},
+		{"over a global policy file", []string{written, fixed, "--policy-file", unrelated}, []string{"+ " + devID + " gains sync applications team-a/*"}, nil, 0, ""},
+		{"one side without AppProjects", []string{written, filepath.Join(guide, "fixed", "argocd-rbac-cm.yaml")}, nil, nil, 2, "both hold AppProjects"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, code := argoguard(t, "", append([]string{"rbac", "diff"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.stderrContains) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.stderrContains)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("missing %q in:\n%s", w, stdout)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(stdout, w) {
+					t.Errorf("unexpected %q in:\n%s", w, stdout)
+				}
+			}
+		})
+	}
+}
