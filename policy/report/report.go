@@ -60,6 +60,10 @@ type Report struct {
 	MatrixError string `json:"matrixError,omitempty"`
 	// RBACChanges is set when a baseline was given.
 	RBACChanges *RBACChanges `json:"rbacChanges,omitempty"`
+	// Groups is, per identity-provider group of the settings, what Argo CD
+	// and Argo Workflows give its members (nil when the settings list no
+	// group).
+	Groups []GroupAccess `json:"groups,omitempty"`
 
 	now time.Time
 }
@@ -199,6 +203,9 @@ func Build(in Input) *Report {
 	r.buildFindings(snap, in.Findings, ruleByID)
 	r.buildObjects(snap, in.Rules)
 	r.buildSummary()
+	if !in.NoMatrix {
+		r.Groups = BuildGroups(snap)
+	}
 	if snap.RBACCM != nil && !in.NoMatrix {
 		e, err := enforcerFor(snap.RBACCM)
 		if err != nil {
