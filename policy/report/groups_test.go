@@ -138,3 +138,42 @@ func TestPolicyReportsForRBACObjects(t *testing.T) {
 		}
 	}
 }
+
+// The matrix's project section answers as argocd-server does for requests
+// about the project: every cell is the project enforcer's answer, and the
+// project's lines cite the AppProject file line.
+func TestMatrixProjectSection(t *testing.T) {
+	snap := guideSnapshot(t, "fixed")
+	r := guideReport(t, "fixed", nil, time.Time{})
+	e := snap.ProjectEnforcer().ForProject("team-a")
+	var sec *report.MatrixSection
+	for i := range r.Matrix.Sections {
+		if strings.HasPrefix(r.Matrix.Sections[i].Title, "Applications in project team-a") {
+			sec = &r.Matrix.Sections[i]
+		}
+	}
+	if sec == nil {
+		t.Fatal("no section for project team-a")
+	}
+	col := map[string]int{}
+	for i, s := range r.Matrix.Subjects {
+		col[s.Name] = i
+		for _, row := range sec.Rows {
+			if got, want := row.Cells[i].Allowed, e.Enforce(s.Name, row.Resource, row.Action, row.Object); got != want {
+				t.Errorf("%s %s %s %s: matrix %v, enforcer %v", s.Name, row.Action, row.Resource, row.Object, got, want)
+			}
+		}
+	}
+	for _, row := range sec.Rows {
+		if row.Resource != "applications" || row.Action != "sync" {
+			continue
+		}
+		if c := row.Cells[col[auditorsID]]; c.Allowed {
+			t.Error("the auditors may sync team-a")
+		}
+		c := row.Cells[col["proj:team-a:developer"]]
+		if !c.Allowed || c.Line == nil || c.Line.FileLine != 19 || !strings.HasSuffix(c.Line.File, "appproject-team-a.yaml") {
+			t.Errorf("developer role's sync cell %+v, want the AppProject's line 19", c.Line)
+		}
+	}
+}

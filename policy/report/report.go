@@ -211,7 +211,8 @@ func Build(in Input) *Report {
 		if err != nil {
 			r.MatrixError = err.Error()
 		} else {
-			r.Matrix = BuildMatrix(e, snap.RBACCM, snap.Settings, LocalUsers(snap.ArgoCDCM))
+			r.Matrix = buildMatrix(e, snap.RBACCM, snap.Settings, LocalUsers(snap.ArgoCDCM), projectRoleSubjects(snap))
+			r.Matrix.addProjectSections(snap)
 			if in.Baseline != nil {
 				if old, err := enforcerFor(in.Baseline); err != nil {
 					r.RBACChanges = &RBACChanges{Error: "baseline: " + err.Error()}
