@@ -126,8 +126,12 @@ func (o *inputs) snapshot(c *cobra.Command, paths []string, set *settings.Settin
 		if err != nil {
 			return nil, usageErr("%v", err)
 		}
-		if err := snapshot.AddRBACObjects(c.Context(), snap, r); err != nil {
+		notes, err := snapshot.AddRBACObjects(c.Context(), snap, r)
+		if err != nil {
 			return nil, usageErr("%v", err)
+		}
+		for _, n := range notes {
+			fmt.Fprintln(c.ErrOrStderr(), "note:", n)
 		}
 		if len(snap.Objects()) == 0 && len(snap.Projects) == 0 && len(snap.ServiceAccounts) == 0 {
 			return nil, usageErr("none of the guarded ConfigMaps (%s) exists in the cluster; set other names in --settings", guardedNames(set))

@@ -6,6 +6,7 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
@@ -24,6 +25,10 @@ func (o *inputs) readProjects(c *cobra.Command, set *settings.Settings, paths []
 			return nil, false, usageErr("%v", err)
 		}
 		ps, err := r.AppProjects(c.Context(), set.ArgoCD.Namespace)
+		if apierrors.IsForbidden(err) {
+			c.PrintErrln("note: may not list the AppProjects of " + set.ArgoCD.Namespace + ": answering with argocd-rbac-cm alone")
+			return nil, false, nil
+		}
 		if err != nil {
 			return nil, false, usageErr("listing the AppProjects of %s: %v", set.ArgoCD.Namespace, err)
 		}
