@@ -17,7 +17,7 @@ import (
 )
 
 // readProjects reads the AppProjects of paths, or of the cluster when
-// --kubeconfig is given; ok is false when neither holds any source.
+// --kubeconfig is given; ok is false when no AppProject is to be used.
 func (o *inputs) readProjects(c *cobra.Command, set *settings.Settings, paths []string) ([]*policy.Object, bool, error) {
 	if o.live() {
 		r, err := snapshot.Kubeconfig(o.kubeconfig, o.kubeContext)
@@ -32,7 +32,8 @@ func (o *inputs) readProjects(c *cobra.Command, set *settings.Settings, paths []
 		if err != nil {
 			return nil, false, usageErr("listing the AppProjects of %s: %v", set.ArgoCD.Namespace, err)
 		}
-		return ps, true, nil
+		// No AppProject (or no CRD): answer as without projects.
+		return ps, len(ps) > 0, nil
 	}
 	if len(paths) == 0 {
 		return nil, false, nil
