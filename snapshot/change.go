@@ -6,6 +6,7 @@ package snapshot
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/argoguard/argoguard/policy"
@@ -57,11 +58,6 @@ type changedLists struct {
 	base               RBACObjectReader // nil: nothing live is known
 	change             *Change
 	projects, accounts bool
-	// skipped is told of a list that failed for the live state (no
-	// change): that kind is then left out, and the ConfigMaps are still
-	// judged. A change to that kind cannot be judged without its siblings,
-	// so its list errors are returned.
-	skipped func(kind, ns string, err error)
 }
 
 func (c changedLists) AppProjects(ctx context.Context, ns string) ([]*policy.Object, error) {
@@ -89,9 +85,10 @@ func (c changedLists) list(ctx context.Context, want bool, kind, ns string, list
 	if c.base != nil {
 		var err error
 		if live, err = list(c.base, ctx, ns); err != nil {
-			if c.change == nil && c.skipped != nil {
-				c.skipped(kind, ns, err)
-				return nil, nil
+			if c.change != nil {
+				// A change cannot be judged without its siblings: even a
+				// forbidden list is an error here, not a note.
+				return nil, fmt.Errorf("listing the %ss of %s to judge %s: %v", kind, ns, c.change.Ref.Name, err)
 			}
 			return nil, err
 		}

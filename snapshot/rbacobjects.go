@@ -39,27 +39,35 @@ var AppProjectResource = schema.GroupVersionResource{Group: "argoproj.io", Versi
 // ServiceAccounts (the Workflows namespace) from r, for the components the
 // settings guard. When snap's Secrets are known, the token Secrets the
 // accounts name are added by name (no data); when they cannot be listed,
-// they are unknown, so WFSA-008 stays silent rather than guess.
-func AddRBACObjects(ctx context.Context, snap *policy.Snapshot, r RBACObjectReader) error {
+// they are unknown, so WFSA-008 stays silent rather than guess. A list the
+// credentials may not read is a note, not an error: the ConfigMaps are
+// still judged.
+func AddRBACObjects(ctx context.Context, snap *policy.Snapshot, r RBACObjectReader) (notes []string, err error) {
 	set := snap.Settings
 	if set.GuardsArgoCD() {
 		ps, err := r.AppProjects(ctx, set.ArgoCD.Namespace)
-		if err != nil {
-			return fmt.Errorf("listing the AppProjects of %s: %w", set.ArgoCD.Namespace, err)
+		switch {
+		case apierrors.IsForbidden(err):
+			notes = append(notes, fmt.Sprintf("may not list the AppProjects of %s: their roles are not judged", set.ArgoCD.Namespace))
+		case err != nil:
+			return notes, fmt.Errorf("listing the AppProjects of %s: %w", set.ArgoCD.Namespace, err)
 		}
 		snap.Projects = ps
 	}
 	if !set.GuardsWorkflows() {
-		return nil
+		return notes, nil
 	}
 	ns := set.Workflows.Namespace
 	sas, err := r.ServiceAccounts(ctx, ns)
-	if err != nil {
-		return fmt.Errorf("listing the ServiceAccounts of %s: %w", ns, err)
+	switch {
+	case apierrors.IsForbidden(err):
+		return append(notes, fmt.Sprintf("may not list the ServiceAccounts of %s: their rbac-rule annotations are not judged", ns)), nil
+	case err != nil:
+		return notes, fmt.Errorf("listing the ServiceAccounts of %s: %w", ns, err)
 	}
 	snap.ServiceAccounts = sas
 	if !snap.SecretsKnown || len(sas) == 0 {
-		return nil
+		return notes, nil
 	}
 	names, err := r.TokenSecretNames(ctx, ns)
 	have := map[string]bool{}
@@ -75,7 +83,7 @@ func AddRBACObjects(ctx context.Context, snap *policy.Snapshot, r RBACObjectRead
 			snap.Secrets = append(snap.Secrets, &policy.Object{Ref: ref})
 		}
 	}
-	return nil
+	return notes, nil
 }
 
 var _ RBACObjectReader = (*ClientReader)(nil)

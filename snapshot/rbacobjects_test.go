@@ -3,6 +3,7 @@ package snapshot
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -68,8 +69,8 @@ func TestAddRBACObjectsFromCluster(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rbacCluster(t, tc.tokens...)
 			snap := &policy.Snapshot{Settings: guidetest.Settings(t), SecretsKnown: tc.secretsKnown}
-			if err := AddRBACObjects(context.Background(), snap, r); err != nil {
-				t.Fatal(err)
+			if notes, err := AddRBACObjects(context.Background(), snap, r); err != nil || len(notes) > 0 {
+				t.Fatal(err, notes)
 			}
 			if len(snap.Projects) != 1 || snap.Projects[0].Ref.Name != "team-a" || snap.AppProjects()[0].Project.Roles[0].Groups[0] != "g" {
 				t.Errorf("projects: %v", snap.Projects)
@@ -108,13 +109,36 @@ func TestAddRBACObjectsMissingCRDAndForbiddenSecrets(t *testing.T) {
 		return true, nil, apierrors.NewForbidden(corev1.Resource("secrets"), "", errors.New("no"))
 	})
 	snap := &policy.Snapshot{Settings: guidetest.Settings(t), SecretsKnown: true}
-	if err := AddRBACObjects(context.Background(), snap, r); err != nil {
-		t.Fatalf("a missing CRD or unlistable Secrets failed the read: %v", err)
+	if notes, err := AddRBACObjects(context.Background(), snap, r); err != nil || len(notes) > 0 {
+		t.Fatalf("a missing CRD or unlistable Secrets failed the read: %v %v", err, notes)
 	}
 	if len(snap.Projects) != 0 {
 		t.Errorf("projects %v", snap.Projects)
 	}
 	if _, state := snap.LookupSecret("argo", "argo-admin.service-account-token"); state != policy.SecretUnknown {
 		t.Errorf("token Secret state %v, want unknown", state)
+	}
+}
+
+// Credentials that may not list AppProjects or ServiceAccounts leave them
+// out with a note; the ConfigMaps are still judged.
+func TestAddRBACObjectsForbiddenLists(t *testing.T) {
+	r := rbacCluster(t)
+	r.Dynamic.(*dynamicfake.FakeDynamicClient).PrependReactor("list", "appprojects", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(AppProjectResource.GroupResource(), "", errors.New("no"))
+	})
+	r.Client.(*fake.Clientset).PrependReactor("list", "serviceaccounts", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(corev1.Resource("serviceaccounts"), "", errors.New("no"))
+	})
+	snap := &policy.Snapshot{Settings: guidetest.Settings(t), SecretsKnown: true}
+	notes, err := AddRBACObjects(context.Background(), snap, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 2 || !strings.Contains(notes[0], "AppProjects of argocd") || !strings.Contains(notes[1], "ServiceAccounts of argo") {
+		t.Errorf("notes %q", notes)
+	}
+	if len(snap.Projects)+len(snap.ServiceAccounts) != 0 {
+		t.Errorf("objects read despite the refusal: %v %v", snap.Projects, snap.ServiceAccounts)
 	}
 }

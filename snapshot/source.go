@@ -46,6 +46,9 @@ type Source struct {
 	// Log receives one line per Secret that cannot be read (by name and
 	// error, never content); the zero logger discards.
 	Log logr.Logger
+	// Notes receives what the snapshot leaves out and why (a list the
+	// credentials may not read); nil: they go to Log, once each.
+	Notes func(string)
 
 	// loggedMu guards logged: the last Secret read errors logged
 	// ("namespace/name: error"), most recent first, at most
@@ -162,22 +165,27 @@ func (s *Source) Build(ctx context.Context, set *settings.Settings, change *Chan
 			}
 		}
 	}
-	lists := changedLists{change: change, skipped: func(kind, ns string, err error) {
-		s.logOnce(policy.ObjectRef{Kind: kind, Namespace: ns}, err)
-	}}
+	lists := changedLists{change: change}
 	lists.projects, lists.accounts = listsFor(change)
 	if rr, ok := s.Reader.(RBACObjectReader); ok {
 		lists.base = rr
 	}
-	if err := AddRBACObjects(ctx, snap, lists); err != nil {
+	notes, err := AddRBACObjects(ctx, snap, lists)
+	if err != nil {
 		return nil, err
+	}
+	for _, n := range notes {
+		if s.Notes != nil {
+			s.Notes(n)
+		} else {
+			s.logOnce(policy.ObjectRef{}, errString(n))
+		}
 	}
 	return snap, nil
 }
 
-// logOnce logs a Secret that cannot be read (or a kind that cannot be
-// listed), unless the same object and error were among the last ones
-// logged.
+// logOnce logs a Secret that cannot be read (or a note on what the
+// snapshot leaves out), unless the same one was among the last logged.
 func (s *Source) logOnce(ref policy.ObjectRef, err error) {
 	if s.Log.GetSink() == nil {
 		return
@@ -200,7 +208,7 @@ func (s *Source) logOnce(ref policy.ObjectRef, err error) {
 	case ref.Kind == "Secret":
 		s.Log.Error(err, "cannot read a referenced Secret; the rules that need it skip it", "secret", ref.Namespace+"/"+ref.Name)
 	default:
-		s.Log.Error(err, "cannot list these objects; the rules that need them skip them", "kind", ref.Kind, "namespace", ref.Namespace)
+		s.Log.Info(err.Error())
 	}
 }
 

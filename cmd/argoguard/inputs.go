@@ -125,7 +125,8 @@ func (o *inputs) snapshot(c *cobra.Command, paths []string, set *settings.Settin
 		}
 		// The live state: the ConfigMaps, and the AppProjects and rbac-rule
 		// ServiceAccounts the reader lists.
-		snap, err := (&snapshot.Source{Reader: r}).Build(c.Context(), set, nil)
+		notes := func(n string) { fmt.Fprintln(c.ErrOrStderr(), "note:", n) }
+		snap, err := (&snapshot.Source{Reader: r, Notes: notes}).Build(c.Context(), set, nil)
 		if err != nil {
 			return nil, usageErr("%v", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -55,24 +56,40 @@ func (o *policyFlags) load(c *cobra.Command) (*manifest.PolicyFile, *settings.Se
 // enforcerFlags are the flags `can` and `who-can` share.
 type enforcerFlags struct {
 	policyFlags
-	defaultRole string
-	useBuiltin  bool
+	defaultRole  string
+	useBuiltin   bool
+	projectPaths []string
 }
 
 func (o *enforcerFlags) add(c *cobra.Command) {
 	o.policyFlags.add(c)
 	c.Flags().StringVar(&o.defaultRole, "default-role", "", "default role to use (overrides policy.default)")
 	c.Flags().BoolVar(&o.useBuiltin, "use-builtin-policy", true, "also load Argo CD's built-in policy")
+	c.Flags().StringSliceVar(&o.projectPaths, "projects", nil, "AppProject manifests (files, folders, - for stdin) whose roles argocd-server adds "+
+		"for requests about their project (with --kubeconfig: the cluster's AppProjects)")
 }
 
 func (o *enforcerFlags) enforcer(c *cobra.Command) (*manifest.PolicyFile, *rbac.Enforcer, error) {
-	f, _, err := o.load(c)
+	f, _, e, err := o.enforcerSettings(c)
+	return f, e, err
+}
+
+func (o *enforcerFlags) enforcerSettings(c *cobra.Command) (*manifest.PolicyFile, *settings.Settings, *rbac.Enforcer, error) {
+	for _, p := range o.projectPaths {
+		if p == "-" && o.policyFile == "-" {
+			return nil, nil, nil, usageErr("--projects - and --policy-file -: only one of them can read stdin")
+		}
+	}
+	if len(o.projectPaths) > 0 && o.live() {
+		return nil, nil, nil, usageErr("give --projects or --kubeconfig (one of them)")
+	}
+	f, set, err := o.load(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	p, err := f.Parse()
 	if err != nil {
-		return nil, nil, usageErr("%v", err)
+		return nil, nil, nil, usageErr("%v", err)
 	}
 	def := p.Default
 	if o.defaultRole != "" {
@@ -80,9 +97,9 @@ func (o *enforcerFlags) enforcer(c *cobra.Command) (*manifest.PolicyFile, *rbac.
 	}
 	e, err := rbac.NewEnforcerWith(p, def, o.useBuiltin)
 	if err != nil {
-		return nil, nil, usageErr("%v", err)
+		return nil, nil, nil, usageErr("%v", err)
 	}
-	return f, e, nil
+	return f, set, e, nil
 }
 
 // request resolves aliases and the project-scoped `*` like Argo CD's CLI,
@@ -111,8 +128,13 @@ func rbacCanCmd() *cobra.Command {
 		Long: "Answers exactly as Argo CD's enforcer: built-in policy, policy.default first, glob or regex\n" +
 			"matching. RESOURCE may be a short name (app, proj, repo, cert, ...); for project-scoped\n" +
 			"resources an empty or * OBJECT means */*. With --batch, reads CSV lines\n" +
-			"subject,action,resource,object and prints one answer per line.",
+			"subject,action,resource,object and prints one answer per line.\n\n" +
+			"With --projects (or --kubeconfig, which reads the cluster's AppProjects) it answers as argocd-server\n" +
+			"does for a logged-in user SUBJECT with the --groups claims: a request about a project also gets\n" +
+			"that AppProject's role policies and group bindings.",
 		Example: "  argoguard rbac can role:dev sync app 'team-a/*' --policy-file argocd-rbac-cm.yaml\n" +
+			"  argoguard rbac can alice sync app 'team-a/web' --groups a4c8f4d8-9041-7077-2b1e-8f0e6c3d2b15 \\\n" +
+			"      --policy-file argocd-rbac-cm.yaml --projects appprojects/\n" +
 			"  argoguard rbac can --batch expectations.csv --policy-file argocd-rbac-cm.yaml",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if batch == "" && (len(args) < 3 || len(args) > 4) {
@@ -124,13 +146,31 @@ func rbacCanCmd() *cobra.Command {
 			if batch == "-" && o.policyFile == "-" {
 				return usageErr("--batch - and --policy-file -: only one of them can read stdin")
 			}
-			_, e, err := o.enforcer(cmd)
+			if batch == "-" && slices.Contains(o.projectPaths, "-") {
+				return usageErr("--batch - and --projects -: only one of them can read stdin")
+			}
+			f, set, e, err := o.enforcerSettings(cmd)
 			if err != nil {
 				return err
 			}
+			view, err := o.projects(cmd, f, set, e)
+			if err != nil {
+				return err
+			}
+			// enforce answers one query: with AppProjects as argocd-server
+			// does for a logged-in user SUBJECT, else as Argo CD's CLI.
+			enforce := func(sub string, groups []string, claims bool, res, act, obj string) bool {
+				switch {
+				case view != nil:
+					return view.pe.Enforce(rbac.Claims{Sub: sub, Groups: groups}, res, act, obj)
+				case claims:
+					return e.EnforceClaims(sub, groups, res, act, obj)
+				}
+				return e.Enforce(sub, res, act, obj)
+			}
 			out := cmd.OutOrStdout()
 			if batch != "" {
-				return runBatch(e, batch, strict, cmd.InOrStdin(), out)
+				return runBatch(enforce, batch, strict, cmd.InOrStdin(), out)
 			}
 			obj := ""
 			if len(args) == 4 {
@@ -140,11 +180,7 @@ func rbacCanCmd() *cobra.Command {
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			allowed := e.Enforce(args[0], res, act, obj)
-			if cmd.Flags().Changed("groups") {
-				allowed = e.EnforceClaims(args[0], groups, res, act, obj)
-			}
-			if allowed {
+			if enforce(args[0], groups, cmd.Flags().Changed("groups"), res, act, obj) {
 				if !quiet {
 					fmt.Fprintln(out, "Yes")
 				}
@@ -167,7 +203,7 @@ func rbacCanCmd() *cobra.Command {
 	return c
 }
 
-func runBatch(e *rbac.Enforcer, path string, strict bool, stdin io.Reader, out io.Writer) error {
+func runBatch(enforce func(sub string, groups []string, claims bool, res, act, obj string) bool, path string, strict bool, stdin io.Reader, out io.Writer) error {
 	_, raw, err := manifest.ReadInput(path, stdin)
 	if err != nil {
 		return usageErr("%v", err)
@@ -193,7 +229,7 @@ func runBatch(e *rbac.Enforcer, path string, strict bool, stdin io.Reader, out i
 			fmt.Fprintf(out, "error: %s line %d: %v\n", path, i+1, err)
 			continue
 		}
-		if e.Enforce(fields[0], res, act, obj) {
+		if enforce(fields[0], nil, false, res, act, obj) {
 			fmt.Fprintln(out, "Yes")
 		} else {
 			fmt.Fprintln(out, "No")

@@ -77,17 +77,25 @@ func rbacWhoCanCmd() *cobra.Command {
 		Short: "List every subject in the policy that may do an action, with the line that grants it",
 		Args:  cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, e, err := o.enforcer(cmd)
+			f, set, e, err := o.enforcerSettings(cmd)
+			if err != nil {
+				return err
+			}
+			view, err := o.projects(cmd, f, set, e)
 			if err != nil {
 				return err
 			}
 			res, act, obj, _ := request(args[1], args[0], args[2], false)
+			var loc report.PolicyLocator = f
+			if view != nil {
+				e, loc = view.forRequest(res, obj), view.loc
+			}
 			r := e.WhoCan(res, act, obj)
 			_, err = out.write(cmd, func(w io.Writer) error {
 				if out.format == "json" {
 					return report.WriteIndentedJSON(w, r)
 				}
-				report.WriteWhoCanText(w, r, e.DefaultRole(), act, res, obj, f)
+				report.WriteWhoCanText(w, r, e.DefaultRole(), act, res, obj, loc)
 				return nil
 			})
 			return err
@@ -100,13 +108,18 @@ func rbacWhoCanCmd() *cobra.Command {
 
 func rbacDiffCmd() *cobra.Command {
 	var (
-		in  inputs
-		out *output
+		in         inputs
+		out        *output
+		policyFile string
 	)
 	c := &cobra.Command{
 		Use:   "diff OLD NEW | --kubeconfig FILE NEW",
-		Short: "Show who gains and who loses which permission between two policies (OLD: the cluster's with --kubeconfig)",
-		Args:  cobra.RangeArgs(1, 2),
+		Short: "Show who gains and who loses which permission between two policies or AppProjects (OLD: the cluster's with --kubeconfig)",
+		Long: "OLD and NEW are argocd-rbac-cm (manifest or CSV), or both hold AppProjects (files or folders): then\n" +
+			"each project's change is judged as argocd-server answers requests about that project, over the\n" +
+			"global policy of --policy-file (the cluster's argocd-rbac-cm with --kubeconfig, else the built-in\n" +
+			"policy alone).",
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			set, err := in.settings()
 			if err != nil {
@@ -114,6 +127,12 @@ func rbacDiffCmd() *cobra.Command {
 			}
 			if in.live() != (len(args) == 1) {
 				return usageErr("give OLD and NEW, or --kubeconfig and NEW")
+			}
+			if done, err := diffProjects(cmd, &in, out, set, policyFile, args); done || err != nil {
+				return err
+			}
+			if policyFile != "" {
+				return usageErr("--policy-file is the global policy of an AppProject diff; OLD and NEW hold no AppProjects")
 			}
 			var files []*manifest.PolicyFile
 			if in.live() {
@@ -157,5 +176,6 @@ func rbacDiffCmd() *cobra.Command {
 	}
 	in.add(c)
 	out = addOutput(c, false, "text", "json")
+	c.Flags().StringVar(&policyFile, "policy-file", "", "argocd-rbac-cm (manifest or CSV) under AppProjects OLD and NEW (default: the built-in policy alone)")
 	return c
 }

@@ -56,7 +56,7 @@ func reportCmd() *cobra.Command {
 				return err
 			}
 			set, reg, snap := l.set, l.reg, l.snap
-			if err := manifest.RelativeTo(repoRoot, append(snap.Objects(), snap.Secrets...)...); err != nil {
+			if err := manifest.RelativeTo(repoRoot, append(append(append(snap.Objects(), snap.Secrets...), snap.Projects...), snap.ServiceAccounts...)...); err != nil {
 				return usageErr("--repo-root: %v", err)
 			}
 			snap.Now = t

@@ -39,14 +39,23 @@ func TestMatrixEqualsRBACCan(t *testing.T) {
 	for _, tc := range []struct {
 		name, input, policyFile string
 		settings                string
+		// projects are AppProjects given to both commands.
+		projects string
 	}{
-		{"guide as written", guideDir + "/as-written", guideDir + "/as-written/argocd-rbac-cm.yaml", guideSettings},
-		{"guide fixed", guideDir + "/fixed", guideDir + "/fixed/argocd-rbac-cm.yaml", guideSettings},
-		{"roles, chains and denies", "testdata/report/argocd-rbac-cm.yaml", "testdata/report/argocd-rbac-cm.yaml", guideSettings},
-		{"regex mode", "testdata/report/regex-cm.yaml", "testdata/report/regex-cm.yaml", ""},
+		{"guide as written", guideDir + "/as-written", guideDir + "/as-written/argocd-rbac-cm.yaml", guideSettings, ""},
+		{"guide fixed", guideDir + "/fixed", guideDir + "/fixed/argocd-rbac-cm.yaml", guideSettings, ""},
+		{"guide fixed with its AppProject", guideDir + "/fixed", guideDir + "/fixed/argocd-rbac-cm.yaml", guideSettings, guideDir + "/sso-rbac/fixed"},
+		{"guide as written with its AppProject", guideDir + "/as-written", guideDir + "/as-written/argocd-rbac-cm.yaml", guideSettings, guideDir + "/sso-rbac/as-written"},
+		{"roles, chains and denies", "testdata/report/argocd-rbac-cm.yaml", "testdata/report/argocd-rbac-cm.yaml", guideSettings, ""},
+		{"regex mode", "testdata/report/regex-cm.yaml", "testdata/report/regex-cm.yaml", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := []string{tc.input}
+			canArgs := []string{"rbac", "can", "--batch", "-", "--strict=false", "--policy-file", tc.policyFile}
+			if tc.projects != "" {
+				args = append(args, tc.projects)
+				canArgs = append(canArgs, "--projects", tc.projects)
+			}
 			if tc.settings != "" {
 				args = append(args, "--settings", tc.settings)
 			}
@@ -83,7 +92,7 @@ func TestMatrixEqualsRBACCan(t *testing.T) {
 				}
 			}
 			w.Flush()
-			out, stderr, code := argoguard(t, queries.String(), "rbac", "can", "--batch", "-", "--strict=false", "--policy-file", tc.policyFile)
+			out, stderr, code := argoguard(t, queries.String(), canArgs...)
 			if code != 0 {
 				t.Fatalf("rbac can --batch: exit %d: %s", code, stderr)
 			}
@@ -279,6 +288,26 @@ func TestReportPathsRelativeToRepo(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%v: no RBAC-007 finding", args)
+		}
+	}
+}
+
+// The report on the guide with its AppProject and Workflows accounts has
+// the per-group table: what each group gets in Argo CD and Workflows.
+func TestReportGroupTable(t *testing.T) {
+	out, stderr, code := argoguard(t, "", "report", "--output", "markdown", "--now", "none", "--settings", guideSettings,
+		guideDir+"/fixed", guideDir+"/sso-rbac/fixed")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"## Access per identity-provider group",
+		"| security-auditors `c478a4f8-f0a1-70e5-1d2c-3b4a5e6f7a28` | (none) | (none) | proj:team-a:auditor: allow get projects team-a; allow get applications team-a/\\* | argo/argo-readonly |",
+		"| (no groups claim) | (none) | (none) | (none) | argo/argo-readonly |",
+		"| AppProject argocd/team-a | `test/testdata/guide/sso-rbac/fixed/appproject-team-a.yaml` |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q", want)
 		}
 	}
 }

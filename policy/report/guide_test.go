@@ -39,19 +39,21 @@ func loadObject(t testing.TB, rel string) *policy.Object {
 }
 
 // guideSnapshot reads every manifest of the guide's sub-folder (as-written
-// or fixed) with the guide's settings, as the CLI reads them.
+// or fixed) and of the same sub-folder of sso-rbac (AppProject and Workflows
+// ServiceAccounts) with the guide's settings, as the CLI reads them.
 func guideSnapshot(t testing.TB, variant string) *policy.Snapshot {
 	t.Helper()
 	set, err := settingsfile.Load(filepath.Join(repoRoot, guideDir, "argoguard-settings.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := manifest.Load(set, nil, filepath.Join(repoRoot, guideDir, variant))
+	ms, err := manifest.Load(set, nil, filepath.Join(repoRoot, guideDir, variant), filepath.Join(repoRoot, guideDir, "sso-rbac", variant))
 	if err != nil {
 		t.Fatal(err)
 	}
 	snap := ms.Snapshot(set, fixedClock)
-	if err := manifest.RelativeTo(repoRoot, append(snap.Objects(), snap.Secrets...)...); err != nil {
+	objs := append(append(append(snap.Objects(), snap.Secrets...), snap.Projects...), snap.ServiceAccounts...)
+	if err := manifest.RelativeTo(repoRoot, objs...); err != nil {
 		t.Fatal(err)
 	}
 	return snap

@@ -32,6 +32,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"count":     func(r *Report, s policy.Severity) int { return r.Summary.BySeverity[string(s)] },
 	"viaText":   viaText,
 	"bySubject": BySubject,
+	"join":      strings.Join,
+	"workflows": workflowsText,
 }).Parse(htmlSource))
 
 // viaText renders the g lines of a cell: "via policy.csv:6".

@@ -59,6 +59,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	b.WriteString("</details>\n\n")
 
+	writeGroupsMarkdown(&b, r.Groups)
 	if r.RBACChanges != nil {
 		writeChangesMarkdown(&b, r.RBACChanges)
 	}
@@ -256,4 +257,46 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// writeGroupsMarkdown prints the per-group table a security review starts
+// from.
+func writeGroupsMarkdown(b *strings.Builder, groups []GroupAccess) {
+	if len(groups) == 0 {
+		return
+	}
+	b.WriteString("## Access per identity-provider group\n\n")
+	b.WriteString("| Group | Argo CD roles | Argo CD permissions | AppProject roles | Workflows account |\n|---|---|---|---|---|\n")
+	for _, g := range groups {
+		name := mdText(g.Display)
+		if g.Group != NoGroups && g.Group != g.Display {
+			name += " " + mdCode(g.Group)
+		}
+		var projects []string
+		for _, p := range g.Projects {
+			text := strings.Join(p.Roles, ", ") + ": " + strings.Join(p.Permissions, "; ")
+			if p.Note != "" {
+				text = strings.Join(p.Roles, ", ") + ": none (" + p.Note + ")"
+			}
+			projects = append(projects, mdText(text))
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", name, mdText(orNone(strings.Join(g.Roles, ", "))),
+			mdText(orNone(strings.Join(g.Permissions, "; "))), orNone(strings.Join(projects, "<br>")), mdText(workflowsText(g.Workflows)))
+	}
+	for _, g := range groups {
+		if g.Workflows != nil && g.Workflows.Note != "" {
+			fmt.Fprintf(b, "\nWorkflows: %s\n", mdText(g.Workflows.Note))
+			break
+		}
+	}
+	b.WriteString("\nEvery user also holds policy.default's permissions (the permission matrix's first column).\n\n")
+}
+
+// workflowsText is the Workflows column: the account and its namespace,
+// or why there is none.
+func workflowsText(w *WorkflowsAccess) string {
+	if w == nil {
+		return "(no rbac-rule ServiceAccounts given)"
+	}
+	return w.Text()
 }

@@ -144,6 +144,12 @@ func LocalUsers(argocdCM *policy.Object) map[string]string {
 // group display names (may be nil); users are argocd-cm's local users with
 // a note each (LocalUsers; nil when unknown).
 func BuildMatrix(e *rbac.Enforcer, obj *policy.Object, set *settings.Settings, users map[string]string) *Matrix {
+	return buildMatrix(e, obj, set, users, nil)
+}
+
+// buildMatrix is BuildMatrix with extra role columns (the AppProjects'
+// roles) after the subjects of the policy.
+func buildMatrix(e *rbac.Enforcer, obj *policy.Object, set *settings.Settings, users map[string]string, extra []Subject) *Matrix {
 	if set == nil {
 		set = settings.Default()
 	}
@@ -151,7 +157,7 @@ func BuildMatrix(e *rbac.Enforcer, obj *policy.Object, set *settings.Settings, u
 	if e.Regex() {
 		m.MatchMode = "regex"
 	}
-	m.Subjects = matrixSubjects(e, set, users)
+	m.Subjects = append(matrixSubjects(e, set, users), extra...)
 	ref := lineRefFunc(obj)
 
 	patterns := projectPatterns(e)

@@ -7,6 +7,7 @@ package report
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/argoguard/argoguard/policy"
@@ -96,8 +97,27 @@ type Timestamp struct {
 }
 
 // ReportName is the name of the report for a guarded object: one per
-// object, so repeated evaluations update it in place.
-func ReportName(obj policy.ObjectRef) string { return "argoguard-" + obj.Name }
+// object, so repeated evaluations update it in place. An AppProject's or a
+// ServiceAccount's carries its kind, so that it cannot take the name of a
+// ConfigMap's report in the same namespace.
+func ReportName(obj policy.ObjectRef) string {
+	if obj.Kind == policy.KindAppProject || obj.Kind == policy.KindServiceAccount {
+		return "argoguard-" + strings.ToLower(obj.Kind) + "-" + obj.Name
+	}
+	return "argoguard-" + obj.Name
+}
+
+// scopeAPIVersion is the apiVersion of the kinds reports are scoped to;
+// "" for a kind that gets no report of its own.
+func scopeAPIVersion(kind string) string {
+	switch kind {
+	case "ConfigMap", policy.KindServiceAccount:
+		return "v1"
+	case policy.KindAppProject:
+		return "argoproj.io/v1alpha1"
+	}
+	return ""
+}
 
 // PolicyReports returns one report per guarded object of r, in format
 // (FormatPolicyReport or FormatOpenReports). Results carry r's clock.
@@ -108,7 +128,8 @@ func PolicyReports(r *Report, format string) []PolicyReport {
 	}
 	out := make([]PolicyReport, 0, len(r.Objects))
 	for _, o := range r.Objects {
-		if o.Object.Kind != "ConfigMap" {
+		apiVersion := scopeAPIVersion(o.Object.Kind)
+		if apiVersion == "" {
 			continue // findings on a Secret are also reported on its ConfigMap
 		}
 		pr := PolicyReport{
@@ -117,7 +138,7 @@ func PolicyReports(r *Report, format string) []PolicyReport {
 				Name: ReportName(o.Object), Namespace: o.Object.Namespace,
 				Labels: map[string]string{LabelManagedBy: Source, LabelScopeName: o.Object.Name},
 			},
-			Scope:   ScopeRef{APIVersion: "v1", Kind: o.Object.Kind, Namespace: o.Object.Namespace, Name: o.Object.Name},
+			Scope:   ScopeRef{APIVersion: apiVersion, Kind: o.Object.Kind, Namespace: o.Object.Namespace, Name: o.Object.Name},
 			Results: []ReportResult{},
 		}
 		if format == FormatOpenReports {

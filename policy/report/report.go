@@ -60,6 +60,10 @@ type Report struct {
 	MatrixError string `json:"matrixError,omitempty"`
 	// RBACChanges is set when a baseline was given.
 	RBACChanges *RBACChanges `json:"rbacChanges,omitempty"`
+	// Groups is, per identity-provider group of the settings, what Argo CD
+	// and Argo Workflows give its members (nil when the settings list no
+	// group).
+	Groups []GroupAccess `json:"groups,omitempty"`
 
 	now time.Time
 }
@@ -199,12 +203,16 @@ func Build(in Input) *Report {
 	r.buildFindings(snap, in.Findings, ruleByID)
 	r.buildObjects(snap, in.Rules)
 	r.buildSummary()
+	if !in.NoMatrix {
+		r.Groups = BuildGroups(snap)
+	}
 	if snap.RBACCM != nil && !in.NoMatrix {
 		e, err := enforcerFor(snap.RBACCM)
 		if err != nil {
 			r.MatrixError = err.Error()
 		} else {
-			r.Matrix = BuildMatrix(e, snap.RBACCM, snap.Settings, LocalUsers(snap.ArgoCDCM))
+			r.Matrix = buildMatrix(e, snap.RBACCM, snap.Settings, LocalUsers(snap.ArgoCDCM), projectRoleSubjects(snap))
+			r.Matrix.addProjectSections(snap)
 			if in.Baseline != nil {
 				if old, err := enforcerFor(in.Baseline); err != nil {
 					r.RBACChanges = &RBACChanges{Error: "baseline: " + err.Error()}

@@ -26,6 +26,18 @@ func guardedObject(snap *policy.Snapshot, f policy.Finding) policy.ObjectRef {
 	return f.Location.Object
 }
 
+// judges says whether the rule applies to o: the ConfigMap of its family,
+// every AppProject for PROJ rules, every ServiceAccount for WFSA rules.
+func judges(snap *policy.Snapshot, ruleID string, o *policy.Object) bool {
+	switch Family(ruleID) {
+	case "proj":
+		return o.Ref.Kind == policy.KindAppProject
+	case "wfsa":
+		return o.Ref.Kind == policy.KindServiceAccount
+	}
+	return familyObject(snap, ruleID) == o
+}
+
 // familyObject is the ConfigMap a rule family judges: RBAC rules
 // argocd-rbac-cm, ACD and DEX argocd-cm, WF the Workflows ConfigMap.
 func familyObject(snap *policy.Snapshot, ruleID string) *policy.Object {
@@ -60,12 +72,14 @@ func withFileLine(snap *policy.Snapshot, l policy.Location) policy.Location {
 	if l.File != "" && l.FileLine > 0 {
 		return l
 	}
-	for _, o := range append(snap.Objects(), snap.Secrets...) {
+	for _, o := range append(judgedObjects(snap), snap.Secrets...) {
 		if o == nil || o.Ref != l.Object || o.Source == nil {
 			continue
 		}
 		l.File = o.Source.File
-		if start, ok := o.Source.KeyLines[l.Key]; ok && start > 0 {
+		if l.Key == "" && l.Path != "" && o.Source.KeyLines[l.Path] > 0 {
+			l.FileLine = o.Source.KeyLines[l.Path] // an AppProject or ServiceAccount field
+		} else if start, ok := o.Source.KeyLines[l.Key]; ok && start > 0 {
 			l.FileLine = start
 			if l.Line > 0 {
 				l.FileLine = start + l.Line - 1
@@ -189,10 +203,10 @@ func (r *Report) buildObjects(snap *policy.Snapshot, rules []policy.Rule) {
 		}
 		r.Objects = append(r.Objects, or)
 	}
-	for _, o := range snap.Objects() {
+	for _, o := range judgedObjects(snap) {
 		var own []policy.Rule
 		for _, rule := range rules {
-			if familyObject(snap, rule.ID) == o {
+			if judges(snap, rule.ID, o) {
 				own = append(own, rule)
 			}
 		}
