@@ -137,8 +137,8 @@ func (c *realCase) run() (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	if len(ms.Objects()) == 0 {
-		return outcome{}, fmt.Errorf("no guarded ConfigMap in %v", files)
+	if ms.Empty() {
+		return outcome{}, fmt.Errorf("nothing argoguard judges in %v", files)
 	}
 	findings, err := rules.MustNewRegistry().Evaluate(ms.Snapshot(set, now))
 	if err != nil {
