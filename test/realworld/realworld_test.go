@@ -30,7 +30,7 @@ var runPending = flag.Bool("pending", false, "run the cases marked pending inste
 var now = time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
 
 // minCases keeps the suite from shrinking unnoticed.
-const minCases = 40
+const minCases = 90
 
 // realCase is one fixture folder; its case.yaml fills the exported fields.
 type realCase struct {
@@ -137,8 +137,8 @@ func (c *realCase) run() (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	if len(ms.Objects()) == 0 {
-		return outcome{}, fmt.Errorf("no guarded ConfigMap in %v", files)
+	if ms.Empty() {
+		return outcome{}, fmt.Errorf("nothing argoguard judges in %v", files)
 	}
 	findings, err := rules.MustNewRegistry().Evaluate(ms.Snapshot(set, now))
 	if err != nil {
