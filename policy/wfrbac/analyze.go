@@ -36,7 +36,7 @@ const (
 	CheckUnknownGroup  Check = "unknown-group"  // group literal is not a known ID
 	CheckTie           Check = "tie"            // equal precedence, both can answer
 	CheckCatchAll      Check = "catch-all"      // true for everyone, above other accounts
-	CheckFailsForSome  Check = "fails-for-some" // fails for some users, above other accounts
+	CheckFailsForSome  Check = "fails-for-some" // fails for some users a lower account would admit
 )
 
 // Problem is one finding on one account.
@@ -130,9 +130,13 @@ func checkOrder(ruled []Account, usable map[string]bool) []Problem {
 	bs := bands(ruled)
 	for bi, band := range bs {
 		var lower []string
+		var lowerUsable []Account
 		for _, b := range bs[bi+1:] {
 			for _, a := range b {
 				lower = append(lower, a.Name)
+				if usable[a.Key()] {
+					lowerUsable = append(lowerUsable, a)
+				}
 			}
 		}
 		for i, a := range band {
@@ -154,9 +158,9 @@ func checkOrder(ruled []Account, usable map[string]bool) []Problem {
 			if catchAll(a) {
 				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn, Check: CheckCatchAll,
 					Reason: fmt.Sprintf("the rule is true for every user, so lower-precedence accounts are never chosen: %s", strings.Join(lower, ", "))})
-			} else if why, ok := failsForSome(a); ok {
+			} else if why, admitted := failsAbove(a, lowerUsable); len(admitted) > 0 {
 				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn, Check: CheckFailsForSome,
-					Reason: fmt.Sprintf("the rule fails %s, which refuses the login without trying lower-precedence accounts: %s", why, strings.Join(lower, ", "))})
+					Reason: fmt.Sprintf("the rule fails %s, which refuses the login without trying lower-precedence accounts that would admit them: %s", why, strings.Join(admitted, ", "))})
 			}
 		}
 	}

@@ -107,11 +107,35 @@ func catchAll(a Account) bool {
 	return true
 }
 
-// failsForSome says for which user the rule fails, if it fails for one of
-// the users tried: first each optional claim left out, then the literal users.
-func failsForSome(a Account) (string, bool) {
+// failsAbove says for which user the rule fails while a lower account's
+// rule would let that user in, and which lower accounts those are. A rule
+// that fails only for users no lower account admits refuses nobody who
+// could otherwise log in (argo-server answers "no service account rule
+// matches" or the lower rule's own error instead), so it is no problem.
+// The users tried: the user with every optional claim less one claim
+// (argo-server drops empty claims), that user, then the literal users of
+// all the rules involved.
+func failsAbove(a Account, lower []Account) (string, []string) {
 	base := Claims{Subject: "s", Groups: []string{"g"}, Email: "e", Name: "n", PreferredUsername: "p", Expiry: someExpiry}
-	drops := []struct {
+	type candidate struct {
+		why string
+		u   Claims
+	}
+	rules := []string{a.Rule}
+	for _, b := range lower {
+		rules = append(rules, b.Rule)
+	}
+	// The groups a lower rule may test: none of the literals, each, all.
+	var lits []string
+	for _, r := range rules {
+		lits = append(lits, stringLiterals(r)...)
+	}
+	groupSets := [][]string{base.Groups, lits}
+	for _, l := range lits {
+		groupSets = append(groupSets, []string{l})
+	}
+	var cands []candidate
+	for _, d := range []struct {
 		claim string
 		drop  func(*Claims)
 	}{
@@ -120,27 +144,33 @@ func failsForSome(a Account) (string, bool) {
 		{"name", func(c *Claims) { c.Name = "" }},
 		{"preferred_username", func(c *Claims) { c.PreferredUsername = "" }},
 		{"sub", func(c *Claims) { c.Subject = "" }},
-	}
-	var missing []string
-	for _, d := range drops {
-		c := base
-		d.drop(&c)
-		if verdict(a.Rule, c) == Fail {
-			missing = append(missing, d.claim)
+	} {
+		for _, groups := range groupSets {
+			c := base
+			c.Groups = groups
+			d.drop(&c)
+			cands = append(cands, candidate{"for users without a " + d.claim + " claim (argo-server drops empty claims)", c})
 		}
 	}
-	if len(missing) > 0 {
-		return "for users without a " + strings.Join(missing, " or ") + " claim (argo-server drops empty claims)", true
+	cands = append(cands, candidate{"for users without a service_account_name claim", base})
+	for _, u := range users(rules...) {
+		cands = append(cands, candidate{"for " + describe(u), u})
 	}
-	if verdict(a.Rule, base) == Fail {
-		return "for users without a service_account_name claim", true
-	}
-	for _, u := range users(a.Rule) {
-		if verdict(a.Rule, u) == Fail {
-			return "for " + describe(u), true
+	for _, c := range cands {
+		if verdict(a.Rule, c.u) != Fail {
+			continue
+		}
+		var admitted []string
+		for _, b := range lower {
+			if verdict(b.Rule, c.u) == Match {
+				admitted = append(admitted, b.Name)
+			}
+		}
+		if len(admitted) > 0 {
+			return c.why, admitted
 		}
 	}
-	return "", false
+	return "", nil
 }
 
 func describe(c Claims) string {
