@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"sort"
 	"time"
 
@@ -116,23 +118,31 @@ func fingerprint(snap *policy.Snapshot) (string, error) {
 		return "", err
 	}
 	h.Write(set)
-	objs := append(snap.Objects(), snap.Secrets...)
+	objs := slices.Concat(snap.Objects(), snap.Projects, snap.ServiceAccounts, snap.Secrets)
 	for _, o := range objs {
 		fmt.Fprintf(h, "\x00%s\x00", o.Ref)
-		keys := make([]string, 0, len(o.Data))
-		for k := range o.Data {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			fmt.Fprintf(h, "%d:%s%d:%s", len(k), k, len(o.Data[k]), o.Data[k])
-		}
+		hashMap(h, o.Data)
+		// A ServiceAccount's rbac-rule is an annotation.
+		fmt.Fprint(h, "\x00annotations\x00")
+		hashMap(h, o.Annotations)
 	}
 	fmt.Fprintf(h, "\x00secrets-known=%v", snap.SecretsKnown)
 	for _, r := range snap.SecretsUnknown { // a Secret turning unreadable changes what the rules judge
 		fmt.Fprintf(h, "\x00unknown=%s", r)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hashMap writes m to h in key order, each key and value length-prefixed.
+func hashMap(h io.Writer, m map[string]string) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(h, "%d:%s%d:%s", len(k), k, len(m[k]), m[k])
+	}
 }
 
 // signature is what "its findings changed" compares: the fail and warn

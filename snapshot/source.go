@@ -35,7 +35,7 @@ type Reader interface {
 // findings for the live objects:
 //
 //	snap, err := src.Build(ctx, store.Current(), nil)   // the live state
-//	findings, err := rules.Evaluate(snap)
+//	findings, err := registry.EvaluateOnly(snap, nil)
 //
 // For an admission, Build is given the change: the new version of the
 // object (CREATE, UPDATE) or its absence (DELETE).
@@ -162,11 +162,22 @@ func (s *Source) Build(ctx context.Context, set *settings.Settings, change *Chan
 			}
 		}
 	}
+	lists := changedLists{change: change, skipped: func(kind, ns string, err error) {
+		s.logOnce(policy.ObjectRef{Kind: kind, Namespace: ns}, err)
+	}}
+	lists.projects, lists.accounts = listsFor(change)
+	if rr, ok := s.Reader.(RBACObjectReader); ok {
+		lists.base = rr
+	}
+	if err := AddRBACObjects(ctx, snap, lists); err != nil {
+		return nil, err
+	}
 	return snap, nil
 }
 
-// logOnce logs a Secret that cannot be read, unless the same Secret and
-// error were among the last ones logged.
+// logOnce logs a Secret that cannot be read (or a kind that cannot be
+// listed), unless the same object and error were among the last ones
+// logged.
 func (s *Source) logOnce(ref policy.ObjectRef, err error) {
 	if s.Log.GetSink() == nil {
 		return
@@ -184,8 +195,12 @@ func (s *Source) logOnce(ref policy.ObjectRef, err error) {
 		s.logged[0] = key
 	}
 	s.loggedMu.Unlock()
-	if i < 0 {
+	switch {
+	case i >= 0:
+	case ref.Kind == "Secret":
 		s.Log.Error(err, "cannot read a referenced Secret; the rules that need it skip it", "secret", ref.Namespace+"/"+ref.Name)
+	default:
+		s.Log.Error(err, "cannot list these objects; the rules that need them skip them", "kind", ref.Kind, "namespace", ref.Namespace)
 	}
 }
 
@@ -273,4 +288,37 @@ func (r *StaticReader) ConfigMap(_ context.Context, ns, name string) (*policy.Ob
 // Secret implements Reader.
 func (r *StaticReader) Secret(_ context.Context, ns, name string) (*policy.Object, error) {
 	return r.find("Secret", ns, name), nil
+}
+
+var _ RBACObjectReader = (*StaticReader)(nil)
+
+func (r *StaticReader) all(kind, ns string) []*policy.Object {
+	var out []*policy.Object
+	for _, o := range r.Objects {
+		if o.Ref.Kind == kind && o.Ref.Namespace == ns {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// AppProjects implements RBACObjectReader.
+func (r *StaticReader) AppProjects(_ context.Context, ns string) ([]*policy.Object, error) {
+	return r.all(policy.KindAppProject, ns), nil
+}
+
+// ServiceAccounts implements RBACObjectReader: those with the rbac-rule
+// annotation.
+func (r *StaticReader) ServiceAccounts(_ context.Context, ns string) ([]*policy.Object, error) {
+	return slices.DeleteFunc(r.all(policy.KindServiceAccount, ns), func(o *policy.Object) bool { return !hasRule(o) }), nil
+}
+
+// TokenSecretNames implements RBACObjectReader: the names of the Secrets
+// it holds in ns.
+func (r *StaticReader) TokenSecretNames(_ context.Context, ns string) ([]string, error) {
+	var out []string
+	for _, o := range r.all("Secret", ns) {
+		out = append(out, o.Ref.Name)
+	}
+	return out, nil
 }

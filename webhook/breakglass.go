@@ -8,6 +8,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/settings"
@@ -106,6 +107,10 @@ func (v *Validator) event(r *request, reason, note string) {
 	if v.Events == nil {
 		return
 	}
+	if r.ref.Kind != "ConfigMap" {
+		v.Events.Eventf(objectReference(r.ref), nil, corev1.EventTypeWarning, reason, string(r.op), "%s", truncate(note, maxTrailLen))
+		return
+	}
 	cm := r.newCM
 	if r.op == admissionv1.Delete || cm == nil {
 		cm = r.oldCM
@@ -136,4 +141,15 @@ func joinAtMost(ss []string, n int) string {
 		return strings.Join(ss, ",")
 	}
 	return strings.Join(ss[:n], ",") + fmt.Sprintf(",… (%d more)", len(ss)-n)
+}
+
+// objectReference is what an Event about an AppProject or a ServiceAccount
+// regards: its kind, namespace and name (no typed object is decoded).
+func objectReference(ref policy.ObjectRef) *metav1.PartialObjectMetadata {
+	o := &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Namespace: ref.Namespace, Name: ref.Name}}
+	o.Kind, o.APIVersion = ref.Kind, "v1"
+	if ref.Kind == policy.KindAppProject {
+		o.APIVersion = appProjectGVK.Group + "/" + appProjectGVK.Version
+	}
+	return o
 }

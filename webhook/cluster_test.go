@@ -36,17 +36,8 @@ func TestClusterReaderNeedsOnlyTheGuardedNames(t *testing.T) {
 		if ns == "argocd" {
 			names = []string{set.ArgoCD.ConfigMap, set.ArgoCD.RBACConfigMap}
 		}
-		role := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "argoguard"}, Rules: []rbacv1.PolicyRule{{
-			APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: names, Verbs: []string{"get", "list", "watch"}}}}
-		binding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "argoguard"},
-			RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "argoguard"},
-			Subjects: []rbacv1.Subject{{Kind: "User", Name: "argoguard"}}}
-		if err := admin.Create(ctx, role); err != nil {
-			t.Fatal(err)
-		}
-		if err := admin.Create(ctx, binding); err != nil {
-			t.Fatal(err)
-		}
+		grantArgoguard(t, admin, ns, rbacv1.PolicyRule{
+			APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: names, Verbs: []string{"get", "list", "watch"}})
 	}
 	for _, cm := range []*corev1.ConfigMap{
 		guideConfigMap(t, "as-written", "argocd-cm.yaml"),
@@ -162,15 +153,10 @@ func TestClusterReaderReadyWithArgoCDOnly(t *testing.T) {
 	if err := admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argocd"}}); err != nil {
 		t.Fatal(err)
 	}
-	role := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Namespace: "argocd", Name: "argoguard"}, Rules: []rbacv1.PolicyRule{{
-		APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: []string{"argocd-cm", "argocd-rbac-cm"}, Verbs: []string{"get", "list", "watch"}}}}
-	binding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: "argocd", Name: "argoguard"},
-		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "argoguard"},
-		Subjects: []rbacv1.Subject{{Kind: "User", Name: "argoguard"}}}
-	for _, o := range []client.Object{role, binding, guideConfigMap(t, "fixed", "argocd-rbac-cm.yaml")} {
-		if err := admin.Create(ctx, o); err != nil {
-			t.Fatal(err)
-		}
+	grantArgoguard(t, admin, "argocd", rbacv1.PolicyRule{
+		APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: []string{"argocd-cm", "argocd-rbac-cm"}, Verbs: []string{"get", "list", "watch"}})
+	if err := admin.Create(ctx, guideConfigMap(t, "fixed", "argocd-rbac-cm.yaml")); err != nil {
+		t.Fatal(err)
 	}
 	user, err := env.AddUser(envtest.User{Name: "argoguard"}, nil)
 	if err != nil {
@@ -192,5 +178,19 @@ func TestClusterReaderReadyWithArgoCDOnly(t *testing.T) {
 	snap, err := (&snapshot.Source{Reader: reader}).Build(ctx, set, nil)
 	if err != nil || snap.RBACCM == nil || snap.ArgoCDCM != nil || snap.WorkflowsCM != nil {
 		t.Fatalf("snapshot: err %v, rbac %v, argocd-cm %v, workflows %v", err, snap != nil && snap.RBACCM != nil, snap != nil && snap.ArgoCDCM != nil, snap != nil && snap.WorkflowsCM != nil)
+	}
+}
+
+// grantArgoguard gives the test user "argoguard" exactly rules in ns.
+func grantArgoguard(t *testing.T, admin client.Client, ns string, rules ...rbacv1.PolicyRule) {
+	t.Helper()
+	role := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "argoguard"}, Rules: rules}
+	binding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "argoguard"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "argoguard"},
+		Subjects: []rbacv1.Subject{{Kind: "User", Name: "argoguard"}}}
+	for _, o := range []client.Object{role, binding} {
+		if err := admin.Create(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -283,6 +283,13 @@ func statusCause(changed policy.ObjectRef, f policy.Finding) metav1.StatusCause 
 		if l.Line > 0 {
 			where = append(where, "line "+strconv.Itoa(l.Line))
 		}
+	case l.Path != "":
+		// An AppProject's or ServiceAccount's finding: Path is a field path
+		// of the object itself (spec.roles[0].policies[1]).
+		c.Field = l.Path
+		if l.Line > 0 {
+			where = append(where, "line "+strconv.Itoa(l.Line))
+		}
 	}
 	c.Message = f.RuleID
 	if len(where) > 0 {

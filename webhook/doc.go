@@ -1,6 +1,7 @@
 // Package webhook is argoguard's admission adapter: it turns admission
-// requests for the guarded ConfigMaps into policy.Snapshots, runs the rules
-// (policy/rules) and turns findings into admission answers. It knows
+// requests for the guarded ConfigMaps, Argo CD's AppProjects and the
+// rbac-rule ServiceAccounts of Argo Workflows into policy.Snapshots, runs
+// the registry's rules and turns findings into admission answers. It knows
 // Kubernetes, not rules.
 //
 // # Handlers
@@ -44,7 +45,9 @@
 // ClusterReader holds one informer cache per guarded object, each
 // restricted to its namespace and to metadata.name=<name>; argoguard never
 // lists or watches any other ConfigMap, and reads referenced Secrets by a
-// direct GET by name only when settings.secrets.read is true. RBAC can
+// direct GET by name only when settings.secrets.read is true. AppProjects
+// and rbac-rule ServiceAccounts are listed directly, only for an admission
+// of their kind and for the audit's passes. RBAC can
 // therefore use resourceNames for get, list and watch. Watch starts the
 // caches of the objects the settings guard and stops the others; OnChange
 // subscribers (the audit controller) hear of each informer event.
@@ -55,10 +58,10 @@
 // for the audit controller:
 //
 //	snap, err := deps.Source.Build(ctx, deps.Settings.Current(), nil)
-//	findings, err := rules.Evaluate(snap)
+//	findings, err := deps.Rules.EvaluateOnly(snap, nil)
 //
 // A ControllerFunc receives the Deps (settings, snapshot source, rules,
-// logger, change notifications) and adds its controller to the manager;
-// cmd/webhook lists them at the marked spot. Metrics are registered by
+// logger, change notifications) and adds its controller to the manager.
+// Metrics are registered by
 // cmd/webhook (RegisterMetrics), not on import.
 package webhook

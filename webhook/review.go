@@ -3,8 +3,8 @@ package webhook
 // One decode per admission. controller-runtime's admission.Webhook decodes
 // the review (reading it twice: once for its kind, once for the request)
 // and keeps each object as raw JSON, which the handlers then decode again:
-// four passes over a body that holds the object twice (about 60% of an
-// admission of a 10,000-line policy). A v1 AdmissionReview for a v1
+// four passes over a body that holds the object twice, most of the work
+// of an admission of a large policy. A v1 AdmissionReview for a v1
 // ConfigMap, what the API server sends, is decoded here in one
 // json.Unmarshal straight into ConfigMaps. Anything else (another kind or
 // version, malformed JSON) goes to controller-runtime unchanged, so its

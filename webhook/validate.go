@@ -84,8 +84,13 @@ func decodeRequest(req admission.Request) (*request, error) {
 	if req.Kind.Kind == "" {
 		return nil, errors.New("admission request has no kind: not an AdmissionReview request")
 	}
-	if req.Kind.Group != "" || req.Kind.Version != "v1" || req.Kind.Kind != "ConfigMap" {
-		return nil, fmt.Errorf("argoguard judges v1 ConfigMaps; this request is for %s", req.Kind.String())
+	switch {
+	case req.Kind.Group == "" && req.Kind.Version == "v1" && req.Kind.Kind == "ConfigMap":
+	case req.Kind.Group == appProjectGVK.Group && req.Kind.Version == appProjectGVK.Version && req.Kind.Kind == policy.KindAppProject,
+		req.Kind.Group == "" && req.Kind.Version == "v1" && req.Kind.Kind == policy.KindServiceAccount:
+		return decodeRBACObjectRequest(req)
+	default:
+		return nil, fmt.Errorf("argoguard judges v1 ConfigMaps, argoproj.io/v1alpha1 AppProjects and v1 ServiceAccounts; this request is for %s", req.Kind.String())
 	}
 	r := &request{op: req.Operation, username: req.UserInfo.Username,
 		ref: policy.ObjectRef{Kind: "ConfigMap", Namespace: req.Namespace, Name: req.Name}}
@@ -141,7 +146,7 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		v.Log.Info("malformed admission request", "uid", req.UID, "error", err.Error())
 		return admission.Errored(http.StatusBadRequest, err)
 	}
-	if !snapshot.IsGuarded(set, r.ref) {
+	if !snapshot.GuardsObject(set, r.ref, r.object, r.old) {
 		// matchConditions keep these away; answer quickly if one gets here.
 		return admission.Allowed("not guarded by argoguard")
 	}
@@ -171,7 +176,7 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		return admission.Response{AdmissionResponse: admissionv1.AdmissionResponse{Allowed: false, Result: ErrorStatus(r.ref, reason)}}
 	}
 
-	if r.op == admissionv1.Delete {
+	if r.op == admissionv1.Delete && r.ref.Kind == "ConfigMap" {
 		d.Warnings = append([]string{fmt.Sprintf("argoguard: deleting %s; its owner falls back to built-in defaults", r.ref.Name)}, d.Warnings...)
 		if d.Verdict == VerdictAllowed {
 			d.Verdict = VerdictWarned

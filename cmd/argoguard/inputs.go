@@ -123,11 +123,10 @@ func (o *inputs) snapshot(c *cobra.Command, paths []string, set *settings.Settin
 		if err != nil {
 			return nil, usageErr("%v", err)
 		}
+		// The live state: the ConfigMaps, and the AppProjects and rbac-rule
+		// ServiceAccounts the reader lists.
 		snap, err := (&snapshot.Source{Reader: r}).Build(c.Context(), set, nil)
 		if err != nil {
-			return nil, usageErr("%v", err)
-		}
-		if err := snapshot.AddRBACObjects(c.Context(), snap, r); err != nil {
 			return nil, usageErr("%v", err)
 		}
 		if len(snap.Objects()) == 0 && len(snap.Projects) == 0 && len(snap.ServiceAccounts) == 0 {

@@ -40,7 +40,6 @@ import (
 )
 
 // controllers are added to the manager after the webhook handlers.
-// >>> Register background controllers here. <<<
 func controllers(o *options) []webhook.ControllerFunc {
 	return []webhook.ControllerFunc{
 		func(mgr manager.Manager, deps webhook.Deps) error { return audit.Add(mgr, deps, o.audit) },

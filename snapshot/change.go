@@ -1,0 +1,114 @@
+package snapshot
+
+// Which objects beside the guarded ConfigMaps a snapshot holds, and how a
+// change to one of them (an AppProject, an rbac-rule ServiceAccount) is
+// applied to the lists the rules read.
+
+import (
+	"context"
+	"slices"
+
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/wfrbac"
+	"github.com/argoguard/argoguard/settings"
+)
+
+// GuardsObject reports whether argoguard judges a change from old to obj
+// (either may be nil) at ref: a guarded ConfigMap, an AppProject of Argo
+// CD's namespace, or a ServiceAccount of the Workflows namespace that
+// carries the rbac-rule annotation before or after the change (removing
+// the annotation changes who logs in as what, too).
+func GuardsObject(set *settings.Settings, ref policy.ObjectRef, obj, old *policy.Object) bool {
+	switch ref.Kind {
+	case policy.KindAppProject:
+		return set.GuardsArgoCD() && ref.Namespace == set.ArgoCD.Namespace
+	case policy.KindServiceAccount:
+		return set.GuardsWorkflows() && ref.Namespace == set.Workflows.Namespace &&
+			(hasRule(obj) || hasRule(old))
+	default:
+		return IsGuarded(set, ref)
+	}
+}
+
+func hasRule(o *policy.Object) bool {
+	if o == nil {
+		return false
+	}
+	_, ok := o.Annotations[wfrbac.AnnotationRule]
+	return ok
+}
+
+// listsFor says which of the listed kinds a snapshot needs: the live state
+// (no change, the audit) needs both; a change to an AppProject or a
+// ServiceAccount needs its own kind (the rules compare it with its
+// siblings); a change to a ConfigMap needs neither, so that an admission
+// of a ConfigMap lists nothing.
+func listsFor(change *Change) (projects, accounts bool) {
+	if change == nil {
+		return true, true
+	}
+	return change.Ref.Kind == policy.KindAppProject, change.Ref.Kind == policy.KindServiceAccount
+}
+
+// changedLists is the RBACObjectReader a snapshot is built from: the
+// kinds the snapshot does not need are empty, and the changed object
+// replaces (or, when nil, removes) its live version.
+type changedLists struct {
+	base               RBACObjectReader // nil: nothing live is known
+	change             *Change
+	projects, accounts bool
+	// skipped is told of a list that failed for the live state (no
+	// change): that kind is then left out, and the ConfigMaps are still
+	// judged. A change to that kind cannot be judged without its siblings,
+	// so its list errors are returned.
+	skipped func(kind, ns string, err error)
+}
+
+func (c changedLists) AppProjects(ctx context.Context, ns string) ([]*policy.Object, error) {
+	return c.list(ctx, c.projects, policy.KindAppProject, ns, RBACObjectReader.AppProjects)
+}
+
+func (c changedLists) ServiceAccounts(ctx context.Context, ns string) ([]*policy.Object, error) {
+	return c.list(ctx, c.accounts, policy.KindServiceAccount, ns, RBACObjectReader.ServiceAccounts)
+}
+
+func (c changedLists) TokenSecretNames(ctx context.Context, ns string) ([]string, error) {
+	if c.base == nil {
+		return nil, errNoLister
+	}
+	return c.base.TokenSecretNames(ctx, ns)
+}
+
+type listFunc func(RBACObjectReader, context.Context, string) ([]*policy.Object, error)
+
+func (c changedLists) list(ctx context.Context, want bool, kind, ns string, list listFunc) ([]*policy.Object, error) {
+	if !want {
+		return nil, nil
+	}
+	var live []*policy.Object
+	if c.base != nil {
+		var err error
+		if live, err = list(c.base, ctx, ns); err != nil {
+			if c.change == nil && c.skipped != nil {
+				c.skipped(kind, ns, err)
+				return nil, nil
+			}
+			return nil, err
+		}
+	}
+	if c.change == nil || c.change.Ref.Kind != kind || c.change.Ref.Namespace != ns {
+		return live, nil
+	}
+	out := slices.DeleteFunc(slices.Clone(live), func(o *policy.Object) bool { return o.Ref == c.change.Ref })
+	if c.change.Object != nil && (kind != policy.KindServiceAccount || hasRule(c.change.Object)) {
+		out = append(out, c.change.Object)
+	}
+	return out, nil
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+// errNoLister: the reader cannot list token Secrets, so they are unknown.
+const errNoLister = errString("the reader lists no Secrets")
