@@ -84,7 +84,12 @@ func TestHelmObjectsAreAcceptedByTheAPIServer(t *testing.T) {
 			"settings.argocd.namespace":    "gitops",
 			"settings.workflows.namespace": "gitops",
 			"readSecrets.argocd":           []any{"argocd-secret"},
+			"readSecrets.tokenSecretNames": true,
 			"extraArgs":                    []any{"--v=1"},
+		},
+		"Argo Workflows only": {
+			"settings.argocd.enabled":      false,
+			"readSecrets.tokenSecretNames": true,
 		},
 	} {
 		objs, err := helmTemplate(t, sets, guideValues)

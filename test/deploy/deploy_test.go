@@ -443,6 +443,7 @@ func TestHelmRejectsBadValues(t *testing.T) {
 		{map[string]any{"webhook.timeoutSeconds": 60}, `at '/webhook/timeoutSeconds'`},
 		{map[string]any{"webhook.failurePolicy": "Never"}, `at '/webhook/failurePolicy'`},
 		{map[string]any{"replicaCount": 0}, `at '/replicaCount'`},
+		{map[string]any{"readSecrets.tokenSecretNames": "yes"}, `at '/readSecrets/tokenSecretNames'`},
 	} {
 		_, err := helmTemplate(t, tc.sets)
 		t.Logf("values %v: %v", tc.sets, err)
