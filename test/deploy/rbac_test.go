@@ -147,8 +147,8 @@ func TestRBACGrantsExactlyTheReadsOfAppProjectsAndServiceAccounts(t *testing.T) 
 			set.Workflows.Enabled = &off
 		}
 		rec := &recordingReader{reads: map[string]bool{}}
-		if err := snapshot.AddRBACObjects(context.Background(), &policy.Snapshot{Settings: set, SecretsKnown: r.secretsKnown}, rec); err != nil {
-			t.Fatalf("%s: %v", r.name, err)
+		if notes, err := snapshot.AddRBACObjects(context.Background(), &policy.Snapshot{Settings: set, SecretsKnown: r.secretsKnown}, rec); err != nil || len(notes) > 0 {
+			t.Fatalf("%s: %v %q", r.name, err, notes)
 		}
 		var want []string
 		for read := range rec.reads {
