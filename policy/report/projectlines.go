@@ -65,24 +65,16 @@ func (pl ProjectLocator) FindingWhere(l policy.Location) string {
 // projectLineRef renders a project role line: "team-a.yaml:21
 // AppProject argocd/team-a spec.roles[0].policies[1]".
 func projectLineRef(snap *policy.Snapshot, l *rbac.Line) (string, bool) {
-	if l == nil || snap == nil || !strings.HasPrefix(l.Key, "project:") {
+	if snap == nil {
 		return "", false
 	}
-	name := strings.TrimPrefix(l.Key, "project:")
-	for _, c := range snap.AppProjects() {
-		if c.Project.Name != name {
-			continue
-		}
-		path := ProjectLineField(c.Project, l.Line)
-		where := c.Obj.Ref.String() + " " + path
-		if src := c.Obj.Source; src != nil {
-			at := src.File
-			if line := src.KeyLines[path]; line > 0 {
-				at = fmt.Sprintf("%s:%d", at, line)
-			}
-			where = at + " " + where
-		}
-		return where, true
+	r, ok := projectLineRefOf(snap, l)
+	if !ok || r.File == "" {
+		return r.Where, ok
 	}
-	return "", false
+	at := r.File
+	if r.FileLine > 0 {
+		at = fmt.Sprintf("%s:%d", at, r.FileLine)
+	}
+	return at + " " + r.Where, true
 }
