@@ -107,34 +107,52 @@ func TestGroupAccessDependsOnOrder(t *testing.T) {
 	}
 }
 
-// PolicyReports are written for the AppProjects and ServiceAccounts too,
-// scoped to them and named after their kind.
+// The AppProjects and ServiceAccounts of a namespace share one report per
+// kind, without a scope; each result names its object.
 func TestPolicyReportsForRBACObjects(t *testing.T) {
 	r := guideReport(t, "as-written", nil, time.Time{})
 	byName := map[string]report.PolicyReport{}
 	for _, pr := range report.PolicyReports(r, report.FormatPolicyReport) {
 		byName[pr.Metadata.Name] = pr
 	}
+	if cm := byName["argoguard-argocd-rbac-cm"]; cm.Scope.Kind != "ConfigMap" || cm.Scope.Name != "argocd-rbac-cm" ||
+		cm.Summary.Fail != 4 || cm.Summary.Warn != 1 {
+		t.Errorf("argoguard-argocd-rbac-cm: scope %+v, summary %+v", cm.Scope, cm.Summary)
+	}
 	cases := []struct {
-		name, apiVersion, kind, namespace string
-		fail, warn                        int
+		report, namespace, resource string
+		fail, warn                  int
 	}{
-		{"argoguard-appproject-team-a", "argoproj.io/v1alpha1", "AppProject", "argocd", 2, 0},
-		{"argoguard-serviceaccount-argo-admin", "v1", "ServiceAccount", "argo", 0, 3},
-		{"argoguard-serviceaccount-argo-readonly", "v1", "ServiceAccount", "argo", 0, 1},
-		{"argoguard-argocd-rbac-cm", "v1", "ConfigMap", "argocd", 4, 1},
+		{"argoguard-appprojects", "argocd", "AppProject argocd/team-a", 2, 0},
+		{"argoguard-serviceaccounts", "argo", "ServiceAccount argo/argo-admin", 0, 3},
+		{"argoguard-serviceaccounts", "argo", "ServiceAccount argo/argo-readonly", 0, 1},
 	}
 	for _, tc := range cases {
-		pr, ok := byName[tc.name]
+		pr, ok := byName[tc.report]
 		if !ok {
-			t.Errorf("no report %s among %d", tc.name, len(byName))
+			t.Errorf("no report %s among %d", tc.report, len(byName))
 			continue
 		}
-		if pr.Scope.APIVersion != tc.apiVersion || pr.Scope.Kind != tc.kind || pr.Metadata.Namespace != tc.namespace {
-			t.Errorf("%s: scope %+v in %s", tc.name, pr.Scope, pr.Metadata.Namespace)
+		if pr.Scope != (report.ScopeRef{}) || pr.Metadata.Namespace != tc.namespace {
+			t.Errorf("%s: scope %+v in %s; want none in %s", tc.report, pr.Scope, pr.Metadata.Namespace, tc.namespace)
 		}
-		if pr.Summary.Fail != tc.fail || pr.Summary.Warn != tc.warn {
-			t.Errorf("%s: %d fail, %d warn; want %d, %d", tc.name, pr.Summary.Fail, pr.Summary.Warn, tc.fail, tc.warn)
+		var fail, warn int
+		for _, res := range pr.Results {
+			if res.Properties[report.PropResource] != tc.resource {
+				continue
+			}
+			if len(res.Resources) != 1 || res.Resources[0].Kind+" "+res.Resources[0].Namespace+"/"+res.Resources[0].Name != tc.resource {
+				t.Errorf("%s: result %s names %q but its resources are %+v", tc.report, res.Rule, tc.resource, res.Resources)
+			}
+			switch res.Result {
+			case report.ResultFail:
+				fail++
+			case report.ResultWarn:
+				warn++
+			}
+		}
+		if fail != tc.fail || warn != tc.warn {
+			t.Errorf("%s: %s has %d fail, %d warn; want %d, %d", tc.report, tc.resource, fail, warn, tc.fail, tc.warn)
 		}
 	}
 }

@@ -2,8 +2,10 @@ package report
 
 // PolicyReport objects (wgpolicyk8s.io/v1alpha2, the format Policy Reporter
 // and Kyverno users read) and openreports.io/v1alpha1 Reports: one per
-// guarded object, scoped to it. Plain structs, so policy/ needs no
-// Kubernetes packages; the audit controller adds owner references.
+// guarded ConfigMap, scoped to it, and one per namespace for all its
+// AppProjects and one for all its rbac-rule ServiceAccounts, whose results
+// name their object. Plain structs, so policy/ needs no Kubernetes
+// packages; the audit controller adds owner references.
 
 import (
 	"strconv"
@@ -40,13 +42,15 @@ const (
 // (identical for both formats but for apiVersion, kind and the top-level
 // source openreports adds).
 type PolicyReport struct {
-	APIVersion string         `json:"apiVersion"`
-	Kind       string         `json:"kind"`
-	Metadata   ReportMeta     `json:"metadata"`
-	Source     string         `json:"source,omitempty"`
-	Scope      ScopeRef       `json:"scope"`
-	Summary    ReportSummary  `json:"summary"`
-	Results    []ReportResult `json:"results"`
+	APIVersion string     `json:"apiVersion"`
+	Kind       string     `json:"kind"`
+	Metadata   ReportMeta `json:"metadata"`
+	Source     string     `json:"source,omitempty"`
+	// Scope is zero (and left out) on a namespace's AppProjects or
+	// ServiceAccounts report: each result names its object instead.
+	Scope   ScopeRef       `json:"scope,omitzero"`
+	Summary ReportSummary  `json:"summary"`
+	Results []ReportResult `json:"results"`
 }
 
 // ReportMeta is the part of ObjectMeta argoguard sets.
@@ -87,7 +91,10 @@ type ReportResult struct {
 	Scored     bool              `json:"scored"`
 	Message    string            `json:"message"`
 	Properties map[string]string `json:"properties,omitempty"`
-	Timestamp  Timestamp         `json:"timestamp"`
+	// Resources names the object a result is about in a report without a
+	// scope.
+	Resources []ScopeRef `json:"resources,omitempty"`
+	Timestamp Timestamp  `json:"timestamp"`
 }
 
 // Timestamp is metav1.Timestamp.
@@ -96,19 +103,20 @@ type Timestamp struct {
 	Nanos   int32 `json:"nanos"`
 }
 
-// ReportName is the name of the report for a guarded object: one per
-// object, so repeated evaluations update it in place. An AppProject's or a
-// ServiceAccount's carries its kind, so that it cannot take the name of a
-// ConfigMap's report in the same namespace.
+// ReportName is the name of the report holding a guarded object's results:
+// a ConfigMap's own (repeated evaluations update it in place), or the
+// namespace's report for all its AppProjects or all its ServiceAccounts, so
+// the names are known in advance (the deployed RBAC lists them) and cannot
+// take the name of a ConfigMap's report.
 func ReportName(obj policy.ObjectRef) string {
 	if obj.Kind == policy.KindAppProject || obj.Kind == policy.KindServiceAccount {
-		return "argoguard-" + strings.ToLower(obj.Kind) + "-" + obj.Name
+		return "argoguard-" + strings.ToLower(obj.Kind) + "s"
 	}
 	return "argoguard-" + obj.Name
 }
 
-// scopeAPIVersion is the apiVersion of the kinds reports are scoped to;
-// "" for a kind that gets no report of its own.
+// scopeAPIVersion is the apiVersion of the kinds reports are about; "" for
+// a kind that gets no report of its own.
 func scopeAPIVersion(kind string) string {
 	switch kind {
 	case "ConfigMap", policy.KindServiceAccount:
@@ -119,55 +127,48 @@ func scopeAPIVersion(kind string) string {
 	return ""
 }
 
-// PolicyReports returns one report per guarded object of r, in format
-// (FormatPolicyReport or FormatOpenReports). Results carry r's clock.
+// PropResource is the result property naming the object of a result in a
+// namespace's AppProjects or ServiceAccounts report ("AppProject
+// argocd/team-a"), for readers that show properties but not resources.
+const PropResource = "resource"
+
+// PolicyReports returns the reports of r in format (FormatPolicyReport or
+// FormatOpenReports): one per guarded ConfigMap, then one per namespace and
+// kind for AppProjects and ServiceAccounts. Results carry r's clock.
 func PolicyReports(r *Report, format string) []PolicyReport {
 	var ts Timestamp
 	if now := r.Now(); !now.IsZero() {
 		ts = TimestampOf(now)
 	}
-	out := make([]PolicyReport, 0, len(r.Objects))
+	var out, shared []PolicyReport
+	at := map[string]int{} // namespace/name -> index in shared
 	for _, o := range r.Objects {
 		apiVersion := scopeAPIVersion(o.Object.Kind)
 		if apiVersion == "" {
 			continue // findings on a Secret are also reported on its ConfigMap
 		}
-		pr := PolicyReport{
-			APIVersion: PolicyReportAPIVersion, Kind: PolicyReportKind,
-			Metadata: ReportMeta{
-				Name: ReportName(o.Object), Namespace: o.Object.Namespace,
-				Labels: map[string]string{LabelManagedBy: Source, LabelScopeName: o.Object.Name},
-			},
-			Scope:   ScopeRef{APIVersion: apiVersion, Kind: o.Object.Kind, Namespace: o.Object.Namespace, Name: o.Object.Name},
-			Results: []ReportResult{},
+		objRef := ScopeRef{APIVersion: apiVersion, Kind: o.Object.Kind, Namespace: o.Object.Namespace, Name: o.Object.Name}
+		name := ReportName(o.Object)
+		if o.Object.Kind == "ConfigMap" {
+			pr := newPolicyReport(format, name, o.Object.Namespace)
+			pr.Metadata.Labels[LabelScopeName] = o.Object.Name
+			pr.Scope = objRef
+			pr.Results = append(pr.Results, objectResults(r, o, ts, nil)...)
+			out = append(out, pr)
+			continue
 		}
-		if format == FormatOpenReports {
-			pr.APIVersion, pr.Kind, pr.Source = OpenReportsAPIVersion, OpenReportsKind, Source
+		key := o.Object.Namespace + "/" + name
+		i, ok := at[key]
+		if !ok {
+			i = len(shared)
+			at[key] = i
+			shared = append(shared, newPolicyReport(format, name, o.Object.Namespace))
 		}
-		for _, res := range o.Results {
-			base := ReportResult{
-				Source: Source, Policy: res.Policy, Rule: res.Rule, Category: res.Category,
-				Severity: res.Severity, Scored: true, Timestamp: ts,
-			}
-			if len(res.Findings) == 0 {
-				base.Result = res.Result
-				base.Message = res.Title + ": no finding"
-				if res.Result == ResultSkip {
-					base.Message = res.Title + ": skipped, " + res.Reason
-				}
-				pr.Results = append(pr.Results, base)
-				continue
-			}
-			for _, i := range res.Findings {
-				f := r.Findings[i]
-				rr := base
-				rr.Result = f.Result
-				rr.Severity = string(f.Severity)
-				rr.Message = f.Message
-				rr.Properties = findingProperties(f)
-				pr.Results = append(pr.Results, rr)
-			}
-		}
+		shared[i].Results = append(shared[i].Results, objectResults(r, o, ts, &objRef)...)
+	}
+	out = append(out, shared...)
+	for i := range out {
+		pr := &out[i]
 		for _, res := range pr.Results {
 			switch res.Result {
 			case ResultPass:
@@ -182,9 +183,67 @@ func PolicyReports(r *Report, format string) []PolicyReport {
 		}
 		// The summary counts every finding; the results list is bounded.
 		pr.Results = boundResults(pr.Results, maxResultsBytes)
-		out = append(out, pr)
 	}
 	return out
+}
+
+func newPolicyReport(format, name, namespace string) PolicyReport {
+	pr := PolicyReport{
+		APIVersion: PolicyReportAPIVersion, Kind: PolicyReportKind,
+		Metadata: ReportMeta{
+			Name: name, Namespace: namespace,
+			Labels: map[string]string{LabelManagedBy: Source},
+		},
+		Results: []ReportResult{},
+	}
+	if format == FormatOpenReports {
+		pr.APIVersion, pr.Kind, pr.Source = OpenReportsAPIVersion, OpenReportsKind, Source
+	}
+	return pr
+}
+
+// objectResults are o's results: one per finding, or one per rule without
+// any. about, when set, names o in each result (a report without a scope).
+func objectResults(r *Report, o ObjectReport, ts Timestamp, about *ScopeRef) []ReportResult {
+	var out []ReportResult
+	for _, res := range o.Results {
+		base := ReportResult{
+			Source: Source, Policy: res.Policy, Rule: res.Rule, Category: res.Category,
+			Severity: res.Severity, Scored: true, Timestamp: ts,
+		}
+		if len(res.Findings) == 0 {
+			base.Result = res.Result
+			base.Message = res.Title + ": no finding"
+			if res.Result == ResultSkip {
+				base.Message = res.Title + ": skipped, " + res.Reason
+			}
+			out = append(out, naming(base, about))
+			continue
+		}
+		for _, i := range res.Findings {
+			f := r.Findings[i]
+			rr := base
+			rr.Result = f.Result
+			rr.Severity = string(f.Severity)
+			rr.Message = f.Message
+			rr.Properties = findingProperties(f)
+			out = append(out, naming(rr, about))
+		}
+	}
+	return out
+}
+
+// naming adds about to rr: its resources and the resource property.
+func naming(rr ReportResult, about *ScopeRef) ReportResult {
+	if about == nil {
+		return rr
+	}
+	rr.Resources = []ScopeRef{*about}
+	if rr.Properties == nil {
+		rr.Properties = map[string]string{}
+	}
+	rr.Properties[PropResource] = about.Kind + " " + about.Namespace + "/" + about.Name
+	return rr
 }
 
 func findingProperties(f Finding) map[string]string {
