@@ -48,7 +48,7 @@ func TestHelmOneComponentOnly(t *testing.T) {
 				"argocd/argoguard-appprojects ",
 				"argocd/argoguard-guarded-configmaps configmaps:[argocd-cm argocd-rbac-cm]",
 				"argocd/argoguard-referenced-secrets secrets:[argocd-secret]",
-				"argocd/argoguard-reports policyreports:[argoguard-argocd-cm argoguard-argocd-rbac-cm] reports:[argoguard-argocd-cm argoguard-argocd-rbac-cm]",
+				"argocd/argoguard-reports policyreports:[argoguard-appprojects argoguard-argocd-cm argoguard-argocd-rbac-cm] reports:[argoguard-appprojects argoguard-argocd-cm argoguard-argocd-rbac-cm]",
 				"argoguard/argoguard configmaps:[argoguard-settings] leases:[argoguard-leader] secrets:[argoguard-tls]",
 			},
 			scope: scope{configMaps: []guarded{{"argocd", "argocd-cm"}, {"argocd", "argocd-rbac-cm"}}, projectsNS: "argocd"},
@@ -58,7 +58,7 @@ func TestHelmOneComponentOnly(t *testing.T) {
 			sets: map[string]any{"settings.argocd.enabled": false, "readSecrets.tokenSecretNames": true},
 			roles: []string{
 				"argo/argoguard-guarded-configmaps configmaps:[workflow-controller-configmap]",
-				"argo/argoguard-reports policyreports:[argoguard-workflow-controller-configmap] reports:[argoguard-workflow-controller-configmap]",
+				"argo/argoguard-reports policyreports:[argoguard-serviceaccounts argoguard-workflow-controller-configmap] reports:[argoguard-serviceaccounts argoguard-workflow-controller-configmap]",
 				"argo/argoguard-serviceaccounts ",
 				"argo/argoguard-token-secrets ",
 				"argoguard/argoguard configmaps:[argoguard-settings] leases:[argoguard-leader] secrets:[argoguard-tls]",

@@ -362,7 +362,7 @@ func TestHelmRenamedObjectsDriveRBACAndWebhooks(t *testing.T) {
 		"gitops/argoguard-appprojects ",
 		"gitops/argoguard-guarded-configmaps configmaps:[argo-cd-cm argo-cd-rbac-cm wf-controller-cm]",
 		"gitops/argoguard-referenced-secrets secrets:[argocd-secret wf-sso]",
-		"gitops/argoguard-reports policyreports:[argoguard-argo-cd-cm argoguard-argo-cd-rbac-cm argoguard-wf-controller-cm] reports:[argoguard-argo-cd-cm argoguard-argo-cd-rbac-cm argoguard-wf-controller-cm]",
+		"gitops/argoguard-reports policyreports:[argoguard-appprojects argoguard-argo-cd-cm argoguard-argo-cd-rbac-cm argoguard-serviceaccounts argoguard-wf-controller-cm] reports:[argoguard-appprojects argoguard-argo-cd-cm argoguard-argo-cd-rbac-cm argoguard-serviceaccounts argoguard-wf-controller-cm]",
 		"gitops/argoguard-serviceaccounts ",
 	}
 	if !reflect.DeepEqual(roles, want) {

@@ -52,6 +52,29 @@ so no Role is rendered in its namespace and no write there reaches argoguard. */
 {{- toJson $by -}}
 {{- end -}}
 
+{{/* namespace -> [names] of the reports the audit controller writes, as JSON:
+argoguard-<name> per guarded ConfigMap, and one report for all AppProjects
+(Argo CD's namespace) and one for all rbac-rule ServiceAccounts (the
+Workflows namespace). */}}
+{{- define "argoguard.reportsByNamespace" -}}
+{{- $s := .Values.settings | default dict -}}
+{{- $acd := $s.argocd | default dict -}}
+{{- $wf := $s.workflows | default dict -}}
+{{- $by := dict -}}
+{{- range (include "argoguard.guarded" . | fromYamlArray) -}}
+{{- $_ := set $by .namespace (append (get $by .namespace | default list) (printf "argoguard-%s" .name) | uniq) -}}
+{{- end -}}
+{{- if ne (toString $acd.enabled) "false" -}}
+{{- $ns := $acd.namespace | default "argocd" -}}
+{{- $_ := set $by $ns (append (get $by $ns | default list) "argoguard-appprojects") -}}
+{{- end -}}
+{{- if ne (toString $wf.enabled) "false" -}}
+{{- $ns := $wf.namespace | default "argo" -}}
+{{- $_ := set $by $ns (append (get $by $ns | default list) "argoguard-serviceaccounts") -}}
+{{- end -}}
+{{- toJson $by -}}
+{{- end -}}
+
 {{- define "argoguard.mode" -}}
 {{- (.Values.settings | default dict).mode | default "enforce" -}}
 {{- end -}}
