@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/argoguard/argoguard/policy"
-	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/settings"
 )
 
@@ -70,18 +69,4 @@ func TestFingerprintSeesAppProjectsAndServiceAccounts(t *testing.T) {
 	sa2.Annotations = map[string]string{"workflows.argoproj.io/rbac-rule": "'g2' in groups"}
 	snap.ServiceAccounts = []*policy.Object{&sa2}
 	check("the account's rule changed")
-}
-
-// The controller writes the reports of the guarded ConfigMaps only: the
-// deployed RBAC names exactly those reports.
-func TestAuditWritesConfigMapReportsOnly(t *testing.T) {
-	prs := []report.PolicyReport{
-		{Scope: report.ScopeRef{Kind: "ConfigMap", Name: "argocd-rbac-cm"}},
-		{Scope: report.ScopeRef{Kind: policy.KindAppProject, Name: "team-a"}},
-		{Scope: report.ScopeRef{Kind: policy.KindServiceAccount, Name: "argo-admin"}},
-	}
-	got := configMapReports(prs)
-	if len(got) != 1 || got[0].Scope.Name != "argocd-rbac-cm" {
-		t.Errorf("reports written: %+v", got)
-	}
 }

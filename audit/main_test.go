@@ -78,9 +78,13 @@ func run(m *testing.M) int {
 		BinaryAssetsDirectory:    assets,
 		ControlPlaneStartTimeout: 3 * time.Minute, // a loaded 2-core machine
 		// Only the PolicyReport CRD at first: the openreports test installs
-		// its CRD later, to see the controller pick it up.
+		// its CRD later, to see the controller pick it up. The AppProject
+		// CRD (a minimal stand-in) lets the audit list projects.
 		CRDInstallOptions: envtest.CRDInstallOptions{
-			Paths:              []string{filepath.Join(repoRoot, "deploy/crds/wgpolicyk8s.io_policyreports.yaml")},
+			Paths: []string{
+				filepath.Join(repoRoot, "deploy/crds/wgpolicyk8s.io_policyreports.yaml"),
+				filepath.Join("testdata", "crds", "appprojects.yaml"),
+			},
 			ErrorIfPathMissing: true,
 		},
 	}

@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"strconv"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/argoguard/argoguard/policy/report"
@@ -27,10 +29,47 @@ func RegisterMetrics(reg prometheus.Registerer) error {
 	return webhook.RegisterCollectors(reg, auditResults, auditLastSuccess)
 }
 
+// recordResults sets the gauges of each object pr reports on: its scope,
+// or the object each result names in a report without one.
 func recordResults(pr report.PolicyReport) {
-	obj := pr.Scope.Namespace + "/" + pr.Scope.Name
-	auditResults.WithLabelValues(obj, report.ResultPass).Set(float64(pr.Summary.Pass))
-	auditResults.WithLabelValues(obj, report.ResultFail).Set(float64(pr.Summary.Fail))
-	auditResults.WithLabelValues(obj, report.ResultWarn).Set(float64(pr.Summary.Warn))
-	auditResults.WithLabelValues(obj, report.ResultSkip).Set(float64(pr.Summary.Skip))
+	if pr.Scope.Kind != "" {
+		setResults(pr.Scope.Namespace+"/"+pr.Scope.Name, pr.Summary)
+		return
+	}
+	by := map[string]*report.ReportSummary{}
+	for _, res := range pr.Results {
+		if len(res.Resources) == 0 {
+			continue
+		}
+		r := res.Resources[0]
+		obj := r.Namespace + "/" + r.Name
+		if by[obj] == nil {
+			by[obj] = &report.ReportSummary{}
+		}
+		s := by[obj]
+		n := 1
+		if o, err := strconv.Atoi(res.Properties[report.PropertyOmitted]); err == nil {
+			n = o // a size-bounded report's "and N more"
+		}
+		switch res.Result {
+		case report.ResultPass:
+			s.Pass += n
+		case report.ResultFail:
+			s.Fail += n
+		case report.ResultWarn:
+			s.Warn += n
+		case report.ResultSkip:
+			s.Skip += n
+		}
+	}
+	for obj, s := range by {
+		setResults(obj, *s)
+	}
+}
+
+func setResults(obj string, s report.ReportSummary) {
+	auditResults.WithLabelValues(obj, report.ResultPass).Set(float64(s.Pass))
+	auditResults.WithLabelValues(obj, report.ResultFail).Set(float64(s.Fail))
+	auditResults.WithLabelValues(obj, report.ResultWarn).Set(float64(s.Warn))
+	auditResults.WithLabelValues(obj, report.ResultSkip).Set(float64(s.Skip))
 }

@@ -1,7 +1,8 @@
 package audit
 
 // One audit pass: the live snapshot, judged when it changed (or a report
-// rewrite is due), written as one report per guarded object.
+// rewrite is due), written as one report per guarded ConfigMap and one per
+// namespace for its AppProjects or rbac-rule ServiceAccounts.
 
 import (
 	"context"
@@ -61,7 +62,7 @@ func (c *Controller) pass(ctx context.Context) (done bool, err error) {
 			return false, fmt.Errorf("evaluation incomplete: %w", err)
 		}
 		r := report.Build(report.Input{Snapshot: snap, Findings: findings, Rules: c.deps.Rules.Rules(), Now: now, NoMatrix: true})
-		pending = configMapReports(report.PolicyReports(r, c.opts.ReportFormat))
+		pending = report.PolicyReports(r, c.opts.ReportFormat)
 		// Kept until written: while the report CRD is missing, each retry
 		// writes again without judging the unchanged objects again.
 		c.mu.Lock()
@@ -131,15 +132,6 @@ func fingerprint(snap *policy.Snapshot) (string, error) {
 		fmt.Fprintf(h, "\x00unknown=%s", r)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// configMapReports keeps the reports scoped to guarded ConfigMaps: the
-// ones the deployed RBAC lets the controller write (by name) and whose
-// owner and Events it knows. AppProjects and rbac-rule ServiceAccounts are
-// judged at admission and in `argoguard report`; their in-cluster reports
-// wait for names the RBAC can list in advance.
-func configMapReports(prs []report.PolicyReport) []report.PolicyReport {
-	return slices.DeleteFunc(prs, func(pr report.PolicyReport) bool { return pr.Scope.Kind != "ConfigMap" })
 }
 
 // hashMap writes m to h in key order, each key and value length-prefixed.

@@ -1,8 +1,9 @@
 package audit
 
-// Writing one report: owned by its ConfigMap (deleted with it), created
-// once and updated in place, and an Event on the ConfigMap when its
-// findings change.
+// Writing one report: created once and updated in place. A ConfigMap's
+// report is owned by it (deleted with it) and its changed findings are an
+// Event on it; a namespace's AppProjects or ServiceAccounts report has no
+// single object to own it or to carry an Event.
 
 import (
 	"context"
@@ -32,6 +33,14 @@ const (
 // content is left alone unless resync asks for fresh timestamps, so a pass
 // retried after an error elsewhere rewrites nothing.
 func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig string, resync bool) error {
+	if pr.Scope.Kind != "ConfigMap" {
+		desired, err := toUnstructured(pr)
+		if err != nil {
+			return err
+		}
+		_, err = c.apply(ctx, desired, pr, resync)
+		return err
+	}
 	ref := policy.ObjectRef{Kind: pr.Scope.Kind, Namespace: pr.Scope.Namespace, Name: pr.Scope.Name}
 	var cm corev1.ConfigMap
 	absent := false
@@ -56,34 +65,45 @@ func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig stri
 			APIVersion: "v1", Kind: "ConfigMap", Name: cm.Name, UID: cm.UID,
 		}})
 	}
-
-	existing := &unstructured.Unstructured{}
-	existing.SetGroupVersionKind(desired.GroupVersionKind())
-	err = c.reader.Get(ctx, client.ObjectKeyFromObject(desired), existing)
-	switch {
-	case kerrors.IsNotFound(err):
-		if err := c.writer.Create(ctx, desired); err != nil {
-			return fmt.Errorf("creating %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
-		}
-		c.log.Info("report created", "report", desired.GetName(), "namespace", desired.GetNamespace(),
-			"fail", pr.Summary.Fail, "warn", pr.Summary.Warn, "pass", pr.Summary.Pass)
-	case err != nil:
-		return fmt.Errorf("reading %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
-	default:
+	existing, err := c.apply(ctx, desired, pr, resync)
+	if err != nil {
+		return err
+	}
+	if existing != nil {
 		c.rememberFindings(ref, existing)
-		desired.SetResourceVersion(existing.GetResourceVersion())
-		desired.SetLabels(mergeLabels(existing.GetLabels(), desired.GetLabels()))
-		if !resync && sameContent(existing, desired) {
-			break
-		}
-		if err := c.writer.Update(ctx, desired); err != nil {
-			return fmt.Errorf("updating %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
-		}
 	}
 	if !absent { // the webhook's DeletedInAuditMode Event already said so
 		c.eventIfChanged(&cm, ref, sig, pr)
 	}
 	return nil
+}
+
+// apply creates desired or updates the report in place, and returns the
+// report found before (nil when it was created).
+func (c *Controller) apply(ctx context.Context, desired *unstructured.Unstructured, pr report.PolicyReport, resync bool) (*unstructured.Unstructured, error) {
+	existing := &unstructured.Unstructured{}
+	existing.SetGroupVersionKind(desired.GroupVersionKind())
+	err := c.reader.Get(ctx, client.ObjectKeyFromObject(desired), existing)
+	switch {
+	case kerrors.IsNotFound(err):
+		if err := c.writer.Create(ctx, desired); err != nil {
+			return nil, fmt.Errorf("creating %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
+		}
+		c.log.Info("report created", "report", desired.GetName(), "namespace", desired.GetNamespace(),
+			"fail", pr.Summary.Fail, "warn", pr.Summary.Warn, "pass", pr.Summary.Pass)
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
+	}
+	desired.SetResourceVersion(existing.GetResourceVersion())
+	desired.SetLabels(mergeLabels(existing.GetLabels(), desired.GetLabels()))
+	if !resync && sameContent(existing, desired) {
+		return existing, nil
+	}
+	if err := c.writer.Update(ctx, desired); err != nil {
+		return nil, fmt.Errorf("updating %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)
+	}
+	return existing, nil
 }
 
 // reportsAbsence says whether a report is about its object being absent
