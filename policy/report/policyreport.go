@@ -182,7 +182,7 @@ func PolicyReports(r *Report, format string) []PolicyReport {
 			}
 		}
 		// The summary counts every finding; the results list is bounded.
-		pr.Results = boundResults(pr.Results, maxResultsBytes)
+		pr.Results = boundResults(pr.Results, maxResultsBytes, pr.Scope.Kind == "")
 	}
 	return out
 }

@@ -25,22 +25,42 @@ const PropertyOmitted = "omitted"
 // boundResults keeps results in order while their JSON fits in budget
 // bytes; every finding result past that is counted, per rule and result,
 // in one result appended after them. Pass and skip results (one per rule)
-// are always kept.
-func boundResults(results []ReportResult, budget int) []ReportResult {
+// are always kept, unless passesToo: in a report about many objects (a
+// namespace's AppProjects or ServiceAccounts) they are kept with the room
+// the findings leave, and counted likewise past it.
+func boundResults(results []ReportResult, budget int, passesToo bool) []ReportResult {
 	type group struct{ rule, result string }
 	var (
-		kept    = results[:0:0]
+		keep    = make([]bool, len(results))
 		used    int
 		order   []group
 		omitted = map[group]int{}
 		first   = map[group]ReportResult{}
 	)
-	for _, res := range results {
-		raw, err := json.Marshal(res)
-		size := len(raw) + 1
-		if err != nil || res.Result == ResultPass || res.Result == ResultSkip || used+size <= budget {
+	isPass := func(res ReportResult) bool { return res.Result == ResultPass || res.Result == ResultSkip }
+	// In order; with passesToo, findings first, then passes in the room
+	// left.
+	rounds := 1
+	if passesToo {
+		rounds = 2
+	}
+	for round := 0; round < rounds; round++ {
+		for i, res := range results {
+			if passesToo && isPass(res) != (round == 1) {
+				continue
+			}
+			raw, err := json.Marshal(res)
+			size := len(raw) + 1
+			if err != nil || (isPass(res) && !passesToo) || used+size <= budget {
+				keep[i] = true
+				used += size
+			}
+		}
+	}
+	kept := results[:0:0]
+	for i, res := range results {
+		if keep[i] {
 			kept = append(kept, res)
-			used += size
 			continue
 		}
 		g := group{res.Rule, res.Result}
@@ -54,7 +74,12 @@ func boundResults(results []ReportResult, budget int) []ReportResult {
 		more := first[g]
 		more.Message = fmt.Sprintf("... and %d more %s findings of %s, not listed: the report is size-bounded; run `argoguard check` for all",
 			omitted[g], g.result, g.rule)
+		if g.result == ResultPass || g.result == ResultSkip {
+			more.Message = fmt.Sprintf("... and %d more %s results of %s, not listed: the report is size-bounded; run `argoguard check` for all",
+				omitted[g], g.result, g.rule)
+		}
 		more.Properties = map[string]string{PropertyOmitted: strconv.Itoa(omitted[g])}
+		more.Resources = nil // about several objects
 		if t := first[g].Properties["title"]; t != "" {
 			more.Properties["title"] = t
 		}
