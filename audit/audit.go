@@ -102,6 +102,10 @@ type Controller struct {
 	pendingFP string
 	// findings is the signature of each object's findings as last reported.
 	findings map[policy.ObjectRef]string
+	// gauged are the objects (namespace/name) whose gauges each shared
+	// report (namespace/name) last set, so those of objects gone are
+	// dropped.
+	gauged map[string][]string
 }
 
 // New returns a controller subscribed to the changes of deps.Changes and
@@ -112,7 +116,7 @@ func New(deps webhook.Deps, reader client.Reader, writer client.Client, events w
 	}
 	c := &Controller{
 		deps: deps, reader: reader, writer: writer, events: events, opts: o,
-		log: deps.Log.WithName("audit"), findings: map[policy.ObjectRef]string{},
+		log: deps.Log.WithName("audit"), findings: map[policy.ObjectRef]string{}, gauged: map[string][]string{},
 		trigger: make(chan struct{}, 1),
 	}
 	if deps.Changes != nil {

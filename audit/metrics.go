@@ -30,8 +30,9 @@ func RegisterMetrics(reg prometheus.Registerer) error {
 }
 
 // recordResults sets the gauges of each object pr reports on: its scope,
-// or the object each result names in a report without one.
-func recordResults(pr report.PolicyReport) {
+// or the object each result names in a report without one (and drops
+// those of objects it named last time and no longer does).
+func (c *Controller) recordResults(pr report.PolicyReport) {
 	if pr.Scope.Kind != "" {
 		setResults(pr.Scope.Namespace+"/"+pr.Scope.Name, pr.Summary)
 		return
@@ -62,8 +63,20 @@ func recordResults(pr report.PolicyReport) {
 			s.Skip += n
 		}
 	}
+	objs := make([]string, 0, len(by))
 	for obj, s := range by {
 		setResults(obj, *s)
+		objs = append(objs, obj)
+	}
+	key := pr.Metadata.Namespace + "/" + pr.Metadata.Name
+	c.mu.Lock()
+	gone := c.gauged[key]
+	c.gauged[key] = objs
+	c.mu.Unlock()
+	for _, obj := range gone {
+		if by[obj] == nil {
+			auditResults.DeletePartialMatch(prometheus.Labels{"object": obj})
+		}
 	}
 }
 

@@ -62,7 +62,7 @@ func (c *Controller) pass(ctx context.Context) (done bool, err error) {
 			return false, fmt.Errorf("evaluation incomplete: %w", err)
 		}
 		r := report.Build(report.Input{Snapshot: snap, Findings: findings, Rules: c.deps.Rules.Rules(), Now: now, NoMatrix: true})
-		pending = report.PolicyReports(r, c.opts.ReportFormat)
+		pending = withSharedReports(report.PolicyReports(r, c.opts.ReportFormat), snap, c.opts.ReportFormat)
 		// Kept until written: while the report CRD is missing, each retry
 		// writes again without judging the unchanged objects again.
 		c.mu.Lock()
@@ -75,7 +75,7 @@ func (c *Controller) pass(ctx context.Context) (done bool, err error) {
 			errs = append(errs, err)
 			continue
 		}
-		recordResults(pr)
+		c.recordResults(pr)
 	}
 	if err := errors.Join(errs...); err != nil {
 		if isCRDMissing(err) {
@@ -132,6 +132,33 @@ func fingerprint(snap *policy.Snapshot) (string, error) {
 		fmt.Fprintf(h, "\x00unknown=%s", r)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// withSharedReports adds the empty report of a guarded namespace without
+// AppProjects (or rbac-rule ServiceAccounts), so that a report listing the
+// last ones, now gone, is emptied (write creates none).
+func withSharedReports(prs []report.PolicyReport, snap *policy.Snapshot, format string) []report.PolicyReport {
+	set := snap.Settings
+	want := map[string]string{} // kind -> namespace
+	if set.GuardsArgoCD() {
+		want[policy.KindAppProject] = set.ArgoCD.Namespace
+	}
+	if set.GuardsWorkflows() {
+		want[policy.KindServiceAccount] = set.Workflows.Namespace
+	}
+	for _, kind := range []string{policy.KindAppProject, policy.KindServiceAccount} {
+		ns, ok := want[kind]
+		if !ok {
+			continue
+		}
+		name := report.ReportName(policy.ObjectRef{Kind: kind})
+		if !slices.ContainsFunc(prs, func(pr report.PolicyReport) bool {
+			return pr.Metadata.Name == name && pr.Metadata.Namespace == ns
+		}) {
+			prs = append(prs, report.EmptySharedReport(format, kind, ns))
+		}
+	}
+	return prs
 }
 
 // hashMap writes m to h in key order, each key and value length-prefixed.

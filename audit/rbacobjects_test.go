@@ -129,6 +129,44 @@ func TestAuditReportsServiceAccountsAndProjects(t *testing.T) {
 	}
 }
 
+// The accounts go: their report is emptied in place, and so are their
+// gauges.
+func TestAuditEmptiesTheReportOfAccountsGone(t *testing.T) {
+	needEnv(t)
+	ctx := context.Background()
+	applyDir(t, guide+"/as-written")
+	created := applyObjects(t, ssoRBAC+"/workflows-serviceaccounts.yaml")
+	cs := kubernetes.NewForConfigOrDie(cfg)
+	reader := &snapshot.ClientReader{Client: cs, Metadata: metadata.NewForConfigOrDie(cfg)}
+	deps := webhook.Deps{Settings: webhook.NewStaticSettings(auditSettings(t)), Source: &snapshot.Source{Reader: reader}, Rules: rules.MustNewRegistry(), Log: logr.Discard()}
+	c, err := audit.New(deps, k8s, k8s, &eventLog{}, options(report.FormatPolicyReport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := readReport(t, "argo", "argoguard-serviceaccounts")
+	if len(before.Results) == 0 || metricResults("argo/argo-admin", report.ResultWarn) <= 0 {
+		t.Fatalf("with the accounts: %d results, argo/argo-admin warn gauge %v", len(before.Results), metricResults("argo/argo-admin", report.ResultWarn))
+	}
+	for _, o := range created {
+		if err := k8s.Delete(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := readReport(t, "argo", "argoguard-serviceaccounts")
+	if len(after.Results) != 0 || after.Summary != (report.ReportSummary{}) {
+		t.Errorf("after the accounts went: %d results, summary %+v; want none", len(after.Results), after.Summary)
+	}
+	if g := metricResults("argo/argo-admin", report.ResultWarn); g != -1 {
+		t.Errorf("argoguard_audit_results{object=argo/argo-admin} = %v after the account went; want no gauge", g)
+	}
+}
+
 // readReport reads one PolicyReport back, with its owner as a test label.
 func readReport(t *testing.T, namespace, name string) report.PolicyReport {
 	t.Helper()

@@ -38,7 +38,8 @@ func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig stri
 		if err != nil {
 			return err
 		}
-		_, err = c.apply(ctx, desired, pr, resync)
+		// An empty one only empties the report of objects now gone.
+		_, err = c.apply(ctx, desired, pr, resync, len(pr.Results) > 0)
 		return err
 	}
 	ref := policy.ObjectRef{Kind: pr.Scope.Kind, Namespace: pr.Scope.Namespace, Name: pr.Scope.Name}
@@ -65,7 +66,7 @@ func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig stri
 			APIVersion: "v1", Kind: "ConfigMap", Name: cm.Name, UID: cm.UID,
 		}})
 	}
-	existing, err := c.apply(ctx, desired, pr, resync)
+	existing, err := c.apply(ctx, desired, pr, resync, true)
 	if err != nil {
 		return err
 	}
@@ -78,13 +79,15 @@ func (c *Controller) write(ctx context.Context, pr report.PolicyReport, sig stri
 	return nil
 }
 
-// apply creates desired or updates the report in place, and returns the
-// report found before (nil when it was created).
-func (c *Controller) apply(ctx context.Context, desired *unstructured.Unstructured, pr report.PolicyReport, resync bool) (*unstructured.Unstructured, error) {
+// apply creates desired (if create) or updates the report in place, and
+// returns the report found before (nil when there was none).
+func (c *Controller) apply(ctx context.Context, desired *unstructured.Unstructured, pr report.PolicyReport, resync, create bool) (*unstructured.Unstructured, error) {
 	existing := &unstructured.Unstructured{}
 	existing.SetGroupVersionKind(desired.GroupVersionKind())
 	err := c.reader.Get(ctx, client.ObjectKeyFromObject(desired), existing)
 	switch {
+	case kerrors.IsNotFound(err) && !create:
+		return nil, nil
 	case kerrors.IsNotFound(err):
 		if err := c.writer.Create(ctx, desired); err != nil {
 			return nil, fmt.Errorf("creating %s %s/%s: %w", desired.GetKind(), desired.GetNamespace(), desired.GetName(), err)

@@ -187,6 +187,13 @@ func PolicyReports(r *Report, format string) []PolicyReport {
 	return out
 }
 
+// EmptySharedReport is the report of a namespace's AppProjects or
+// ServiceAccounts (kind) when it has none any more: written over the one
+// that still lists the objects gone.
+func EmptySharedReport(format, kind, namespace string) PolicyReport {
+	return newPolicyReport(format, ReportName(policy.ObjectRef{Kind: kind}), namespace)
+}
+
 func newPolicyReport(format, name, namespace string) PolicyReport {
 	pr := PolicyReport{
 		APIVersion: PolicyReportAPIVersion, Kind: PolicyReportKind,
