@@ -124,6 +124,9 @@ func TestServiceAccountHasLeastPrivilege(t *testing.T) {
 		// guarded namespaces only.
 		{"update", "policyreports.wgpolicyk8s.io/argoguard-argocd-rbac-cm", "argocd", true},
 		{"update", "policyreports.wgpolicyk8s.io/someone-elses", "argocd", false},
+		{"update", "policyreports.wgpolicyk8s.io/argoguard-appprojects", "argocd", true},
+		{"update", "policyreports.wgpolicyk8s.io/argoguard-serviceaccounts", "argo", true},
+		{"update", "policyreports.wgpolicyk8s.io/argoguard-serviceaccounts", "argocd", false},
 		{"create", "policyreports.wgpolicyk8s.io", "argo", true},
 		{"create", "policyreports.wgpolicyk8s.io", "default", false},
 	} {
