@@ -59,7 +59,9 @@ type Rule struct {
 // For returns what the ServiceAccount namespace/name may do: the bindings
 // whose subjects name it (as a ServiceAccount, as the user
 // system:serviceaccount:<ns>:<name>, or through the groups every service
-// account is in) and the rules of the roles they refer to.
+// account is in) and the rules of the roles they refer to. The API
+// server's default bindings (label kubernetes.io/bootstrapping:
+// rbac-defaults) count only when they name the account itself.
 func For(namespace, name string, objs Objects) Permissions {
 	p := Permissions{Account: namespace + "/" + name}
 	roles := map[string]*rbacv1.Role{}
@@ -95,7 +97,7 @@ func For(namespace, name string, objs Objects) Permissions {
 	crbs := append([]rbacv1.ClusterRoleBinding(nil), objs.ClusterRoleBindings...)
 	sort.Slice(crbs, func(i, j int) bool { return crbs[i].Name < crbs[j].Name })
 	for _, b := range crbs {
-		if !bound(b.Subjects, ClusterWide, namespace, name) {
+		if !bound(b.Subjects, ClusterWide, namespace, name, isDefault(b.Labels)) {
 			continue
 		}
 		via := "ClusterRoleBinding " + b.Name + ": ClusterRole " + b.RoleRef.Name
@@ -117,7 +119,7 @@ func For(namespace, name string, objs Objects) Permissions {
 		return rbs[i].Name < rbs[j].Name
 	})
 	for _, b := range rbs {
-		if !bound(b.Subjects, b.Namespace, namespace, name) {
+		if !bound(b.Subjects, b.Namespace, namespace, name, isDefault(b.Labels)) {
 			continue
 		}
 		where := "RoleBinding " + b.Namespace + "/" + b.Name
@@ -158,10 +160,18 @@ func missing(binding, kind, ns, name string) string {
 	return fmt.Sprintf("%s refers to %s %s, which does not exist: it grants nothing", binding, kind, ref)
 }
 
+// isDefault says whether a binding is one of the API server's own
+// (discovery, self-reviews), which it keeps the same in every cluster.
+func isDefault(labels map[string]string) bool {
+	return labels["kubernetes.io/bootstrapping"] == "rbac-defaults"
+}
+
 // bound says whether subjects (of a binding in bindingNS; ClusterWide for
 // a ClusterRoleBinding) name the ServiceAccount ns/name, as the API
-// server's authorizer matches them.
-func bound(subjects []rbacv1.Subject, bindingNS, ns, name string) bool {
+// server's authorizer matches them. A default binding counts only when it
+// names the account itself: through groups it grants every account the
+// same discovery rules, which say nothing about this one.
+func bound(subjects []rbacv1.Subject, bindingNS, ns, name string, isDefault bool) bool {
 	for _, s := range subjects {
 		switch s.Kind {
 		case rbacv1.ServiceAccountKind:
@@ -177,6 +187,9 @@ func bound(subjects []rbacv1.Subject, bindingNS, ns, name string) bool {
 				return true
 			}
 		case rbacv1.GroupKind:
+			if isDefault {
+				continue
+			}
 			switch s.Name {
 			case "system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated":
 				return true

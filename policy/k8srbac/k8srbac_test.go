@@ -84,6 +84,14 @@ func TestFor(t *testing.T) {
 			"argo: argoproj.io workflows [get list watch] (via RoleBinding argo/a: Role argo/wf-reader)",
 			"argo: pods [get] (via RoleBinding argo/c: ClusterRole pod-reader)",
 		}, false, false},
+		{"the API server's default bindings do not count through groups", with(nil, []rbacv1.ClusterRoleBinding{
+			func() rbacv1.ClusterRoleBinding {
+				b := crb("system:basic-user", "pod-reader", rbacv1.Subject{Kind: rbacv1.GroupKind, Name: "system:authenticated"})
+				b.Labels = map[string]string{"kubernetes.io/bootstrapping": "rbac-defaults"}
+				return b
+			}(),
+			crb("everyone", "aggregated", rbacv1.Subject{Kind: rbacv1.GroupKind, Name: "system:authenticated"}),
+		}), []string{"cluster-wide: argoproj.io workflows [get list watch] (via ClusterRoleBinding everyone: ClusterRole aggregated)"}, false, false},
 		{"wildcard verbs", with([]rbacv1.RoleBinding{rb("argo", "b", "ClusterRole", "secrets-all", sa("argo", "team-a"))}, nil),
 			[]string{"argo: secrets [*] (WILDCARD) (via RoleBinding argo/b: ClusterRole secrets-all)"}, false, true},
 		{"cluster-admin in one namespace is not cluster-admin", with([]rbacv1.RoleBinding{rb("argo", "b", "ClusterRole", "cluster-admin", sa("argo", "team-a"))}, nil),
