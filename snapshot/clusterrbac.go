@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/argoguard/argoguard/policy/k8srbac"
@@ -35,8 +36,35 @@ func (r *ClientReader) ClusterRBAC(ctx context.Context) (*k8srbac.Objects, error
 	if err != nil {
 		return nil, fmt.Errorf("listing ClusterRoleBindings: %w", err)
 	}
-	return &k8srbac.Objects{
-		Roles: roles.Items, ClusterRoles: clusterRoles.Items,
-		RoleBindings: rbs.Items, ClusterRoleBindings: crbs.Items,
-	}, nil
+	objs := &k8srbac.Objects{}
+	for _, r := range roles.Items {
+		objs.Roles = append(objs.Roles, k8srbac.Role{Namespace: r.Namespace, Name: r.Name, Rules: policyRules(r.Rules)})
+	}
+	for _, r := range clusterRoles.Items {
+		objs.ClusterRoles = append(objs.ClusterRoles, k8srbac.Role{Name: r.Name, Rules: policyRules(r.Rules)})
+	}
+	for _, b := range rbs.Items {
+		objs.RoleBindings = append(objs.RoleBindings, binding(b.ObjectMeta, b.RoleRef, b.Subjects))
+	}
+	for _, b := range crbs.Items {
+		objs.ClusterRoleBindings = append(objs.ClusterRoleBindings, binding(b.ObjectMeta, b.RoleRef, b.Subjects))
+	}
+	return objs, nil
+}
+
+func policyRules(rules []rbacv1.PolicyRule) []k8srbac.PolicyRule {
+	out := make([]k8srbac.PolicyRule, 0, len(rules))
+	for _, r := range rules {
+		out = append(out, k8srbac.PolicyRule{Verbs: r.Verbs, APIGroups: r.APIGroups, Resources: r.Resources,
+			ResourceNames: r.ResourceNames, NonResourceURLs: r.NonResourceURLs})
+	}
+	return out
+}
+
+func binding(m metav1.ObjectMeta, ref rbacv1.RoleRef, subjects []rbacv1.Subject) k8srbac.Binding {
+	b := k8srbac.Binding{Namespace: m.Namespace, Name: m.Name, Labels: m.Labels, RoleRef: k8srbac.RoleRef{Kind: ref.Kind, Name: ref.Name}}
+	for _, s := range subjects {
+		b.Subjects = append(b.Subjects, k8srbac.Subject{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name})
+	}
+	return b
 }

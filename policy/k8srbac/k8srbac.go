@@ -1,25 +1,58 @@
 // Package k8srbac answers what a ServiceAccount may do in Kubernetes from
 // the RBAC objects of a cluster: the rules of the Roles and ClusterRoles
 // bound to it, per namespace, with wildcards and cluster-admin flagged.
-// It reads nothing: the caller lists the objects.
+// It reads nothing: the caller lists the objects and converts them to the
+// plain types below (k8s.io/api would pull a client's dependencies into
+// policy/).
 package k8srbac
 
 import (
 	"fmt"
 	"sort"
 	"strings"
-
-	rbacv1 "k8s.io/api/rbac/v1"
 )
 
 // Objects are a cluster's RBAC objects. An aggregated ClusterRole's rules
 // are the ones stored (the controller fills them from the labelled roles).
 type Objects struct {
-	Roles               []rbacv1.Role
-	ClusterRoles        []rbacv1.ClusterRole
-	RoleBindings        []rbacv1.RoleBinding
-	ClusterRoleBindings []rbacv1.ClusterRoleBinding
+	Roles               []Role
+	ClusterRoles        []Role
+	RoleBindings        []Binding
+	ClusterRoleBindings []Binding
 }
+
+// Role is a Role or (Namespace empty) a ClusterRole: the fields of
+// rbac.authorization.k8s.io/v1 that decide access.
+type Role struct {
+	Namespace, Name string
+	Rules           []PolicyRule
+}
+
+// PolicyRule mirrors rbac/v1 PolicyRule.
+type PolicyRule struct {
+	Verbs, APIGroups, Resources, ResourceNames, NonResourceURLs []string
+}
+
+// Binding is a RoleBinding or (Namespace empty) a ClusterRoleBinding.
+type Binding struct {
+	Namespace, Name string
+	Labels          map[string]string
+	RoleRef         RoleRef
+	Subjects        []Subject
+}
+
+// RoleRef is the role a binding grants: Kind "Role" or "ClusterRole".
+type RoleRef struct{ Kind, Name string }
+
+// Subject is who a binding names: Kind "ServiceAccount", "User" or "Group".
+type Subject struct{ Kind, Namespace, Name string }
+
+const (
+	all            = "*"
+	serviceAccount = "ServiceAccount"
+	user           = "User"
+	group          = "Group"
+)
 
 // ClusterWide is the Namespace of a Scope that holds in every namespace
 // (rules bound by ClusterRoleBindings).
@@ -64,18 +97,18 @@ type Rule struct {
 // rbac-defaults) count only when they name the account itself.
 func For(namespace, name string, objs Objects) Permissions {
 	p := Permissions{Account: namespace + "/" + name}
-	roles := map[string]*rbacv1.Role{}
+	roles := map[string]*Role{}
 	for i := range objs.Roles {
 		r := &objs.Roles[i]
 		roles[r.Namespace+"/"+r.Name] = r
 	}
-	clusterRoles := map[string]*rbacv1.ClusterRole{}
+	clusterRoles := map[string]*Role{}
 	for i := range objs.ClusterRoles {
 		clusterRoles[objs.ClusterRoles[i].Name] = &objs.ClusterRoles[i]
 	}
 	scopes := map[string]*Scope{}
 	seen := map[string]bool{}
-	add := func(ns, via string, rules []rbacv1.PolicyRule) {
+	add := func(ns, via string, rules []PolicyRule) {
 		s := scopes[ns]
 		if s == nil {
 			s = &Scope{Namespace: ns, Rules: []Rule{}}
@@ -94,7 +127,7 @@ func For(namespace, name string, objs Objects) Permissions {
 		}
 	}
 
-	crbs := append([]rbacv1.ClusterRoleBinding(nil), objs.ClusterRoleBindings...)
+	crbs := append([]Binding(nil), objs.ClusterRoleBindings...)
 	sort.Slice(crbs, func(i, j int) bool { return crbs[i].Name < crbs[j].Name })
 	for _, b := range crbs {
 		if !bound(b.Subjects, ClusterWide, namespace, name, isDefault(b.Labels)) {
@@ -111,7 +144,7 @@ func For(namespace, name string, objs Objects) Permissions {
 		}
 		add(ClusterWide, via, cr.Rules)
 	}
-	rbs := append([]rbacv1.RoleBinding(nil), objs.RoleBindings...)
+	rbs := append([]Binding(nil), objs.RoleBindings...)
 	sort.Slice(rbs, func(i, j int) bool {
 		if rbs[i].Namespace != rbs[j].Namespace {
 			return rbs[i].Namespace < rbs[j].Namespace
@@ -171,10 +204,10 @@ func isDefault(labels map[string]string) bool {
 // server's authorizer matches them. A default binding counts only when it
 // names the account itself: through groups it grants every account the
 // same discovery rules, which say nothing about this one.
-func bound(subjects []rbacv1.Subject, bindingNS, ns, name string, isDefault bool) bool {
+func bound(subjects []Subject, bindingNS, ns, name string, isDefault bool) bool {
 	for _, s := range subjects {
 		switch s.Kind {
-		case rbacv1.ServiceAccountKind:
+		case serviceAccount:
 			sns := s.Namespace
 			if sns == "" {
 				sns = bindingNS // a RoleBinding's subject defaults to its namespace
@@ -182,11 +215,11 @@ func bound(subjects []rbacv1.Subject, bindingNS, ns, name string, isDefault bool
 			if s.Name == name && sns == ns {
 				return true
 			}
-		case rbacv1.UserKind:
+		case user:
 			if s.Name == "system:serviceaccount:"+ns+":"+name {
 				return true
 			}
-		case rbacv1.GroupKind:
+		case group:
 			if isDefault {
 				continue
 			}
@@ -201,7 +234,7 @@ func bound(subjects []rbacv1.Subject, bindingNS, ns, name string, isDefault bool
 
 // ruleText renders a rule: API groups (the core group left out),
 // resources (with /name when resourceNames narrow them), verbs.
-func ruleText(r rbacv1.PolicyRule) string {
+func ruleText(r PolicyRule) string {
 	verbs := "[" + strings.Join(r.Verbs, " ") + "]"
 	if len(r.NonResourceURLs) > 0 {
 		return "nonResourceURLs " + strings.Join(r.NonResourceURLs, ",") + " " + verbs
@@ -231,14 +264,14 @@ func has(list []string, v string) bool {
 	return false
 }
 
-func wildcard(r rbacv1.PolicyRule) bool {
-	return has(r.Verbs, rbacv1.VerbAll) || has(r.Resources, rbacv1.ResourceAll) ||
-		has(r.APIGroups, rbacv1.APIGroupAll) || has(r.NonResourceURLs, rbacv1.NonResourceAll)
+func wildcard(r PolicyRule) bool {
+	return has(r.Verbs, all) || has(r.Resources, all) ||
+		has(r.APIGroups, all) || has(r.NonResourceURLs, all)
 }
 
-func allOfEverything(r rbacv1.PolicyRule) bool {
-	return has(r.Verbs, rbacv1.VerbAll) && has(r.Resources, rbacv1.ResourceAll) &&
-		has(r.APIGroups, rbacv1.APIGroupAll) && len(r.ResourceNames) == 0
+func allOfEverything(r PolicyRule) bool {
+	return has(r.Verbs, all) && has(r.Resources, all) &&
+		has(r.APIGroups, all) && len(r.ResourceNames) == 0
 }
 
 // Lines renders the permissions one line per rule, "argo: workflows.argoproj.io

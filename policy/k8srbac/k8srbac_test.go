@@ -5,46 +5,43 @@ import (
 	"strings"
 	"testing"
 
-	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-func meta(ns, name string) metav1.ObjectMeta { return metav1.ObjectMeta{Namespace: ns, Name: name} }
 
 var (
-	wfRead = rbacv1.PolicyRule{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflows"}, Verbs: []string{"get", "list", "watch"}}
-	pods   = rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get"}}
-	star   = rbacv1.PolicyRule{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}}
-	secAll = rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"*"}}
+	wfRead = PolicyRule{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflows"}, Verbs: []string{"get", "list", "watch"}}
+	pods   = PolicyRule{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get"}}
+	star   = PolicyRule{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}}
+	secAll = PolicyRule{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"*"}}
 )
 
-func sa(ns, name string) rbacv1.Subject {
-	return rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: ns, Name: name}
+func sa(ns, name string) Subject {
+	return Subject{Kind: serviceAccount, Namespace: ns, Name: name}
 }
 
-func rb(ns, name, kind, role string, subjects ...rbacv1.Subject) rbacv1.RoleBinding {
-	return rbacv1.RoleBinding{ObjectMeta: meta(ns, name), RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: kind, Name: role}, Subjects: subjects}
+func rb(ns, name, kind, role string, subjects ...Subject) Binding {
+	return Binding{Namespace: ns, Name: name, RoleRef: RoleRef{Kind: kind, Name: role}, Subjects: subjects}
 }
 
-func crb(name, role string, subjects ...rbacv1.Subject) rbacv1.ClusterRoleBinding {
-	return rbacv1.ClusterRoleBinding{ObjectMeta: meta("", name), RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role}, Subjects: subjects}
+func crb(name, role string, subjects ...Subject) Binding {
+	return Binding{Name: name, RoleRef: RoleRef{Kind: "ClusterRole", Name: role}, Subjects: subjects}
 }
 
 func TestFor(t *testing.T) {
 	base := Objects{
-		Roles: []rbacv1.Role{
-			{ObjectMeta: meta("argo", "wf-reader"), Rules: []rbacv1.PolicyRule{wfRead}},
-			{ObjectMeta: meta("other", "wf-reader"), Rules: []rbacv1.PolicyRule{pods}},
+		Roles: []Role{
+			{Namespace: "argo", Name: "wf-reader", Rules: []PolicyRule{wfRead}},
+			{Namespace: "other", Name: "wf-reader", Rules: []PolicyRule{pods}},
 		},
-		ClusterRoles: []rbacv1.ClusterRole{
-			{ObjectMeta: meta("", "cluster-admin"), Rules: []rbacv1.PolicyRule{star}},
-			{ObjectMeta: meta("", "pod-reader"), Rules: []rbacv1.PolicyRule{pods}},
-			{ObjectMeta: meta("", "secrets-all"), Rules: []rbacv1.PolicyRule{secAll}},
-			// Aggregated: the stored rules count, not the selector.
-			{ObjectMeta: meta("", "aggregated"), AggregationRule: &rbacv1.AggregationRule{ClusterRoleSelectors: []metav1.LabelSelector{{}}}, Rules: []rbacv1.PolicyRule{wfRead}},
+		ClusterRoles: []Role{
+			{Name: "cluster-admin", Rules: []PolicyRule{star}},
+			{Name: "pod-reader", Rules: []PolicyRule{pods}},
+			{Name: "secrets-all", Rules: []PolicyRule{secAll}},
+			// Aggregated: the rules stored (the controller's union) count.
+			{Name: "aggregated", Rules: []PolicyRule{wfRead}},
 		},
 	}
-	with := func(rbs []rbacv1.RoleBinding, crbs []rbacv1.ClusterRoleBinding) Objects {
+	with := func(rbs []Binding, crbs []Binding) Objects {
 		o := base
 		o.RoleBindings, o.ClusterRoleBindings = rbs, crbs
 		return o
@@ -57,26 +54,26 @@ func TestFor(t *testing.T) {
 		wild  bool
 	}{
 		{"nothing bound", with(nil, nil), []string{"no RBAC rule is bound to it"}, false, false},
-		{"RoleBinding to a Role, by ServiceAccount", with([]rbacv1.RoleBinding{rb("argo", "b", "Role", "wf-reader", sa("argo", "team-a"))}, nil),
+		{"RoleBinding to a Role, by ServiceAccount", with([]Binding{rb("argo", "b", "Role", "wf-reader", sa("argo", "team-a"))}, nil),
 			[]string{"argo: argoproj.io workflows [get list watch] (via RoleBinding argo/b: Role argo/wf-reader)"}, false, false},
-		{"subject namespace defaults to the RoleBinding's", with([]rbacv1.RoleBinding{rb("argo", "b", "Role", "wf-reader", sa("", "team-a"))}, nil),
+		{"subject namespace defaults to the RoleBinding's", with([]Binding{rb("argo", "b", "Role", "wf-reader", sa("", "team-a"))}, nil),
 			[]string{"argo: argoproj.io workflows [get list watch] (via RoleBinding argo/b: Role argo/wf-reader)"}, false, false},
-		{"another account with the same name elsewhere is not bound", with([]rbacv1.RoleBinding{rb("other", "b", "Role", "wf-reader", sa("other", "team-a"))}, nil),
+		{"another account with the same name elsewhere is not bound", with([]Binding{rb("other", "b", "Role", "wf-reader", sa("other", "team-a"))}, nil),
 			[]string{"no RBAC rule is bound to it"}, false, false},
-		{"RoleBinding in another namespace to a ClusterRole", with([]rbacv1.RoleBinding{rb("apps", "b", "ClusterRole", "pod-reader", sa("argo", "team-a"))}, nil),
+		{"RoleBinding in another namespace to a ClusterRole", with([]Binding{rb("apps", "b", "ClusterRole", "pod-reader", sa("argo", "team-a"))}, nil),
 			[]string{"apps: pods [get] (via RoleBinding apps/b: ClusterRole pod-reader)"}, false, false},
-		{"user and group subjects", with([]rbacv1.RoleBinding{
-			rb("argo", "by-user", "Role", "wf-reader", rbacv1.Subject{Kind: rbacv1.UserKind, Name: "system:serviceaccount:argo:team-a"}),
-			rb("apps", "by-ns-group", "ClusterRole", "pod-reader", rbacv1.Subject{Kind: rbacv1.GroupKind, Name: "system:serviceaccounts:argo"}),
-			rb("x", "other-ns-group", "ClusterRole", "pod-reader", rbacv1.Subject{Kind: rbacv1.GroupKind, Name: "system:serviceaccounts:other"}),
-			rb("x", "other-user", "ClusterRole", "pod-reader", rbacv1.Subject{Kind: rbacv1.UserKind, Name: "system:serviceaccount:argo:team-b"}),
-		}, []rbacv1.ClusterRoleBinding{crb("all-sas", "aggregated", rbacv1.Subject{Kind: rbacv1.GroupKind, Name: "system:serviceaccounts"})}),
+		{"user and group subjects", with([]Binding{
+			rb("argo", "by-user", "Role", "wf-reader", Subject{Kind: user, Name: "system:serviceaccount:argo:team-a"}),
+			rb("apps", "by-ns-group", "ClusterRole", "pod-reader", Subject{Kind: group, Name: "system:serviceaccounts:argo"}),
+			rb("x", "other-ns-group", "ClusterRole", "pod-reader", Subject{Kind: group, Name: "system:serviceaccounts:other"}),
+			rb("x", "other-user", "ClusterRole", "pod-reader", Subject{Kind: user, Name: "system:serviceaccount:argo:team-b"}),
+		}, []Binding{crb("all-sas", "aggregated", Subject{Kind: group, Name: "system:serviceaccounts"})}),
 			[]string{
 				"cluster-wide: argoproj.io workflows [get list watch] (via ClusterRoleBinding all-sas: ClusterRole aggregated)",
 				"apps: pods [get] (via RoleBinding apps/by-ns-group: ClusterRole pod-reader)",
 				"argo: argoproj.io workflows [get list watch] (via RoleBinding argo/by-user: Role argo/wf-reader)",
 			}, false, false},
-		{"subjects of several bindings aggregate, a rule once per namespace", with([]rbacv1.RoleBinding{
+		{"subjects of several bindings aggregate, a rule once per namespace", with([]Binding{
 			rb("argo", "a", "Role", "wf-reader", sa("argo", "team-a")),
 			rb("argo", "b", "ClusterRole", "aggregated", sa("argo", "someone"), sa("argo", "team-a")),
 			rb("argo", "c", "ClusterRole", "pod-reader", sa("argo", "team-a")),
@@ -84,25 +81,25 @@ func TestFor(t *testing.T) {
 			"argo: argoproj.io workflows [get list watch] (via RoleBinding argo/a: Role argo/wf-reader)",
 			"argo: pods [get] (via RoleBinding argo/c: ClusterRole pod-reader)",
 		}, false, false},
-		{"the API server's default bindings do not count through groups", with(nil, []rbacv1.ClusterRoleBinding{
-			func() rbacv1.ClusterRoleBinding {
-				b := crb("system:basic-user", "pod-reader", rbacv1.Subject{Kind: rbacv1.GroupKind, Name: "system:authenticated"})
+		{"the API server's default bindings do not count through groups", with(nil, []Binding{
+			func() Binding {
+				b := crb("system:basic-user", "pod-reader", Subject{Kind: group, Name: "system:authenticated"})
 				b.Labels = map[string]string{"kubernetes.io/bootstrapping": "rbac-defaults"}
 				return b
 			}(),
-			crb("everyone", "aggregated", rbacv1.Subject{Kind: rbacv1.GroupKind, Name: "system:authenticated"}),
+			crb("everyone", "aggregated", Subject{Kind: group, Name: "system:authenticated"}),
 		}), []string{"cluster-wide: argoproj.io workflows [get list watch] (via ClusterRoleBinding everyone: ClusterRole aggregated)"}, false, false},
-		{"wildcard verbs", with([]rbacv1.RoleBinding{rb("argo", "b", "ClusterRole", "secrets-all", sa("argo", "team-a"))}, nil),
+		{"wildcard verbs", with([]Binding{rb("argo", "b", "ClusterRole", "secrets-all", sa("argo", "team-a"))}, nil),
 			[]string{"argo: secrets [*] (WILDCARD) (via RoleBinding argo/b: ClusterRole secrets-all)"}, false, true},
-		{"cluster-admin in one namespace is not cluster-admin", with([]rbacv1.RoleBinding{rb("argo", "b", "ClusterRole", "cluster-admin", sa("argo", "team-a"))}, nil),
+		{"cluster-admin in one namespace is not cluster-admin", with([]Binding{rb("argo", "b", "ClusterRole", "cluster-admin", sa("argo", "team-a"))}, nil),
 			[]string{"argo: * * [*] (WILDCARD) (via RoleBinding argo/b: ClusterRole cluster-admin)"}, false, true},
-		{"cluster-admin", with(nil, []rbacv1.ClusterRoleBinding{crb("admins", "cluster-admin", sa("argo", "team-a"))}),
+		{"cluster-admin", with(nil, []Binding{crb("admins", "cluster-admin", sa("argo", "team-a"))}),
 			[]string{"CLUSTER-ADMIN: may do anything in the cluster", "cluster-wide: * * [*] (WILDCARD) (via ClusterRoleBinding admins: ClusterRole cluster-admin)"}, true, true},
-		{"missing role refs grant nothing", with([]rbacv1.RoleBinding{
+		{"missing role refs grant nothing", with([]Binding{
 			rb("argo", "r", "Role", "gone", sa("argo", "team-a")),
 			rb("argo", "other-ns-role", "Role", "wf-reader", sa("argo", "team-a")),
 			rb("apps", "c", "ClusterRole", "gone", sa("argo", "team-a")),
-		}, []rbacv1.ClusterRoleBinding{crb("cr", "gone", sa("argo", "team-a"))}), []string{
+		}, []Binding{crb("cr", "gone", sa("argo", "team-a"))}), []string{
 			"argo: argoproj.io workflows [get list watch] (via RoleBinding argo/other-ns-role: Role argo/wf-reader)",
 			"note: ClusterRoleBinding cr refers to ClusterRole gone, which does not exist: it grants nothing",
 			"note: RoleBinding apps/c refers to ClusterRole gone, which does not exist: it grants nothing",
@@ -127,12 +124,12 @@ func TestFor(t *testing.T) {
 
 func TestRuleText(t *testing.T) {
 	for _, tc := range []struct {
-		rule rbacv1.PolicyRule
+		rule PolicyRule
 		want string
 	}{
-		{rbacv1.PolicyRule{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflows", "workflows/status"}, Verbs: []string{"get", "create"}}, "argoproj.io workflows,workflows/status [get create]"},
-		{rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"tok"}, Verbs: []string{"get"}}, "secrets named tok [get]"},
-		{rbacv1.PolicyRule{NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}}, "nonResourceURLs /metrics [get]"},
+		{PolicyRule{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflows", "workflows/status"}, Verbs: []string{"get", "create"}}, "argoproj.io workflows,workflows/status [get create]"},
+		{PolicyRule{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"tok"}, Verbs: []string{"get"}}, "secrets named tok [get]"},
+		{PolicyRule{NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}}, "nonResourceURLs /metrics [get]"},
 	} {
 		if got := ruleText(tc.rule); got != tc.want {
 			t.Errorf("ruleText = %q; want %q", got, tc.want)

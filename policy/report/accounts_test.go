@@ -5,9 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/argoguard/argoguard/policy/k8srbac"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/policy/rules"
@@ -17,16 +14,16 @@ import (
 // Workflows and every ServiceAccount of argo to a wildcard ClusterRole.
 func clusterRBAC() *k8srbac.Objects {
 	return &k8srbac.Objects{
-		Roles: []rbacv1.Role{{ObjectMeta: metav1.ObjectMeta{Namespace: "argo", Name: "wf-edit"},
-			Rules: []rbacv1.PolicyRule{{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflows"}, Verbs: []string{"get", "list", "watch", "create"}}}}},
-		ClusterRoles: []rbacv1.ClusterRole{{ObjectMeta: metav1.ObjectMeta{Name: "secrets-all"},
-			Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"*"}}}}},
-		RoleBindings: []rbacv1.RoleBinding{{ObjectMeta: metav1.ObjectMeta{Namespace: "argo", Name: "developer"},
-			RoleRef:  rbacv1.RoleRef{Kind: "Role", Name: "wf-edit"},
-			Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Namespace: "argo", Name: "argo-developer"}}}},
-		ClusterRoleBindings: []rbacv1.ClusterRoleBinding{{ObjectMeta: metav1.ObjectMeta{Name: "argo-sas"},
-			RoleRef:  rbacv1.RoleRef{Kind: "ClusterRole", Name: "secrets-all"},
-			Subjects: []rbacv1.Subject{{Kind: "Group", Name: "system:serviceaccounts:argo"}}}},
+		Roles: []k8srbac.Role{{Namespace: "argo", Name: "wf-edit",
+			Rules: []k8srbac.PolicyRule{{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflows"}, Verbs: []string{"get", "list", "watch", "create"}}}}},
+		ClusterRoles: []k8srbac.Role{{Name: "secrets-all",
+			Rules: []k8srbac.PolicyRule{{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"*"}}}}},
+		RoleBindings: []k8srbac.Binding{{Namespace: "argo", Name: "developer",
+			RoleRef:  k8srbac.RoleRef{Kind: "Role", Name: "wf-edit"},
+			Subjects: []k8srbac.Subject{{Kind: "ServiceAccount", Namespace: "argo", Name: "argo-developer"}}}},
+		ClusterRoleBindings: []k8srbac.Binding{{Name: "argo-sas",
+			RoleRef:  k8srbac.RoleRef{Kind: "ClusterRole", Name: "secrets-all"},
+			Subjects: []k8srbac.Subject{{Kind: "Group", Name: "system:serviceaccounts:argo"}}}},
 	}
 }
 
