@@ -223,11 +223,15 @@ func ParseServiceAccount(o *Object) WorkflowAccount {
 var DefaultServerAccounts = []string{"argo-server", "argo-workflows-server"}
 
 // ServerAccount returns argo-server's ServiceAccount in namespace ns as
-// "namespace/name": WorkflowsServerAccount when set, else the first
-// default name an account of ns has.
+// "namespace/name": WorkflowsServerAccount when set, else the settings'
+// workflows.serverServiceAccount, else the first default name an account
+// of ns has.
 func (s *Snapshot) ServerAccount(ns string) string {
 	if s.WorkflowsServerAccount != "" {
 		return s.WorkflowsServerAccount
+	}
+	if s.Settings != nil && s.Settings.Workflows.ServerServiceAccount != "" {
+		return ns + "/" + s.Settings.Workflows.ServerServiceAccount
 	}
 	for _, n := range DefaultServerAccounts {
 		for _, o := range s.ServiceAccounts {

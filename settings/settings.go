@@ -72,6 +72,12 @@ type Workflows struct {
 	Namespace string `json:"namespace,omitempty"` // default argo
 	ConfigMap string `json:"configMap,omitempty"` // default workflow-controller-configmap
 	URL       string `json:"url,omitempty"`       // the Workflows server's external URL
+	// ServerServiceAccount is argo-server's own ServiceAccount in Namespace
+	// (default: argo-server or argo-workflows-server, the names of the
+	// install manifests and of the Helm chart with release argo-workflows;
+	// set it when a Helm release gives it another name). An rbac-rule on it
+	// is refused (WFSA-007).
+	ServerServiceAccount string `json:"serverServiceAccount,omitempty"`
 }
 
 // Identity describes the identity provider behind Dex.

@@ -84,6 +84,9 @@ func validateArgoCD(p *field.Path, a ArgoCD) field.ErrorList {
 func validateWorkflows(p *field.Path, w Workflows) field.ErrorList {
 	errs := validateNamespace(p.Child("namespace"), w.Namespace)
 	errs = append(errs, validateObjectName(p.Child("configMap"), w.ConfigMap)...)
+	if w.ServerServiceAccount != "" {
+		errs = append(errs, validateObjectName(p.Child("serverServiceAccount"), w.ServerServiceAccount)...)
+	}
 	return append(errs, validateURL(p.Child("url"), w.URL)...)
 }
 

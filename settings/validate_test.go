@@ -40,6 +40,7 @@ func TestEveryProblemAtOnceWithItsPath(t *testing.T) {
 	yaml := `
 mode: enforcing
 argocd: {namespace: Argo_CD}
+workflows: {serverServiceAccount: Argo_Server}
 identity:
   provider: okta-ish
   groups: [{name: devs}, {id: g1}, {id: g1}]
@@ -59,6 +60,7 @@ breakGlass: {serviceAccounts: [fixer]}
 	want := []string{
 		"mode " + string(field.ErrorTypeNotSupported),
 		"argocd.namespace " + string(field.ErrorTypeInvalid),
+		"workflows.serverServiceAccount " + string(field.ErrorTypeInvalid),
 		"identity.provider " + string(field.ErrorTypeNotSupported),
 		"identity.groups[0].id " + string(field.ErrorTypeRequired),
 		"identity.groups[2].id " + string(field.ErrorTypeDuplicate),
@@ -72,7 +74,7 @@ breakGlass: {serviceAccounts: [fixer]}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if !strings.HasPrefix(err.Error(), "settings: 11 problems: mode: Unsupported value") {
+	if !strings.HasPrefix(err.Error(), "settings: 12 problems: mode: Unsupported value") {
 		t.Errorf("message: %s", err)
 	}
 }

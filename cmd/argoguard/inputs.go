@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/k8srbac"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/settings/settingsfile"
@@ -147,6 +149,26 @@ func (o *inputs) snapshot(c *cobra.Command, paths []string, set *settings.Settin
 			guardedNames(set), set.ArgoCD.Namespace, set.Workflows.Namespace)
 	}
 	return ms.Snapshot(set, time.Time{}), nil
+}
+
+// clusterRBAC reads the cluster's Roles, ClusterRoles and bindings when
+// the objects come from a cluster (nil otherwise). Credentials that may not
+// list them leave the Workflows accounts' Kubernetes permissions out, with
+// a note.
+func (o *inputs) clusterRBAC(c *cobra.Command) (*k8srbac.Objects, error) {
+	if !o.live() {
+		return nil, nil
+	}
+	r, err := snapshot.Kubeconfig(o.kubeconfig, o.kubeContext)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	objs, err := r.ClusterRBAC(c.Context())
+	if apierrors.IsForbidden(err) {
+		fmt.Fprintln(c.ErrOrStderr(), "note:", err.Error()+": the Workflows accounts' Kubernetes permissions are left out")
+		return nil, nil
+	}
+	return objs, err
 }
 
 func guardedNames(set *settings.Settings) string {

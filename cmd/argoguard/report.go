@@ -81,8 +81,12 @@ func reportCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("evaluation incomplete: %w", err)
 			}
+			clusterRBAC, err := in.clusterRBAC(c)
+			if err != nil {
+				return err
+			}
 			r := report.Build(report.Input{
-				Snapshot: snap, Findings: findings, Rules: reg.Rules(), Baseline: old, Now: t,
+				Snapshot: snap, Findings: findings, Rules: reg.Rules(), Baseline: old, Now: t, ClusterRBAC: clusterRBAC,
 			})
 			file, err := out.write(c, func(w io.Writer) error { return reportWriters[out.format](w, r) })
 			if err != nil {

@@ -60,6 +60,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	b.WriteString("</details>\n\n")
 
 	writeGroupsMarkdown(&b, r.Groups)
+	writeAccountsMarkdown(&b, r.WorkflowsAccounts)
 	if r.RBACChanges != nil {
 		writeChangesMarkdown(&b, r.RBACChanges)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/k8srbac"
 	"github.com/argoguard/argoguard/policy/rbac"
 )
 
@@ -41,6 +42,10 @@ type Input struct {
 	// NoMatrix leaves out the permission matrix, which only the readable
 	// formats show (PolicyReports do not carry it, and it is the costly part).
 	NoMatrix bool
+	// ClusterRBAC are the cluster's Roles, ClusterRoles and bindings (nil
+	// when no cluster was read): with them, the report says what each
+	// Workflows account a group lands on may do in Kubernetes.
+	ClusterRBAC *k8srbac.Objects
 }
 
 // Report is the stable machine form of one run (docs/report-schema.md).
@@ -64,6 +69,9 @@ type Report struct {
 	// and Argo Workflows give its members (nil when the settings list no
 	// group).
 	Groups []GroupAccess `json:"groups,omitempty"`
+	// WorkflowsAccounts are the Kubernetes permissions of the Workflows
+	// accounts the groups land on (nil when no cluster was read).
+	WorkflowsAccounts *AccountsAccess `json:"workflowsAccounts,omitempty"`
 
 	now time.Time
 }
@@ -205,6 +213,9 @@ func Build(in Input) *Report {
 	r.buildSummary()
 	if !in.NoMatrix {
 		r.Groups = BuildGroups(snap)
+		if in.ClusterRBAC != nil && r.Groups != nil {
+			r.WorkflowsAccounts = buildAccounts(r.Groups, in.ClusterRBAC)
+		}
 	}
 	if snap.RBACCM != nil && !in.NoMatrix {
 		e, err := enforcerFor(snap.RBACCM)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/argoguard/argoguard/policy/report"
+	"github.com/argoguard/argoguard/policy/rules"
 )
 
 // TestSchemaDocNamesEveryField keeps docs/report-schema.md honest: every
@@ -23,9 +24,13 @@ func TestSchemaDocNamesEveryField(t *testing.T) {
 	// The guide as written (findings) and the fix against it as the
 	// baseline (grants and revokes), with a clock.
 	baseline := loadObject(t, guideDir+"/as-written/argocd-rbac-cm.yaml")
+	// And the fix with the cluster's RBAC objects (Workflows accounts in
+	// Kubernetes).
+	withCluster := report.Build(report.Input{Snapshot: guideSnapshot(t, "fixed"), Rules: rules.MustNewRegistry().Rules(), ClusterRBAC: clusterRBAC()})
 	for _, r := range []*report.Report{
 		guideReport(t, "as-written", nil, fixedClock),
 		guideReport(t, "fixed", baseline, fixedClock),
+		withCluster,
 	} {
 		var buf bytes.Buffer
 		if err := report.WriteJSON(&buf, r); err != nil {
@@ -37,7 +42,7 @@ func TestSchemaDocNamesEveryField(t *testing.T) {
 		}
 		collectKeys(v, keys, false)
 	}
-	if !keys["grants"] || !keys["subject"] || !keys["message"] {
+	if !keys["grants"] || !keys["subject"] || !keys["message"] || !keys["via"] {
 		t.Fatal("the sample reports lack findings or RBAC changes")
 	}
 	var missing []string

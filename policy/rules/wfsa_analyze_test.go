@@ -133,6 +133,8 @@ func TestWFSA007ServerAccount(t *testing.T) {
 			want: []string{"argo-workflows-server " + ruleField + " deny"}},
 		{name: "named in the snapshot", accounts: []*policy.Object{sa("wf-server", "true", "0"), sa("argo-server", "false", "1")},
 			server: "argo/wf-server", want: []string{"wf-server " + ruleField + " deny"}},
+		{name: "named in the settings (a Helm release's prefix)", accounts: []*policy.Object{sa("ci-argo-workflows-server", "true", "0")},
+			settings: "workflows: {serverServiceAccount: ci-argo-workflows-server}\n", want: []string{"ci-argo-workflows-server " + ruleField + " deny"}},
 		{name: "another account", accounts: []*policy.Object{sa("readonly", "true", "0")}},
 	})
 }

@@ -86,6 +86,7 @@ func TestServiceAccountHasLeastPrivilege(t *testing.T) {
 	if res := kubectl(t, "wait", "--for=condition=Established", "--timeout=120s", "crd/policyreports.wgpolicyk8s.io"); res.Err != nil {
 		t.Fatalf("%s", res)
 	}
+	installAppProjectCRD(t) // for the same reason
 	const sa = "system:serviceaccount:" + cluster.GuardNamespace + ":" + cluster.GuardServiceAccount
 	for _, tc := range []struct {
 		verb, resource, ns string
@@ -116,6 +117,18 @@ func TestServiceAccountHasLeastPrivilege(t *testing.T) {
 		{"get", "configmaps/argoguard-settings", "argoguard", true},
 		{"update", "configmaps/argoguard-settings", "argoguard", false},
 		{"list", "configmaps", "argoguard", false},
+		// AppProjects of Argo CD's namespace and the ServiceAccounts of the
+		// Workflows namespace: read, never written; token Secrets' names
+		// only with the opt-in read-secrets component.
+		{"list", "appprojects.argoproj.io", "argocd", true},
+		{"watch", "appprojects.argoproj.io", "argocd", true},
+		{"list", "appprojects.argoproj.io", "argo", false},
+		{"update", "appprojects.argoproj.io/team-a", "argocd", false},
+		{"list", "serviceaccounts", "argo", true},
+		{"list", "serviceaccounts", "argocd", false},
+		{"update", "serviceaccounts/argo-admin", "argo", false},
+		{"create", "serviceaccounts/argo-admin/token", "argo", false},
+		{"list", "secrets", "argo", false},
 		// /metrics: the reviews of its callers' tokens, and no more.
 		{"create", "tokenreviews.authentication.k8s.io", "", true},
 		{"create", "subjectaccessreviews.authorization.k8s.io", "", true},

@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// withRBACObjects installs the AppProject CRD (once) and removes the
-// guide's AppProject and ServiceAccounts after the scenario.
-func withRBACObjects(t *testing.T) {
+// installAppProjectCRD installs the stand-in AppProject CRD (applying it
+// again changes nothing) and waits until it is served.
+func installAppProjectCRD(t *testing.T) {
 	t.Helper()
 	if res := kubectl(t, "apply", "-f", repoRoot+"/test/e2e/testdata/crds/appprojects.yaml"); res.Err != nil {
 		t.Fatalf("installing the AppProject CRD: %s", res)
@@ -16,6 +16,13 @@ func withRBACObjects(t *testing.T) {
 	if res := kubectl(t, "wait", "--for=condition=Established", "--timeout=60s", "crd/appprojects.argoproj.io"); res.Err != nil {
 		t.Fatalf("the AppProject CRD is not established: %s", res)
 	}
+}
+
+// withRBACObjects installs the AppProject CRD and removes the guide's
+// AppProject and ServiceAccounts after the scenario.
+func withRBACObjects(t *testing.T) {
+	t.Helper()
+	installAppProjectCRD(t)
 	t.Cleanup(func() {
 		for _, obj := range []struct{ kind, ns, name string }{
 			{"appproject", "argocd", "team-a"},
