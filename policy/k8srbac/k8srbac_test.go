@@ -4,9 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
 )
-
 
 var (
 	wfRead = PolicyRule{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflows"}, Verbs: []string{"get", "list", "watch"}}
