@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/settings"
 )
 
@@ -69,4 +70,25 @@ func TestFingerprintSeesAppProjectsAndServiceAccounts(t *testing.T) {
 	sa2.Annotations = map[string]string{"workflows.argoproj.io/rbac-rule": "'g2' in groups"}
 	snap.ServiceAccounts = []*policy.Object{&sa2}
 	check("the account's rule changed")
+}
+
+// A kind whose objects could not be listed is not judged: no empty report
+// replaces what its report said. A kind listed with none gets the empty
+// one (its last objects are gone).
+func TestSharedReportsLeaveUnlistedKindsAlone(t *testing.T) {
+	snap := &policy.Snapshot{Settings: settings.Default(), Unlisted: []string{policy.KindAppProject}}
+	var got []string
+	for _, pr := range withSharedReports(nil, snap, report.FormatPolicyReport) {
+		got = append(got, pr.Metadata.Namespace+"/"+pr.Metadata.Name)
+	}
+	if len(got) != 1 || got[0] != "argo/argoguard-serviceaccounts" {
+		t.Errorf("shared reports written: %v; want only argo/argoguard-serviceaccounts", got)
+	}
+	listed, err := fingerprint(&policy.Snapshot{Settings: settings.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unlisted, _ := fingerprint(snap); unlisted == listed {
+		t.Error("a list turning forbidden does not change the fingerprint")
+	}
 }

@@ -127,7 +127,7 @@ func fingerprint(snap *policy.Snapshot) (string, error) {
 		fmt.Fprint(h, "\x00annotations\x00")
 		hashMap(h, o.Annotations)
 	}
-	fmt.Fprintf(h, "\x00secrets-known=%v", snap.SecretsKnown)
+	fmt.Fprintf(h, "\x00secrets-known=%v\x00unlisted=%v", snap.SecretsKnown, snap.Unlisted)
 	for _, r := range snap.SecretsUnknown { // a Secret turning unreadable changes what the rules judge
 		fmt.Fprintf(h, "\x00unknown=%s", r)
 	}
@@ -136,7 +136,8 @@ func fingerprint(snap *policy.Snapshot) (string, error) {
 
 // withSharedReports adds the empty report of a guarded namespace without
 // AppProjects (or rbac-rule ServiceAccounts), so that a report listing the
-// last ones, now gone, is emptied (write creates none).
+// last ones, now gone, is emptied (write creates none). A kind that could
+// not be listed gets none: its report keeps what it said.
 func withSharedReports(prs []report.PolicyReport, snap *policy.Snapshot, format string) []report.PolicyReport {
 	set := snap.Settings
 	want := map[string]string{} // kind -> namespace
@@ -148,8 +149,8 @@ func withSharedReports(prs []report.PolicyReport, snap *policy.Snapshot, format 
 	}
 	for _, kind := range []string{policy.KindAppProject, policy.KindServiceAccount} {
 		ns, ok := want[kind]
-		if !ok {
-			continue
+		if !ok || slices.Contains(snap.Unlisted, kind) {
+			continue // not judged: the report keeps what it said
 		}
 		name := report.ReportName(policy.ObjectRef{Kind: kind})
 		if !slices.ContainsFunc(prs, func(pr report.PolicyReport) bool {

@@ -66,6 +66,10 @@ type Snapshot struct {
 	// rules are judged only on the accounts given. Their token Secrets are
 	// looked up like any other Secret (LookupSecret).
 	ServiceAccounts []*Object
+	// Unlisted are the kinds (KindAppProject, KindServiceAccount) whose
+	// objects could not be listed (forbidden): not judged, which is not
+	// the same as none (a report about them is left as it was).
+	Unlisted []string
 	// WorkflowsServerAccount is argo-server's own ServiceAccount as
 	// "namespace/name"; empty means DefaultServerAccounts.
 	WorkflowsServerAccount string

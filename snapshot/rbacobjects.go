@@ -49,6 +49,7 @@ func AddRBACObjects(ctx context.Context, snap *policy.Snapshot, r RBACObjectRead
 		switch {
 		case apierrors.IsForbidden(err):
 			notes = append(notes, fmt.Sprintf("may not list the AppProjects of %s: their roles are not judged", set.ArgoCD.Namespace))
+			snap.Unlisted = append(snap.Unlisted, policy.KindAppProject)
 		case err != nil:
 			return notes, fmt.Errorf("listing the AppProjects of %s: %w", set.ArgoCD.Namespace, err)
 		}
@@ -61,6 +62,7 @@ func AddRBACObjects(ctx context.Context, snap *policy.Snapshot, r RBACObjectRead
 	sas, err := r.ServiceAccounts(ctx, ns)
 	switch {
 	case apierrors.IsForbidden(err):
+		snap.Unlisted = append(snap.Unlisted, policy.KindServiceAccount)
 		return append(notes, fmt.Sprintf("may not list the ServiceAccounts of %s: their rbac-rule annotations are not judged", ns)), nil
 	case err != nil:
 		return notes, fmt.Errorf("listing the ServiceAccounts of %s: %w", ns, err)

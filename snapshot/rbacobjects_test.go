@@ -3,6 +3,7 @@ package snapshot
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -140,5 +141,8 @@ func TestAddRBACObjectsForbiddenLists(t *testing.T) {
 	}
 	if len(snap.Projects)+len(snap.ServiceAccounts) != 0 {
 		t.Errorf("objects read despite the refusal: %v %v", snap.Projects, snap.ServiceAccounts)
+	}
+	if !slices.Equal(snap.Unlisted, []string{policy.KindAppProject, policy.KindServiceAccount}) {
+		t.Errorf("Unlisted = %v; the refused lists are not judged, which is not none", snap.Unlisted)
 	}
 }
