@@ -117,6 +117,9 @@ func (s *Snapshot) WorkflowAccounts() []WorkflowAccount {
 // accounts), with the settings' groups: the values the provider sends are
 // the known groups, and when it sends IDs the display names map to them.
 func (s *Snapshot) WorkflowAccountProblems() []wfrbac.Problem {
+	if len(s.ServiceAccounts) == 0 {
+		return nil // every ConfigMap admission: nothing to analyse
+	}
 	key := []any{s.Settings, s.WorkflowsServerAccount}
 	for _, o := range s.ServiceAccounts {
 		key = append(key, o)
