@@ -6,6 +6,7 @@ package snapshot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -103,9 +104,5 @@ func (c changedLists) list(ctx context.Context, want bool, kind, ns string, list
 	return out, nil
 }
 
-type errString string
-
-func (e errString) Error() string { return string(e) }
-
 // errNoLister: the reader cannot list token Secrets, so they are unknown.
-const errNoLister = errString("the reader lists no Secrets")
+var errNoLister = errors.New("the reader lists no Secrets")

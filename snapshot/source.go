@@ -6,6 +6,7 @@ package snapshot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -178,7 +179,7 @@ func (s *Source) Build(ctx context.Context, set *settings.Settings, change *Chan
 		if s.Notes != nil {
 			s.Notes(n)
 		} else {
-			s.logOnce(policy.ObjectRef{}, errString(n))
+			s.logOnce(policy.ObjectRef{}, errors.New(n))
 		}
 	}
 	return snap, nil

@@ -173,6 +173,10 @@ func FuzzAdmissionReview(f *testing.F) {
 		`{"request":{"uid":"u","kind":{"version":"v1","kind":"ConfigMap"},"operation":"UPDATE","name":"argocd-cm","namespace":"argocd","object":{"data":["x"]}}}`,
 		`{"request":{"uid":"u","kind":{"version":"v1","kind":"ConfigMap"},"operation":"DELETE","name":"argocd-rbac-cm","namespace":"argocd","oldObject":{"data":{"policy.csv":"g, x, role:admin"}}}}`,
 		"{\"request\":{\"uid\":\"u\",\"kind\":{\"version\":\"v1\",\"kind\":\"ConfigMap\"},\"operation\":\"CREATE\",\"name\":\"argocd-rbac-cm\",\"namespace\":\"argocd\",\"object\":{\"data\":{\"policy.csv\":\"p, \xff\xfe, *, *, */*, allow\"}}}}",
+		// The AppProjects and rbac-rule ServiceAccounts the validator judges.
+		`{"request":{"uid":"u","kind":{"group":"argoproj.io","version":"v1alpha1","kind":"AppProject"},"operation":"CREATE","name":"team-a","namespace":"argocd","object":{"kind":"AppProject","metadata":{"name":"team-a","namespace":"argocd"},"spec":{"roles":[{"name":"dev","policies":["p, proj:team-a:dev, applications, get, team-a/*, allow"],"groups":["argocd-developers"]}]}}}}`,
+		`{"request":{"uid":"u","kind":{"group":"argoproj.io","version":"v1alpha1","kind":"AppProject"},"operation":"UPDATE","name":"team-a","namespace":"argocd","object":{"spec":{"roles":"x"}},"oldObject":null}}`,
+		`{"request":{"uid":"u","kind":{"version":"v1","kind":"ServiceAccount"},"operation":"CREATE","name":"argo-admin","namespace":"argo","object":{"metadata":{"name":"argo-admin","namespace":"argo","annotations":{"workflows.argoproj.io/rbac-rule":"'x' in groups &&","workflows.argoproj.io/rbac-rule-precedence":"9999999999999999999"}}}}}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -30,8 +30,13 @@ func decodeRBACObjectRequest(req admission.Request) (*request, error) {
 		ref: policy.ObjectRef{Kind: kind, Namespace: req.Namespace, Name: req.Name}}
 	decode := func(ext runtime.RawExtension, field string) (*policy.Object, error) {
 		var u map[string]any
-		if err := json.Unmarshal(ext.Raw, &u); err != nil || u == nil {
-			return nil, fmt.Errorf("%s: admission request object is not a %s: %v", field, kind, err)
+		if len(ext.Raw) > 0 {
+			if err := json.Unmarshal(ext.Raw, &u); err != nil {
+				return nil, fmt.Errorf("%s: admission request object is not a %s: %v", field, kind, err)
+			}
+		}
+		if u == nil {
+			return nil, fmt.Errorf("%s: the admission request carries no %s", field, kind)
 		}
 		if k, _ := u["kind"].(string); k != "" && k != kind {
 			return nil, fmt.Errorf("%s: admission request object is a %s, not a %s", field, k, kind)

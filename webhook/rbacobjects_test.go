@@ -224,3 +224,13 @@ func TestRBACObjectRequestsMalformed(t *testing.T) {
 		t.Errorf("an oldObject of another kind: %+v", resp.Result)
 	}
 }
+
+// An UPDATE whose oldObject is JSON null names what is missing, not "<nil>".
+func TestRBACObjectRequestWithoutOldObject(t *testing.T) {
+	good := ssoRBACObjects(t, "fixed", "appproject-team-a.yaml")[0]
+	body := bytes.Replace(objectReview(t, admissionv1.Update, good, good, false), []byte(`"oldObject":{`), []byte(`"oldObject":null,"x":{`), 1)
+	resp := post(t, validator(guideSettings(t), fixedCluster(t)), body)
+	if resp.Allowed || resp.Result == nil || !strings.Contains(resp.Result.Message, "oldObject: the admission request carries no AppProject") {
+		t.Errorf("an UPDATE without oldObject: %+v", resp.Result)
+	}
+}
