@@ -6,7 +6,6 @@ package rules
 
 import (
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/argoguard/argoguard/policy"
@@ -71,22 +70,18 @@ var ruleWF007 = policy.Rule{
 }
 
 var ruleWF008 = policy.Rule{
-	ID: "WF-008", Title: "Workflows SSO skips TLS verification", Severity: policy.SeverityCritical,
-	Category: "workflows", Action: policy.ActionDeny,
+	ID: "WF-008", Title: "Workflows SSO skips TLS verification", Severity: policy.SeverityHigh,
+	Category: "workflows", Action: policy.ActionWarn,
 	Doc: "insecureSkipVerify: true makes argo-server (server/auth/sso/sso.go) accept any certificate from the " +
-		"issuer: whoever sits on the network path can issue tokens. Remove it; give rootCA for a private CA. With " +
-		"an issuer on localhost, 127.0.0.1 or [::1] (local development) there is no network path to attack: a warning.",
+		"issuer: whoever sits on the network path can issue tokens. Remove it; give rootCA for a private CA. A " +
+		"warning: logins work with it, and teams set it deliberately for an issuer behind a private CA; settings " +
+		"rules: {WF-008: deny} refuses it.",
 	Check: func(s *policy.Snapshot) []policy.Finding {
 		in, ok := loadWorkflows(s)
 		if !ok || in.cfg.InsecureSkipVerify.Tag != "!!bool" || in.cfg.InsecureSkipVerify.Value != "true" {
 			return nil
 		}
-		var action policy.Action // the rule's deny
-		if u, err := url.Parse(in.cfg.Issuer.Value); err == nil && u.Host != "" && loopbackHost(u.Host) {
-			action = policy.ActionWarn
-		}
 		return []policy.Finding{{
-			Action:   action,
 			Location: in.at(in.cfg.InsecureSkipVerify),
 			Message:  "insecureSkipVerify is true: the issuer's TLS certificate is not checked",
 			Fix:      "remove insecureSkipVerify (use rootCA for a private CA)",
