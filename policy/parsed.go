@@ -6,6 +6,7 @@ package policy
 // content across evaluations).
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/argoguard/argoguard/policy/rbac"
 	"github.com/argoguard/argoguard/policy/sso"
 	"github.com/argoguard/argoguard/policy/wfrbac"
+	"github.com/argoguard/argoguard/settings"
 )
 
 // RBACConfig is argocd-rbac-cm as Argo CD loads it. It is shared (by the
@@ -93,14 +95,38 @@ type memo struct {
 	projects   map[*Object]*ProjectConfig
 	oldProject memoEntry[*ProjectConfig]
 	accounts   map[*Object]WorkflowAccount
-	projEnf    struct {
-		key []any
-		val *rbac.ProjectEnforcer
+	projEnf    derived[*RBACConfig, *rbac.ProjectEnforcer]
+	wfProblems derived[workflowInputs, []wfrbac.Problem]
+}
+
+// derived holds a value computed from head and a list of objects, reused
+// while both are the same (objects by identity). Checking allocates
+// nothing, so a rule may ask for the value as often as it likes.
+type derived[K comparable, T any] struct {
+	head K
+	objs []*Object
+	val  T
+	ok   bool
+}
+
+func (d *derived[K, T]) get(head K, objs []*Object) (T, bool) {
+	if d.ok && d.head == head && slices.Equal(d.objs, objs) {
+		return d.val, true
 	}
-	wfProblems struct {
-		key []any
-		val []wfrbac.Problem
-	}
+	var zero T
+	return zero, false
+}
+
+func (d *derived[K, T]) put(head K, objs []*Object, val T) T {
+	d.head, d.objs, d.val, d.ok = head, slices.Clone(objs), val, true
+	return val
+}
+
+// workflowInputs are what the Workflows accounts' analysis depends on
+// besides the accounts.
+type workflowInputs struct {
+	set    *settings.Settings
+	server string
 }
 
 type memoEntry[T any] struct {

@@ -6,8 +6,6 @@ package policy
 // well as its data, and decoding one is cheap.
 
 import (
-	"slices"
-
 	"github.com/argoguard/argoguard/policy/rbac"
 	"github.com/argoguard/argoguard/policy/wfrbac"
 	"github.com/argoguard/argoguard/settings"
@@ -62,12 +60,8 @@ func (s *Snapshot) GlobalEnforcer() *rbac.Enforcer {
 // them either).
 func (s *Snapshot) ProjectEnforcer() *rbac.ProjectEnforcer {
 	cfg := s.RBAC()
-	key := []any{cfg}
-	for _, o := range s.Projects {
-		key = append(key, o)
-	}
-	if s.memo.projEnf.val != nil && slices.Equal(s.memo.projEnf.key, key) {
-		return s.memo.projEnf.val
+	if e, ok := s.memo.projEnf.get(cfg, s.Projects); ok {
+		return e
 	}
 	var global *rbac.Enforcer
 	if cfg != nil {
@@ -81,8 +75,7 @@ func (s *Snapshot) ProjectEnforcer() *rbac.ProjectEnforcer {
 			projects = append(projects, c.Project)
 		}
 	}
-	s.memo.projEnf.key, s.memo.projEnf.val = key, rbac.NewProjectEnforcer(global, projects)
-	return s.memo.projEnf.val
+	return s.memo.projEnf.put(cfg, s.Projects, rbac.NewProjectEnforcer(global, projects))
 }
 
 // BuiltinEnforcer is the enforcer of an empty argocd-rbac-cm: Argo CD's
@@ -120,14 +113,10 @@ func (s *Snapshot) WorkflowAccountProblems() []wfrbac.Problem {
 	if len(s.ServiceAccounts) == 0 {
 		return nil // every ConfigMap admission: nothing to analyse
 	}
-	key := []any{s.Settings, s.WorkflowsServerAccount}
-	for _, o := range s.ServiceAccounts {
-		key = append(key, o)
+	in := workflowInputs{s.Settings, s.WorkflowsServerAccount}
+	if ps, ok := s.memo.wfProblems.get(in, s.ServiceAccounts); ok {
+		return ps
 	}
-	if s.memo.wfProblems.key != nil && slices.Equal(s.memo.wfProblems.key, key) {
-		return s.memo.wfProblems.val
-	}
-	known, names := groupValues(s.Settings)
 	byNS := map[string][]wfrbac.Account{}
 	var order []string
 	for _, a := range s.WorkflowAccounts() {
@@ -139,31 +128,40 @@ func (s *Snapshot) WorkflowAccountProblems() []wfrbac.Problem {
 	}
 	var out []wfrbac.Problem
 	for _, ns := range order {
-		out = append(out, wfrbac.Analyze(byNS[ns], known, names, s.ServerAccount(ns))...)
+		out = append(out, wfrbac.Analyze(byNS[ns], settingsGroups{s.Settings}, s.ServerAccount(ns))...)
 	}
-	s.memo.wfProblems.key, s.memo.wfProblems.val = key, out
-	return out
+	return s.memo.wfProblems.put(in, s.ServiceAccounts, out)
 }
 
-// groupValues are the group values the provider sends (IDs or names) and,
+// settingsGroups are the settings' groups as wfrbac asks about them, by
+// the settings' index: the values the provider sends (IDs or names) and,
 // when it sends IDs, the display names with their IDs.
-func groupValues(set *settings.Settings) ([]string, map[string]string) {
-	if set == nil {
-		return nil, nil
+type settingsGroups struct{ set *settings.Settings }
+
+func (g settingsGroups) Configured() bool { return g.set != nil && g.set.KnowsGroups() }
+
+func (g settingsGroups) Sent(v string) bool {
+	if g.set == nil {
+		return false
 	}
-	var known []string
-	names := map[string]string{}
-	for _, g := range set.Identity.Groups {
-		if set.SendsGroupIDs() {
-			known = append(known, g.ID)
-			if g.Name != "" && g.Name != g.ID {
-				names[g.Name] = g.ID
-			}
-		} else if g.Name != "" {
-			known = append(known, g.Name)
-		} else {
-			known = append(known, g.ID)
-		}
+	if g.set.SendsGroupIDs() {
+		_, ok := g.set.GroupByID(v)
+		return ok
 	}
-	return known, names
+	if _, ok := g.set.GroupByName(v); ok {
+		return true
+	}
+	grp, ok := g.set.GroupByID(v)
+	return ok && grp.Name == "" // a group without a name is sent by its ID
+}
+
+func (g settingsGroups) SentFor(name string) (string, bool) {
+	if g.set == nil || !g.set.SendsGroupIDs() {
+		return "", false
+	}
+	grp, ok := g.set.GroupByName(name)
+	if !ok || grp.ID == name {
+		return "", false
+	}
+	return grp.ID, true
 }

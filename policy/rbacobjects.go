@@ -141,7 +141,9 @@ func ParseAppProject(o *Object) *ProjectConfig {
 	if text := o.Data[AppProjectSpecKey]; text != "" {
 		var spec any
 		err := sso.CheckBudget(text)
-		if err == nil {
+		// AppProjectObject writes JSON; YAML (a hand-built object) is the
+		// slower fallback.
+		if err == nil && json.Unmarshal([]byte(text), &spec) != nil {
 			err = yaml.Unmarshal([]byte(text), &spec)
 		}
 		if err != nil {

@@ -2,6 +2,8 @@ package wfrbac
 
 import (
 	"math"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -73,4 +75,28 @@ func TestClaimsEnv(t *testing.T) {
 	if g, ok := env["groups"].([]any); !ok || len(g) != 1 || g[0] != "g1" {
 		t.Errorf("groups = %#v", env["groups"])
 	}
+}
+
+// Env's direct construction gives the map the JSON round trip gives.
+func FuzzClaimsEnvDirectEqualsJSON(f *testing.F) {
+	f.Add("u1", "g1\x00g2", "a@example.com", "", "p", "", "", int64(100))
+	f.Add("", "", "", "\xff", "", "sa", "ns", int64(1)<<60)
+	f.Fuzz(func(t *testing.T, sub, groups, email, name, pref, saName, saNS string, exp int64) {
+		c := Claims{Subject: sub, Email: email, Name: name, PreferredUsername: pref,
+			ServiceAccountName: saName, ServiceAccountNamespace: saNS, Expiry: exp}
+		if groups != "" {
+			c.Groups = strings.Split(groups, "\x00")
+		}
+		want, err := c.jsonEnv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Env()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Env() = %#v, want %#v", got, want)
+		}
+	})
 }

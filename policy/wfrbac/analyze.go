@@ -52,12 +52,40 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s %s %s: %s", p.Action, p.Account, p.Field, p.Reason)
 }
 
+// Groups says what the identity provider sends in the groups claim. It is
+// asked about the rules' literals only, so its size does not matter.
+type Groups interface {
+	// Configured reports whether any group is known at all.
+	Configured() bool
+	// Sent reports whether v is a value the provider sends.
+	Sent(v string) bool
+	// SentFor returns the value sent for a group's display name, when the
+	// provider sends something else (an ID).
+	SentFor(name string) (string, bool)
+}
+
+// GroupList is Groups over a list: the values sent and, when the provider
+// sends IDs, the display names with their IDs.
+type GroupList struct {
+	Values []string
+	IDs    map[string]string
+}
+
+func (g GroupList) Configured() bool   { return len(g.Values) > 0 }
+func (g GroupList) Sent(v string) bool { return slices.Contains(g.Values, v) }
+func (g GroupList) SentFor(name string) (string, bool) {
+	id, ok := g.IDs[name]
+	return id, ok
+}
+
 // Analyze reports the rbac-rule annotations of one namespace's accounts
 // that argo-server will fail on or that make its choice surprising.
-// knownGroups are the group IDs the provider sends (may be empty),
-// displayNameToID maps group display names to those IDs, and serverAccount
-// is argo-server's own ServiceAccount as "namespace/name".
-func Analyze(accounts []Account, knownGroups []string, displayNameToID map[string]string, serverAccount string) []Problem {
+// groups are what the provider sends (nil: nothing known), and
+// serverAccount is argo-server's own ServiceAccount as "namespace/name".
+func Analyze(accounts []Account, groups Groups, serverAccount string) []Problem {
+	if groups == nil {
+		groups = GroupList{}
+	}
 	var problems []Problem
 	var ruled []Account
 	for _, a := range accounts {
@@ -67,7 +95,7 @@ func Analyze(accounts []Account, knownGroups []string, displayNameToID map[strin
 	}
 	usable := map[string]bool{} // compiles and returns a boolean
 	for _, a := range ruled {
-		ps := checkRule(a, knownGroups, displayNameToID, serverAccount)
+		ps := checkRule(a, groups, serverAccount)
 		problems = append(problems, ps...)
 		if !slices.ContainsFunc(ps, func(p Problem) bool {
 			return p.Check == CheckCompile || p.Check == CheckNotBoolean
@@ -75,12 +103,12 @@ func Analyze(accounts []Account, knownGroups []string, displayNameToID map[strin
 			usable[a.Key()] = true
 		}
 	}
-	problems = append(problems, checkOrder(ruled, usable)...)
+	problems = append(problems, checkOrder(newEvaluator(), ruled, usable)...)
 	return problems
 }
 
 // checkRule holds the checks that need one account only.
-func checkRule(a Account, knownGroups []string, displayNameToID map[string]string, serverAccount string) []Problem {
+func checkRule(a Account, groups Groups, serverAccount string) []Problem {
 	var out []Problem
 	add := func(check Check, field string, act Action, format string, args ...any) {
 		out = append(out, Problem{Account: a.Key(), Field: field, Reason: fmt.Sprintf(format, args...), Action: act, Check: check})
@@ -105,17 +133,13 @@ func checkRule(a Account, knownGroups []string, displayNameToID map[string]strin
 		add(CheckNotBoolean, FieldRule, Deny, "the rule does not return a boolean (%s); argo-server refuses the login of every user it reaches", firstLine(err))
 		return out
 	}
-	known := map[string]bool{}
-	for _, g := range knownGroups {
-		known[g] = true
-	}
 	for _, g := range GroupLiterals(a.Rule) {
-		if known[g.Value] {
+		if groups.Sent(g.Value) {
 			continue
 		}
-		if id, ok := displayNameToID[g.Value]; ok {
+		if id, ok := groups.SentFor(g.Value); ok {
 			add(CheckDisplayName, FieldRule, Deny, "group %q is a display name; the provider sends the group ID %q, so this test is never true", g.Value, id)
-		} else if len(knownGroups) > 0 {
+		} else if groups.Configured() {
 			add(CheckUnknownGroup, FieldRule, Warn, "group %q is not a known group ID", g.Value)
 		}
 	}
@@ -125,7 +149,7 @@ func checkRule(a Account, knownGroups []string, displayNameToID map[string]strin
 // checkOrder holds the checks that depend on precedence: ties that can
 // both match, a catch-all above other accounts, and a rule that fails for
 // some users above other accounts.
-func checkOrder(ruled []Account, usable map[string]bool) []Problem {
+func checkOrder(e *evaluator, ruled []Account, usable map[string]bool) []Problem {
 	var out []Problem
 	bs := bands(ruled)
 	for bi, band := range bs {
@@ -147,7 +171,7 @@ func checkOrder(ruled []Account, usable map[string]bool) []Problem {
 				if !usable[b.Key()] {
 					continue
 				}
-				if w, ok := tieWitness(b, a); ok {
+				if w, ok := e.tieWitness(b, a); ok {
 					out = append(out, Problem{Account: a.Key(), Field: FieldPrecedence, Action: Warn, Check: CheckTie,
 						Reason: fmt.Sprintf("same precedence %d as %s; %s: argo-server's order between them is undefined", a.Precedence(), b.Name, w)})
 				}
@@ -155,10 +179,10 @@ func checkOrder(ruled []Account, usable map[string]bool) []Problem {
 			if len(lower) == 0 {
 				continue
 			}
-			if catchAll(a) {
+			if e.catchAll(a) {
 				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn, Check: CheckCatchAll,
 					Reason: fmt.Sprintf("the rule is true for every user, so lower-precedence accounts are never chosen: %s", strings.Join(lower, ", "))})
-			} else if why, admitted := failsAbove(a, lowerUsable); len(admitted) > 0 {
+			} else if why, admitted := e.failsAbove(a, lowerUsable); len(admitted) > 0 {
 				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn, Check: CheckFailsForSome,
 					Reason: fmt.Sprintf("the rule fails %s, which refuses the login without trying lower-precedence accounts that would admit them: %s", why, strings.Join(admitted, ", "))})
 			}

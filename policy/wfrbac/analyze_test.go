@@ -47,7 +47,7 @@ func TestAnalyze(t *testing.T) {
 			[]want{{"g", FieldRule, Warn, "fails"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Analyze(tc.accounts, known, names, tc.server)
+			got := Analyze(tc.accounts, GroupList{Values: known, IDs: names}, tc.server)
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %d problems, want %d:\n%v", len(got), len(tc.want), got)
 			}
@@ -66,7 +66,7 @@ func TestAnalyze(t *testing.T) {
 func TestAnalyzeDenyMeansLoginFails(t *testing.T) {
 	for _, rule := range []string{"", "nope(", "email", "1", "nil", "custom == 'x'", "groups + 1", "'a' in groups &&"} {
 		a := acct("a", "1", rule)
-		ps := Analyze([]Account{a}, nil, nil, "")
+		ps := Analyze([]Account{a}, nil, "")
 		if len(ps) != 1 || ps[0].Action != Deny {
 			t.Fatalf("%q: %v", rule, ps)
 		}
@@ -88,7 +88,7 @@ func FuzzAnalyze(f *testing.F) {
 			return
 		}
 		accounts := []Account{acct("a", prec, r1), acct("b", "5", r2), acct("c", "0", "true")}
-		for _, p := range Analyze(accounts, []string{"a"}, map[string]string{"A": "a"}, "argo/c") {
+		for _, p := range Analyze(accounts, GroupList{Values: []string{"a"}, IDs: map[string]string{"A": "a"}}, "argo/c") {
 			if p.Account == "" || p.Field == "" || p.Reason == "" || p.Check == "" || (p.Action != Deny && p.Action != Warn) {
 				t.Fatalf("malformed problem %+v", p)
 			}

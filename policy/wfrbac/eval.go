@@ -2,8 +2,10 @@ package wfrbac
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
 )
 
 // Verdict is what one rule gives for one user.
@@ -35,6 +37,11 @@ func Evaluate(rule string, env map[string]any) (Verdict, error) {
 	if err != nil {
 		return Fail, err
 	}
+	return runProgram(program, env)
+}
+
+// runProgram runs a compiled rule and asserts a boolean, as argo-server.
+func runProgram(program *vm.Program, env map[string]any) (Verdict, error) {
 	out, err := expr.Run(program, env)
 	if err != nil {
 		return Fail, err
@@ -47,4 +54,53 @@ func Evaluate(rule string, env map[string]any) (Verdict, error) {
 		return Match, nil
 	}
 	return NoMatch, nil
+}
+
+// evaluator runs rules for the order checks' bounded search, compiling
+// each rule once per set of claim names: expr fixes names and types at
+// compile time, and argo-server's environments differ between users only
+// in which claims are present (each claim always has the same type). It
+// belongs to one analysis, so its size is bounded by that analysis' rules.
+type evaluator struct {
+	programs map[programKey]compiled
+}
+
+type programKey struct {
+	rule  string
+	names uint16 // a bit per claim name present, from claimNames
+}
+
+type compiled struct {
+	program *vm.Program
+	err     error
+}
+
+// claimNames are the names argo-server's re-issued claims can have.
+var claimNames = [...]string{"iss", "sub", "exp", "groups", "email", "name", "preferred_username",
+	"service_account_name", "service_account_namespace"}
+
+func newEvaluator() *evaluator { return &evaluator{programs: map[programKey]compiled{}} }
+
+// run is Evaluate with the compiled programs kept. An environment with a
+// name outside claimNames is compiled afresh.
+func (e *evaluator) run(rule string, env map[string]any) Verdict {
+	key := programKey{rule: rule}
+	for i, n := range claimNames {
+		if _, present := env[n]; present {
+			key.names |= 1 << i
+		}
+	}
+	ok := len(env) == bits.OnesCount16(key.names)
+	c, cached := e.programs[key]
+	if !cached || !ok {
+		c.program, c.err = expr.Compile(rule, expr.Env(env))
+		if ok {
+			e.programs[key] = c
+		}
+	}
+	if c.err != nil {
+		return Fail
+	}
+	v, _ := runProgram(c.program, env)
+	return v
 }

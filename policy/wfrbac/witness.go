@@ -72,20 +72,24 @@ func users(rules ...string) []Claims {
 	return out
 }
 
-func verdict(rule string, c Claims) Verdict {
+// verdicts gives the rules' verdicts for one user, from one environment.
+func (e *evaluator) verdicts(c Claims, rules ...string) []Verdict {
+	out := make([]Verdict, len(rules))
 	env, err := c.Env()
-	if err != nil {
-		return Fail
+	for i, r := range rules {
+		if out[i] = Fail; err == nil {
+			out[i] = e.run(r, env)
+		}
 	}
-	v, _ := Evaluate(rule, env)
-	return v
+	return out
 }
 
 // tieWitness looks for a user for whom both rules answer, so that which
 // of the two decides depends on argo-server's order.
-func tieWitness(a, b Account) (string, bool) {
+func (e *evaluator) tieWitness(a, b Account) (string, bool) {
 	for _, u := range users(a.Rule, b.Rule) {
-		va, vb := verdict(a.Rule, u), verdict(b.Rule, u)
+		v := e.verdicts(u, a.Rule, b.Rule)
+		va, vb := v[0], v[1]
 		switch {
 		case va == Match && vb == Match:
 			return "both match " + describe(u), true
@@ -98,9 +102,9 @@ func tieWitness(a, b Account) (string, bool) {
 
 // catchAll is whether the rule is true for every user tried, the user
 // without optional claims included.
-func catchAll(a Account) bool {
+func (e *evaluator) catchAll(a Account) bool {
 	for _, u := range users(a.Rule) {
-		if verdict(a.Rule, u) != Match {
+		if e.verdicts(u, a.Rule)[0] != Match {
 			return false
 		}
 	}
@@ -115,7 +119,7 @@ func catchAll(a Account) bool {
 // The users tried: the user with every optional claim less one claim
 // (argo-server drops empty claims), that user, then the literal users of
 // all the rules involved.
-func failsAbove(a Account, lower []Account) (string, []string) {
+func (e *evaluator) failsAbove(a Account, lower []Account) (string, []string) {
 	base := Claims{Subject: "s", Groups: []string{"g"}, Email: "e", Name: "n", PreferredUsername: "p", Expiry: someExpiry}
 	type candidate struct {
 		why string
@@ -157,12 +161,13 @@ func failsAbove(a Account, lower []Account) (string, []string) {
 		cands = append(cands, candidate{"for " + describe(u), u})
 	}
 	for _, c := range cands {
-		if verdict(a.Rule, c.u) != Fail {
+		v := e.verdicts(c.u, rules...) // rules[0] is a's, then lower's in order
+		if v[0] != Fail {
 			continue
 		}
 		var admitted []string
-		for _, b := range lower {
-			if verdict(b.Rule, c.u) == Match {
+		for i, b := range lower {
+			if v[i+1] == Match {
 				admitted = append(admitted, b.Name)
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/go-logr/logr"
@@ -37,10 +38,15 @@ import (
 const testGuideDir = "../testdata/guide"
 
 // liveObjects are the guide's fixed ConfigMaps, the live state the load
-// test's control plane holds, plus n ConfigMaps argoguard does not guard.
+// test's control plane holds, with the guide's fixed AppProject and
+// rbac-rule ServiceAccounts, plus n ConfigMaps argoguard does not guard.
 func liveObjects(tb testing.TB, unrelated int) *snapshot.StaticReader {
 	tb.Helper()
-	r := &snapshot.StaticReader{}
+	fixed, err := manifest.Load(loadSettings(tb), nil, filepath.Join(testGuideDir, "sso-rbac", "fixed"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r := &snapshot.StaticReader{Objects: append(fixed.Projects, fixed.ServiceAccounts...)}
 	for _, f := range []string{"argocd-cm.yaml", "argocd-rbac-cm.yaml", "workflow-controller-configmap.yaml"} {
 		o, err := manifest.ReadConfigMap(filepath.Join(testGuideDir, "fixed", f))
 		if err != nil {
@@ -210,5 +216,38 @@ func TestMutateBodyIsPatched(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("the load test sends nothing to the mutating webhook")
+	}
+}
+
+// The AppProject and ServiceAccount bodies measure a real judgement: the
+// guide's display names are denied with the rule that says so.
+func TestRBACObjectBodiesAreJudged(t *testing.T) {
+	h := argoguardHandlers(t, liveObjects(t, 0))["validate"]
+	want := map[string]string{"guide AppProject": "PROJ-004", "guide rbac-rule ServiceAccount": "WFSA-002"}
+	for _, bd := range testBodies(t) {
+		rule, ok := want[bd.Name]
+		if !ok {
+			continue
+		}
+		delete(want, bd.Name)
+		data, err := os.ReadFile(bd.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodPost, "/validate", bytes.NewReader(data))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var review admissionv1.AdmissionReview
+		if err := json.Unmarshal(rec.Body.Bytes(), &review); err != nil || review.Response == nil {
+			t.Fatalf("%s: answer is not an AdmissionReview (%v): %s", bd.Name, err, rec.Body)
+		}
+		r := review.Response
+		if r.Allowed || r.Result == nil || !strings.Contains(r.Result.Message, rule) {
+			t.Errorf("%s: allowed=%v, result %+v; want a denial naming %s", bd.Name, r.Allowed, r.Result, rule)
+		}
+	}
+	for name := range want {
+		t.Errorf("the load test sends no %q body", name)
 	}
 }

@@ -355,6 +355,12 @@ func (h *harness) report(w io.Writer, rows []row) error {
 			misses = append(misses, fmt.Sprintf("%s: %d requests failed", r.Body.Name, f))
 		}
 		switch {
+		case isRBACObjectBody(r.Body.Name):
+			// Rare writes whose analysis searches users (rbac-rule order
+			// checks): bounded latency, not the ConfigMaps' throughput.
+			if ag.P99 >= 50*time.Millisecond {
+				misses = append(misses, fmt.Sprintf("%s: p99 %s (target under 50ms)", r.Body.Name, ms(ag.P99)))
+			}
 		case strings.HasPrefix(r.Body.Name, "guide ") || r.Body.Name == "argocd-rbac-cm 10 lines":
 			if p99r > 1.5 {
 				misses = append(misses, fmt.Sprintf("%s: p99 %.2fx the no-op's (target 1.5x)", r.Body.Name, p99r))
