@@ -122,6 +122,9 @@ func fieldLines(n *yaml.Node) map[string]int {
 	if spec := field(n, "spec"); spec != nil {
 		walkLines(fieldpath.NewPath("spec"), spec, out, 0)
 	}
+	if status := field(n, "status"); status != nil {
+		walkLines(fieldpath.NewPath("status"), status, out, 0)
+	}
 	if ann := field(field(n, "metadata"), "annotations"); ann != nil && ann.Kind == yaml.MappingNode {
 		p := fieldpath.NewPath("metadata", "annotations")
 		for i := 0; i+1 < len(ann.Content); i += 2 {
@@ -130,6 +133,10 @@ func fieldLines(n *yaml.Node) map[string]int {
 	}
 	return out
 }
+
+// keyedMaps are the maps whose keys are data (role names), written
+// [key] in field paths as Kubernetes writes map keys.
+var keyedMaps = map[string]bool{"status.jwtTokensByRole": true}
 
 func walkLines(p *fieldpath.Path, n *yaml.Node, out map[string]int, depth int) {
 	if n == nil || depth > maxDocDepth {
@@ -142,7 +149,11 @@ func walkLines(p *fieldpath.Path, n *yaml.Node, out map[string]int, depth int) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			walkLines(p.Child(n.Content[i].Value), n.Content[i+1], out, depth+1)
+			child := p.Child(n.Content[i].Value)
+			if keyedMaps[p.String()] {
+				child = p.Key(n.Content[i].Value)
+			}
+			walkLines(child, n.Content[i+1], out, depth+1)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {

@@ -16,7 +16,8 @@ type Object struct {
 	// Data holds the ConfigMap data, or the Secret's decoded data and
 	// stringData. Secret values are read to compare (a client id), never shown.
 	// An AppProject or ServiceAccount keeps its fields here too (see
-	// rbacobjects.go: AppProjectSpecKey, ServiceAccountSecretsKey).
+	// rbacobjects.go: AppProjectSpecKey, AppProjectStatusKey,
+	// ServiceAccountSecretsKey).
 	Data map[string]string
 	// Source is where the CLI read the object; nil in the cluster.
 	Source *Source

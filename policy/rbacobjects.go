@@ -64,6 +64,14 @@ func AppProjectObject(u map[string]any) (*Object, error) {
 		}
 		o.Data[AppProjectSpecKey] = string(text)
 	}
+	// status holds the project tokens argocd-server issued (PROJ-009).
+	if status, ok := u["status"]; ok && status != nil {
+		text, err := json.Marshal(status)
+		if err != nil {
+			return nil, fmt.Errorf("AppProject %s/%s: status: %w", ns, name, err)
+		}
+		o.Data[AppProjectStatusKey] = string(text)
+	}
 	return o, nil
 }
 
@@ -113,6 +121,8 @@ type ProjectConfig struct {
 	// Errors are fields Argo CD's typed client cannot read (a wrong type)
 	// or a spec text that is not JSON/YAML; Project holds what was read.
 	Errors field.ErrorList
+	// Tokens are the roles' issued tokens, from spec and status, each once.
+	Tokens []ProjectToken
 	// Lines are the role policy lines in order, with their field paths.
 	Lines []ProjectLine
 	// Generated are the lines Argo CD writes from a role's name
@@ -154,6 +164,7 @@ func ParseAppProject(o *Object) *ProjectConfig {
 	}
 	p, errs := rbac.DecodeAppProject(u)
 	c.Project, c.Errors = p, append(c.Errors, errs...)
+	c.Tokens = projectTokens(p.Roles, o.Data[AppProjectStatusKey])
 	for i, r := range p.Roles {
 		sub := rbac.ProjectRoleSubject(p.Name, r.Name)
 		c.refuseGenerated(fmt.Sprintf("p, %s, projects, get, %s, allow", sub, p.Name), field.NewPath("spec", "roles").Index(i).Child("name").String(), i, -1)

@@ -174,3 +174,40 @@ func fileLine(t *testing.T, path string, n int) string {
 	}
 	return lines[n-1]
 }
+
+// A project token argocd-server recorded in status is reported at its
+// file line under status.jwtTokensByRole, once although the spec has it
+// too.
+func TestCheckProjectTokenInStatus(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "team-a.yaml", `apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: team-a
+  namespace: argocd
+spec:
+  roles:
+  - name: ci
+    policies:
+    - p, proj:team-a:ci, applications, sync, team-a/*, allow
+    jwtTokens:
+    - iat: 1700000100
+      id: forever
+status:
+  jwtTokensByRole:
+    ci:
+      items:
+      - iat: 1700000200
+        exp: 1900000000
+        id: fine
+      - iat: 1700000100
+        id: forever
+`)
+	found, r := checkObjects(t, dir, "--rule", "PROJ-009")
+	if r.code != 0 || len(found) != 1 {
+		t.Fatalf("exit %d, findings %+v\nstderr: %s", r.code, found, r.stderr)
+	}
+	if l := found[0].Location; l.Path != "status.jwtTokensByRole[ci].items[1]" || l.FileLine != 21 {
+		t.Errorf("at %s line %d, want status.jwtTokensByRole[ci].items[1] line 21", l.Path, l.FileLine)
+	}
+}

@@ -128,7 +128,9 @@ func rbacCanCmd() *cobra.Command {
 		Long: "Answers exactly as Argo CD's enforcer: built-in policy, policy.default first, glob or regex\n" +
 			"matching. RESOURCE may be a short name (app, proj, repo, cert, ...); for project-scoped\n" +
 			"resources an empty or * OBJECT means */*. With --batch, reads CSV lines\n" +
-			"subject,action,resource,object and prints one answer per line.\n\n" +
+			"subject,action,resource[,object[,groups]] and prints one answer per line. The groups field\n" +
+			"lists the line's group claims separated by ; (\"id-1;id-2\"; empty: a user without groups) and\n" +
+			"answers that line as --groups does; a line without it uses --groups, if given.\n\n" +
 			"With --projects (or --kubeconfig, which reads the cluster's AppProjects) it answers as argocd-server\n" +
 			"does for a logged-in user SUBJECT with the --groups claims: a request about a project also gets\n" +
 			"that AppProject's role policies and group bindings.",
@@ -170,7 +172,11 @@ func rbacCanCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if batch != "" {
-				return runBatch(enforce, batch, strict, cmd.InOrStdin(), out)
+				var defaults *[]string
+				if cmd.Flags().Changed("groups") {
+					defaults = &groups
+				}
+				return runBatch(enforce, batch, strict, defaults, cmd.InOrStdin(), out)
 			}
 			obj := ""
 			if len(args) == 4 {
@@ -195,7 +201,7 @@ func rbacCanCmd() *cobra.Command {
 	o.add(c)
 	c.Flags().BoolVar(&strict, "strict", true, "refuse unknown resource and action names (as Argo CD)")
 	c.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing; answer with the exit status")
-	c.Flags().StringVar(&batch, "batch", "", "CSV file of subject,action,resource,object queries (- for stdin)")
+	c.Flags().StringVar(&batch, "batch", "", "CSV file of subject,action,resource[,object[,groups]] queries, groups separated by ; (- for stdin)")
 	c.Flags().StringSliceVar(&groups, "groups", nil, "answer as argocd-server for a logged-in user SUBJECT with these group claims "+
 		"(a group counts only if some g line names it)")
 	c.ValidArgsFunction = completeSubjects(&o.policyFile)
@@ -203,7 +209,27 @@ func rbacCanCmd() *cobra.Command {
 	return c
 }
 
-func runBatch(enforce func(sub string, groups []string, claims bool, res, act, obj string) bool, path string, strict bool, stdin io.Reader, out io.Writer) error {
+// groupSeparator separates the groups of a --batch line's fifth field: a
+// comma would end the CSV field, and ; is in no group ID the providers
+// send.
+const groupSeparator = ";"
+
+// batchGroups reads a --batch line's groups field; empty entries are
+// dropped, so "" is a user without groups.
+func batchGroups(field string) []string {
+	out := []string{}
+	for _, g := range strings.Split(field, groupSeparator) {
+		if g = strings.TrimSpace(g); g != "" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// runBatch answers each query line of path. A line's fifth field gives its
+// group claims; lines without it take defaults (--groups) when not nil,
+// else are answered for the subject alone as before.
+func runBatch(enforce func(sub string, groups []string, claims bool, res, act, obj string) bool, path string, strict bool, defaults *[]string, stdin io.Reader, out io.Writer) error {
 	_, raw, err := manifest.ReadInput(path, stdin)
 	if err != nil {
 		return usageErr("%v", err)
@@ -216,20 +242,28 @@ func runBatch(enforce func(sub string, groups []string, claims bool, res, act, o
 		cr := csv.NewReader(strings.NewReader(line))
 		cr.TrimLeadingSpace = true
 		fields, err := cr.Read()
-		if err != nil || len(fields) < 3 || len(fields) > 4 {
-			fmt.Fprintf(out, "error: %s line %d: want subject,action,resource[,object]\n", path, i+1)
+		if err != nil || len(fields) < 3 || len(fields) > 5 {
+			fmt.Fprintf(out, "error: %s line %d: want subject,action,resource[,object[,groups]]\n", path, i+1)
 			continue
 		}
 		obj := ""
-		if len(fields) == 4 {
+		if len(fields) >= 4 {
 			obj = fields[3]
+		}
+		var groups []string
+		claims := false
+		switch {
+		case len(fields) == 5:
+			groups, claims = batchGroups(fields[4]), true
+		case defaults != nil:
+			groups, claims = *defaults, true
 		}
 		res, act, obj, err := request(fields[2], fields[1], obj, strict)
 		if err != nil {
 			fmt.Fprintf(out, "error: %s line %d: %v\n", path, i+1, err)
 			continue
 		}
-		if enforce(fields[0], nil, false, res, act, obj) {
+		if enforce(fields[0], groups, claims, res, act, obj) {
 			fmt.Fprintln(out, "Yes")
 		} else {
 			fmt.Fprintln(out, "No")

@@ -69,14 +69,49 @@ func rbacValidateCmd() *cobra.Command {
 
 func rbacWhoCanCmd() *cobra.Command {
 	var (
-		o   enforcerFlags
-		out *output
+		o         enforcerFlags
+		out       *output
+		workflows bool
+		accounts  []string
 	)
 	c := &cobra.Command{
-		Use:   "who-can ACTION RESOURCE OBJECT",
-		Short: "List every subject in the policy that may do an action, with the line that grants it",
-		Args:  cobra.ExactArgs(3),
+		Use:   "who-can ACTION RESOURCE OBJECT | --workflows [ACCOUNT]",
+		Short: "List every subject in the policy that may do an action, with the line that grants it; with --workflows, the groups acting as each Workflows account",
+		Long: "Without --workflows: every subject of argocd-rbac-cm (and, with --projects or --kubeconfig, of the\n" +
+			"AppProjects' roles) that may do ACTION on RESOURCE OBJECT, with the line that grants it.\n\n" +
+			"With --workflows: for each rbac-rule ServiceAccount of the Workflows namespace (from\n" +
+			"--service-accounts files or folders, or the cluster with --kubeconfig), highest precedence\n" +
+			"first, the groups of --settings whose login argo-server makes act as it, those for which it\n" +
+			"depends on the order of equal precedences, those its rule refuses, and the logins no rule\n" +
+			"matches; with --kubeconfig also what the account may do in Kubernetes. ACCOUNT (name or\n" +
+			"namespace/name) shows that account alone.",
+		Example: "  argoguard rbac who-can sync applications 'team-a/*' --policy-file argocd-rbac-cm.yaml\n" +
+			"  argoguard rbac who-can --workflows --service-accounts workflows/ --settings argoguard-settings.yaml\n" +
+			"  argoguard rbac who-can --workflows argo-admin --kubeconfig ~/.kube/config --settings argoguard-settings.yaml",
+		// --workflows is a flag, not a `workflows` pseudo-resource: it asks
+		// another question (which account a login acts as, not who may do
+		// an action), takes other arguments and inputs, and a resource name
+		// would pass through Argo CD's resource aliases and --strict checks
+		// and could shadow a resource Argo CD adds.
+		Args: func(c *cobra.Command, args []string) error {
+			if workflows {
+				if len(args) > 1 {
+					return usageErr("--workflows takes at most one ACCOUNT")
+				}
+				return nil
+			}
+			if len(args) != 3 {
+				return usageErr("need ACTION RESOURCE OBJECT (or --workflows [ACCOUNT])")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if workflows {
+				return workflowsWhoCan(cmd, &o, accounts, args, out)
+			}
+			if len(accounts) > 0 {
+				return usageErr("--service-accounts goes with --workflows")
+			}
 			f, set, e, err := o.enforcerSettings(cmd)
 			if err != nil {
 				return err
@@ -103,6 +138,9 @@ func rbacWhoCanCmd() *cobra.Command {
 	}
 	o.add(c)
 	out = addOutput(c, false, "text", "json")
+	c.Flags().BoolVar(&workflows, "workflows", false, "answer for Argo Workflows: which groups act as each rbac-rule ServiceAccount")
+	c.Flags().StringSliceVar(&accounts, "service-accounts", nil, "with --workflows: ServiceAccount manifests (files, folders, - for stdin); "+
+		"a workflow-controller-configmap among them is read too")
 	return c
 }
 

@@ -269,3 +269,47 @@ func TestRBACPolicyFileManifests(t *testing.T) {
 		}
 	}
 }
+
+// A --batch line's fifth field holds its group claims (; separated); lines
+// without it take --groups, or are answered for the subject alone.
+func TestRBACCanBatchGroups(t *testing.T) {
+	const lines = "alice, sync, app, x/y, lonely\n" + // a group without a g line counts for nothing
+		"alice, sync, app, x/y, lonely;bound\n" +
+		"alice, sync, app, x/y\n" +
+		"lonely, sync, app, x/y\n" +
+		"alice, sync, app, x/y,\n" + // a user without groups
+		"alice, sync, app, x/y, \" bound ; \"\n" +
+		"alice, sync, app, x/y, bound, extra\n"
+	const tooMany = "error: - line 7: want subject,action,resource[,object[,groups]]\n"
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"without --groups", nil, "No\nYes\nNo\nYes\nNo\nYes\n" + tooMany},
+		{"--groups applies to lines without their own", []string{"--groups", "bound"}, "No\nYes\nYes\nYes\nNo\nYes\n" + tooMany},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"rbac", "can", "--batch", "-", "--policy-file", "testdata/rbac/claims.csv"}, tc.args...)
+			out, errOut, code := argoguard(t, lines, args...)
+			if out != tc.want || code != 0 {
+				t.Fatalf("stdout:\n%s\nstderr %q exit %d; want:\n%s", out, errOut, code, tc.want)
+			}
+		})
+	}
+}
+
+// With AppProjects, a batch line's groups are the claims argocd-server
+// binds to project roles.
+func TestRBACCanBatchGroupsWithProjects(t *testing.T) {
+	lines := "alice, sync, applications, team-a/web, " + devID + "\n" +
+		"alice, sync, applications, team-a/web\n" +
+		"alice, sync, applications, team-b/web, " + devID + "\n" +
+		"alice, get, applications, team-a/web, someone-else;" + auditorID + "\n"
+	out, errOut, code := argoguard(t, lines, "rbac", "can", "--batch", "-", "--policy-file", unrelated,
+		"--projects", filepath.Join(guide, "sso-rbac", "fixed"))
+	if want := "Yes\nNo\nNo\nYes\n"; out != want || code != 0 {
+		t.Fatalf("stdout:\n%s\nstderr %q exit %d; want:\n%s", out, errOut, code, want)
+	}
+}

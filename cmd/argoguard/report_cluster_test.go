@@ -1,7 +1,8 @@
 package main
 
-// `argoguard report --kubeconfig` on a real API server holding the guide's
-// fixed objects: the Workflows accounts' Kubernetes permissions appear.
+// `argoguard report --kubeconfig` and `rbac who-can --workflows` on a real
+// API server holding the guide's fixed objects: the Workflows accounts'
+// Kubernetes permissions appear.
 
 import (
 	"context"
@@ -85,5 +86,16 @@ func TestReportShowsWorkflowsAccountsKubernetesPermissions(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("report lacks %q:\n%s\nstderr: %s", want, r.stdout, r.stderr)
 		}
+	}
+
+	// who-can --workflows on the same cluster: the account, the group
+	// acting as it, and what it may do in Kubernetes.
+	r = cli(t, "", "rbac", "who-can", "--workflows", "argo-developer", "--kubeconfig", kubeconfig, "--settings", guideSettings)
+	want := "argo/argo-developer (precedence 5, rule: 'a4c8f4d8-9041-7077-2b1e-8f0e6c3d2b15' in get($env, 'groups'))\n" +
+		"  a4c8f4d8-9041-7077-2b1e-8f0e6c3d2b15 (argocd-developers)\n" +
+		"  in Kubernetes:\n" +
+		"    argo: argoproj.io workflows [get list watch create] (via RoleBinding argo/developers: Role argo/workflow-editor)\n"
+	if r.code != 0 || !strings.Contains(r.stdout, want) {
+		t.Errorf("who-can --workflows: exit %d, output lacks %q:\n%s\nstderr: %s", r.code, want, r.stdout, r.stderr)
 	}
 }

@@ -38,8 +38,7 @@ func buildAccounts(groups []GroupAccess, objs *k8srbac.Objects) *AccountsAccess 
 	sort.Strings(keys)
 	out := &AccountsAccess{Accounts: []k8srbac.Permissions{}}
 	for _, k := range keys {
-		ns, name, _ := strings.Cut(k, "/")
-		out.Accounts = append(out.Accounts, k8srbac.For(ns, name, *objs))
+		out.Accounts = append(out.Accounts, accountPermissions(k, *objs))
 	}
 	return out
 }

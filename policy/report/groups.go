@@ -75,27 +75,55 @@ func BuildGroups(snap *policy.Snapshot) []GroupAccess {
 	}
 	pe := snap.ProjectEnforcer()
 	var out []GroupAccess
-	for _, g := range set.Identity.Groups {
-		value := g.ID
-		if !set.SendsGroupIDs() && g.Name != "" {
-			value = g.Name
+	for _, g := range logins(snap) {
+		ga := GroupAccess{Group: g.Group, Display: g.Display, Roles: []string{}, Permissions: []string{}, Projects: []ProjectAccess{}}
+		if g.Group != NoGroups {
+			if e := pe.Global(); e.IsGroupSubject(g.Group) {
+				ga.Roles = e.Roles(g.Group)[1:]
+				ga.Permissions = permissionTexts(e.Permissions(g.Group, false), "")
+			}
+			ga.Projects = projectAccess(snap, pe, g.Group)
 		}
-		display := g.Name
-		if display == "" {
-			display = g.ID
-		}
-		ga := GroupAccess{Group: value, Display: display, Roles: []string{}, Permissions: []string{}, Projects: []ProjectAccess{}}
-		if e := pe.Global(); e.IsGroupSubject(value) {
-			ga.Roles = e.Roles(value)[1:]
-			ga.Permissions = permissionTexts(e.Permissions(value, false), "")
-		}
-		ga.Projects = projectAccess(snap, pe, value)
-		ga.Workflows = workflowsAccess(snap, []string{value})
+		ga.Workflows = workflowsAccess(snap, g.claims())
 		out = append(out, ga)
 	}
-	out = append(out, GroupAccess{Group: NoGroups, Display: "(no groups claim)", Roles: []string{}, Permissions: []string{},
-		Projects: []ProjectAccess{}, Workflows: workflowsAccess(snap, nil)})
 	return out
+}
+
+// GroupRef names a group as the provider sends it and as people know it.
+type GroupRef struct {
+	Group   string `json:"group"`
+	Display string `json:"display"`
+}
+
+// claims are the groups of a login with only this group (none for the
+// NoGroups row).
+func (g GroupRef) claims() []string {
+	if g.Group == NoGroups {
+		return nil
+	}
+	return []string{g.Group}
+}
+
+// logins are the logins the per-group answers are for: one per group of
+// the settings, as the provider sends it (the ID when it sends IDs), then a
+// login without a groups claim.
+func logins(snap *policy.Snapshot) []GroupRef {
+	var out []GroupRef
+	if set := snap.Settings; set != nil {
+		for _, g := range set.Identity.Groups {
+			value := g.ID
+			if !set.SendsGroupIDs() && g.Name != "" {
+				value = g.Name
+			}
+			display := g.Name
+			if display == "" {
+				display = g.ID
+			}
+			out = append(out, GroupRef{Group: value, Display: display})
+		}
+	}
+	return append(out, GroupRef{Group: NoGroups, Display: "(no groups claim)"})
 }
 
 // projectAccess lists the projects whose roles bind group, with what the

@@ -4,9 +4,10 @@ package rules
 // p, proj:<project>:<role>, projects, get, <project>, allow and its own
 // policies (AppProject.ProjectPoliciesString in
 // pkg/apis/application/v1alpha1/app_project_types.go): without a policy of
-// its own it grants nothing beyond seeing the project. Project tokens
-// (jwtTokens) are checked against their exp only when one is set
-// (server/rbacpolicy/rbacpolicy.go, util/session).
+// its own it grants nothing beyond seeing the project. Project tokens are
+// checked against their exp only when one is set
+// (server/rbacpolicy/rbacpolicy.go, util/session); Argo CD records them in
+// status.jwtTokensByRole and the roles' jwtTokens (policy.ProjectToken).
 
 import (
 	"fmt"
@@ -26,8 +27,8 @@ var rulePROJ007 = policy.Rule{
 var rulePROJ009 = policy.Rule{
 	ID: "PROJ-009", Title: "AppProject role token without expiry",
 	Severity: policy.SeverityLow, Category: "appproject", Action: policy.ActionAudit,
-	Doc: "A jwtTokens entry without exp is a project token that never expires: it works until it is deleted " +
-		"from the role. Issue tokens with `argocd proj role create-token --expires-in` and rotate them.",
+	Doc: "A project token without exp (in status.jwtTokensByRole or a role's jwtTokens) never expires: it works " +
+		"until it is deleted from the role. Issue tokens with `argocd proj role create-token --expires-in` and rotate them.",
 	Check: checkPROJTokenExpiry,
 }
 
@@ -60,17 +61,19 @@ func checkPROJEmptyRole(s *policy.Snapshot) []policy.Finding {
 func checkPROJTokenExpiry(s *policy.Snapshot) []policy.Finding {
 	var out []policy.Finding
 	for _, p := range loadProjects(s) {
-		for i, r := range p.Project.Roles {
-			for j, t := range r.JWTTokens {
-				if t.ExpiresAt != 0 {
-					continue
-				}
-				out = append(out, policy.Finding{
-					Location: p.at(fmt.Sprintf("spec.roles[%d].jwtTokens[%d]", i, j)),
-					Message:  fmt.Sprintf("token %s of role %s never expires", tokenName(t.ID, t.IssuedAt), r.Name),
-					Fix:      "delete it and create one with --expires-in",
-				})
+		for _, t := range p.Tokens {
+			if t.Token.ExpiresAt != 0 {
+				continue
 			}
+			also := ""
+			if t.AlsoAt != "" {
+				also = " (also recorded at " + t.AlsoAt + ")"
+			}
+			out = append(out, policy.Finding{
+				Location: p.at(t.Path),
+				Message:  fmt.Sprintf("token %s of role %s never expires%s", tokenName(t.Token.ID, t.Token.IssuedAt), t.Role, also),
+				Fix:      fmt.Sprintf("delete it (argocd proj role delete-token %s %s %d) and create one with --expires-in", p.name, t.Role, t.Token.IssuedAt),
+			})
 		}
 	}
 	return out
