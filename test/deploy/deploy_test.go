@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -425,6 +426,20 @@ func TestHelmExtraArgs(t *testing.T) {
 	}
 }
 
+// webhook.maxConcurrentAdmissions reaches the webhook's flag.
+func TestHelmMaxConcurrentAdmissions(t *testing.T) {
+	objs, err := helmTemplate(t, map[string]any{"webhook.maxConcurrentAdmissions": 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep := find(t, objs, "Deployment", "argoguard")
+	containers, _, _ := unstructuredSlice(nestedMap(dep.Object, "spec", "template", "spec"), "containers")
+	args := containers[0].(map[string]any)["args"].([]any)
+	if !slices.Contains(args, any("--max-concurrent-admissions=8")) {
+		t.Errorf("args %v lack --max-concurrent-admissions=8", args)
+	}
+}
+
 func nestedMap(obj map[string]any, path ...string) map[string]any {
 	cur := obj
 	for _, p := range path {
@@ -443,6 +458,7 @@ func TestHelmRejectsBadValues(t *testing.T) {
 		{map[string]any{"webhook.timeoutSeconds": 60}, `at '/webhook/timeoutSeconds'`},
 		{map[string]any{"webhook.failurePolicy": "Never"}, `at '/webhook/failurePolicy'`},
 		{map[string]any{"replicaCount": 0}, `at '/replicaCount'`},
+		{map[string]any{"webhook.maxConcurrentAdmissions": 0}, `at '/webhook/maxConcurrentAdmissions'`},
 		{map[string]any{"readSecrets.tokenSecretNames": "yes"}, `at '/readSecrets/tokenSecretNames'`},
 	} {
 		_, err := helmTemplate(t, tc.sets)
