@@ -37,6 +37,9 @@ const (
 	CheckTie           Check = "tie"            // equal precedence, both can answer
 	CheckCatchAll      Check = "catch-all"      // true for everyone, above other accounts
 	CheckFailsForSome  Check = "fails-for-some" // fails for some users a lower account would admit
+	// In a namespace argo-server delegates to (delegation.go):
+	CheckDelegatedFails Check = "delegated-fails" // rule does not compile or return a boolean
+	CheckNotAbove       Check = "not-above"       // never chosen over the login account
 )
 
 // Problem is one finding on one account.
@@ -58,6 +61,28 @@ func (p Problem) String() string {
 // displayNameToID maps group display names to those IDs, and serverAccount
 // is argo-server's own ServiceAccount as "namespace/name".
 func Analyze(accounts []Account, knownGroups []string, displayNameToID map[string]string, serverAccount string) []Problem {
+	return analyze(accounts, knownGroups, displayNameToID, serverAccount, serverConsequences)
+}
+
+// consequences say what argo-server does when a rule fails, which differs
+// between its own namespace and a namespace it delegates to.
+type consequences struct {
+	// failCheck and failAction report a rule that fails for everyone.
+	failCheck  func(Check) Check
+	failAction Action
+	// fails ends a reason about a rule that fails for everyone; blocks one
+	// about a rule that fails for some users.
+	fails, blocks string
+}
+
+var serverConsequences = consequences{
+	failCheck:  func(c Check) Check { return c },
+	failAction: Deny,
+	fails:      "argo-server refuses the login of every user it reaches",
+	blocks:     "which refuses the login without trying lower-precedence accounts that would admit them",
+}
+
+func analyze(accounts []Account, knownGroups []string, displayNameToID map[string]string, serverAccount string, cq consequences) []Problem {
 	var problems []Problem
 	var ruled []Account
 	for _, a := range accounts {
@@ -67,20 +92,20 @@ func Analyze(accounts []Account, knownGroups []string, displayNameToID map[strin
 	}
 	usable := map[string]bool{} // compiles and returns a boolean
 	for _, a := range ruled {
-		ps := checkRule(a, knownGroups, displayNameToID, serverAccount)
+		ps := checkRule(a, knownGroups, displayNameToID, serverAccount, cq)
 		problems = append(problems, ps...)
 		if !slices.ContainsFunc(ps, func(p Problem) bool {
-			return p.Check == CheckCompile || p.Check == CheckNotBoolean
+			return p.Check == cq.failCheck(CheckCompile) || p.Check == cq.failCheck(CheckNotBoolean)
 		}) {
 			usable[a.Key()] = true
 		}
 	}
-	problems = append(problems, checkOrder(ruled, usable)...)
+	problems = append(problems, checkOrder(ruled, usable, cq)...)
 	return problems
 }
 
 // checkRule holds the checks that need one account only.
-func checkRule(a Account, knownGroups []string, displayNameToID map[string]string, serverAccount string) []Problem {
+func checkRule(a Account, knownGroups []string, displayNameToID map[string]string, serverAccount string, cq consequences) []Problem {
 	var out []Problem
 	add := func(check Check, field string, act Action, format string, args ...any) {
 		out = append(out, Problem{Account: a.Key(), Field: field, Reason: fmt.Sprintf(format, args...), Action: act, Check: check})
@@ -98,11 +123,11 @@ func checkRule(a Account, knownGroups []string, displayNameToID map[string]strin
 	// error for everyone who reaches the account.
 	full := fullEnv()
 	if _, err := expr.Compile(a.Rule, expr.Env(full)); err != nil {
-		add(CheckCompile, FieldRule, Deny, "the rule does not compile (%s); argo-server refuses the login of every user it reaches", firstLine(err))
+		add(cq.failCheck(CheckCompile), FieldRule, cq.failAction, "the rule does not compile (%s); %s", firstLine(err), cq.fails)
 		return out
 	}
 	if _, err := expr.Compile(a.Rule, expr.Env(full), expr.AsBool()); err != nil {
-		add(CheckNotBoolean, FieldRule, Deny, "the rule does not return a boolean (%s); argo-server refuses the login of every user it reaches", firstLine(err))
+		add(cq.failCheck(CheckNotBoolean), FieldRule, cq.failAction, "the rule does not return a boolean (%s); %s", firstLine(err), cq.fails)
 		return out
 	}
 	known := map[string]bool{}
@@ -125,7 +150,7 @@ func checkRule(a Account, knownGroups []string, displayNameToID map[string]strin
 // checkOrder holds the checks that depend on precedence: ties that can
 // both match, a catch-all above other accounts, and a rule that fails for
 // some users above other accounts.
-func checkOrder(ruled []Account, usable map[string]bool) []Problem {
+func checkOrder(ruled []Account, usable map[string]bool, cq consequences) []Problem {
 	var out []Problem
 	bs := bands(ruled)
 	for bi, band := range bs {
@@ -160,7 +185,7 @@ func checkOrder(ruled []Account, usable map[string]bool) []Problem {
 					Reason: fmt.Sprintf("the rule is true for every user, so lower-precedence accounts are never chosen: %s", strings.Join(lower, ", "))})
 			} else if why, admitted := failsAbove(a, lowerUsable); len(admitted) > 0 {
 				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn, Check: CheckFailsForSome,
-					Reason: fmt.Sprintf("the rule fails %s, which refuses the login without trying lower-precedence accounts that would admit them: %s", why, strings.Join(admitted, ", "))})
+					Reason: fmt.Sprintf("the rule fails %s, %s: %s", why, cq.blocks, strings.Join(admitted, ", "))})
 			}
 		}
 	}
