@@ -116,6 +116,11 @@ func (s *Snapshot) WorkflowAccounts() []WorkflowAccount {
 // one namespace at a time (argo-server chooses among one namespace's
 // accounts), with the settings' groups: the values the provider sends are
 // the known groups, and when it sends IDs the display names map to them.
+// With settings, the Workflows namespace is argo-server's own; the
+// accounts of another namespace are judged with wfrbac.AnalyzeDelegated
+// against the Workflows namespace's when workflows.namespaceDelegation is
+// on, and are no candidates of argo-server (not judged) when it is off.
+// Without settings every namespace is judged as argo-server's own.
 func (s *Snapshot) WorkflowAccountProblems() []wfrbac.Problem {
 	if len(s.ServiceAccounts) == 0 {
 		return nil // every ConfigMap admission: nothing to analyse
@@ -139,7 +144,12 @@ func (s *Snapshot) WorkflowAccountProblems() []wfrbac.Problem {
 	}
 	var out []wfrbac.Problem
 	for _, ns := range order {
-		out = append(out, wfrbac.Analyze(byNS[ns], known, names, s.ServerAccount(ns))...)
+		switch {
+		case s.Settings == nil || ns == s.Settings.Workflows.Namespace:
+			out = append(out, wfrbac.Analyze(byNS[ns], known, names, s.ServerAccount(ns))...)
+		case s.Settings.IsWorkflowAccountNamespace(ns):
+			out = append(out, wfrbac.AnalyzeDelegated(byNS[ns], byNS[s.Settings.Workflows.Namespace], known, names)...)
+		}
 	}
 	s.memo.wfProblems.key, s.memo.wfProblems.val = key, out
 	return out
