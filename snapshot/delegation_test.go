@@ -1,0 +1,80 @@
+package snapshot
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/argoguard/argoguard/internal/guidetest"
+	"github.com/argoguard/argoguard/policy"
+	"github.com/argoguard/argoguard/policy/wfrbac"
+)
+
+func ruledAccount(ns, name string) *policy.Object {
+	return &policy.Object{Ref: policy.ObjectRef{Kind: policy.KindServiceAccount, Namespace: ns, Name: name},
+		Annotations: map[string]string{wfrbac.AnnotationRule: "true"}}
+}
+
+// An rbac-rule account outside the Workflows namespace is argo-server's
+// candidate only with namespace delegation.
+func TestGuardsObjectDelegatedNamespace(t *testing.T) {
+	set := guidetest.Settings(t)
+	other := ruledAccount("other", "team")
+	if GuardsObject(set, other.Ref, other, nil) {
+		t.Errorf("delegation off: an account of another namespace is judged")
+	}
+	set.Workflows.NamespaceDelegation = true
+	if !GuardsObject(set, other.Ref, other, nil) {
+		t.Errorf("delegation on: an rbac-rule account of another namespace is not judged")
+	}
+	plain := &policy.Object{Ref: other.Ref}
+	if GuardsObject(set, plain.Ref, plain, nil) {
+		t.Errorf("delegation on: an account without rbac-rule is judged")
+	}
+	if !GuardsObject(set, other.Ref, plain, other) {
+		t.Errorf("delegation on: removing the rbac-rule is not judged")
+	}
+}
+
+// A change to a delegated namespace's account is judged with that
+// namespace's accounts and the Workflows namespace's; the token Secrets of
+// both are looked up in their own namespaces.
+func TestBuildDelegatedChangeListsBothNamespaces(t *testing.T) {
+	set := guidetest.Settings(t)
+	set.Workflows.NamespaceDelegation = true
+	set.Secrets.Read = true
+	r := rbacCluster(t, "argo-admin.service-account-token")
+	changed := ruledAccount("other", "new")
+	snap, err := (&Source{Reader: r}).Build(context.Background(), set, &Change{Ref: changed.Ref, Object: changed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range snap.ServiceAccounts {
+		got = append(got, a.Ref.Namespace+"/"+a.Ref.Name)
+	}
+	slices.Sort(got)
+	want := []string{"argo/argo-admin", "argo/listed", "other/elsewhere", "other/new"}
+	if !slices.Equal(got, want) {
+		t.Errorf("accounts %v, want %v", got, want)
+	}
+	if _, state := snap.LookupSecret("argo", "argo-admin.service-account-token"); state != policy.SecretFound {
+		t.Errorf("argo's token Secret: %v, want present", state)
+	}
+	if _, state := snap.LookupSecret("other", "new.service-account-token"); state != policy.SecretAbsent {
+		t.Errorf("other's token Secret: %v, want absent", state)
+	}
+
+	// Delegation off: the same change is not argo-server's; the snapshot
+	// of the Workflows namespace's state (the audit) lists argo only.
+	set.Workflows.NamespaceDelegation = false
+	snap, err = (&Source{Reader: r}).Build(context.Background(), set, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range snap.ServiceAccounts {
+		if a.Ref.Namespace != "argo" {
+			t.Errorf("live state lists %s/%s", a.Ref.Namespace, a.Ref.Name)
+		}
+	}
+}
