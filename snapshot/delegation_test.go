@@ -2,8 +2,16 @@ package snapshot
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/argoguard/argoguard/internal/guidetest"
 	"github.com/argoguard/argoguard/policy"
@@ -76,5 +84,46 @@ func TestBuildDelegatedChangeListsBothNamespaces(t *testing.T) {
 		if a.Ref.Namespace != "argo" {
 			t.Errorf("live state lists %s/%s", a.Ref.Namespace, a.Ref.Name)
 		}
+	}
+}
+
+// The CLI's read of a live cluster adds the delegated namespaces' accounts
+// in one cluster-wide list, only with delegation; a forbidden list is a
+// note.
+func TestAddDelegatedAccounts(t *testing.T) {
+	set := guidetest.Settings(t)
+	r := rbacCluster(t)
+	snap, err := (&Source{Reader: r}).Build(context.Background(), set, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes, err := AddDelegatedAccounts(context.Background(), snap, r); err != nil || notes != nil || len(snap.ServiceAccounts) != 2 {
+		t.Fatalf("delegation off: %v %v, accounts %d, want argo's 2", notes, err, len(snap.ServiceAccounts))
+	}
+	set.Workflows.NamespaceDelegation = true
+	if notes, err := AddDelegatedAccounts(context.Background(), snap, r); err != nil || notes != nil {
+		t.Fatal(notes, err)
+	}
+	var got []string
+	for _, a := range snap.ServiceAccounts {
+		got = append(got, a.Ref.Namespace+"/"+a.Ref.Name)
+	}
+	if want := []string{"argo/argo-admin", "argo/listed", "other/elsewhere"}; !slices.Equal(got, want) {
+		t.Errorf("accounts %v, want %v", got, want)
+	}
+
+	r.Client.(*fake.Clientset).PrependReactor("list", "serviceaccounts", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		if a.GetNamespace() == "" {
+			return true, nil, apierrors.NewForbidden(corev1.Resource("serviceaccounts"), "", errors.New("no"))
+		}
+		return false, nil, nil
+	})
+	snap, err = (&Source{Reader: r}).Build(context.Background(), set, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, err := AddDelegatedAccounts(context.Background(), snap, r)
+	if err != nil || len(notes) != 1 || !strings.Contains(notes[0], "not judged") || len(snap.ServiceAccounts) != 2 {
+		t.Errorf("forbidden cluster-wide list: notes %q, err %v, %d accounts (want argo's 2)", notes, err, len(snap.ServiceAccounts))
 	}
 }

@@ -7,6 +7,7 @@ package snapshot
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -40,8 +41,8 @@ var AppProjectResource = schema.GroupVersionResource{Group: "argoproj.io", Versi
 // ServiceAccounts (the Workflows namespace, and the changed account's
 // namespace when argo-server delegates to it) from r, for the components
 // the settings guard. The live state (no change) holds the Workflows
-// namespace's accounts only: the audit's reports and the CLI's cluster
-// read do not judge delegated namespaces. When snap's Secrets are known, the token Secrets the
+// namespace's accounts only (the audit's); AddDelegatedAccounts adds the
+// others. When snap's Secrets are known, the token Secrets the
 // accounts name are added by name (no data); when they cannot be listed,
 // they are unknown, so WFSA-008 stays silent rather than guess. A list the
 // credentials may not read is a note, not an error: the ConfigMaps are
@@ -90,6 +91,43 @@ func AddRBACObjects(ctx context.Context, snap *policy.Snapshot, r RBACObjectRead
 		addTokenSecrets(ctx, snap, r, ns)
 	}
 	return notes, nil
+}
+
+// AddDelegatedAccounts adds to a live snapshot (built without a change)
+// the rbac-rule accounts of the namespaces argo-server delegates to
+// (workflows.namespaceDelegation): every namespace's but the Workflows
+// one's, in one cluster-wide list, with their token Secrets' names when
+// Secrets are known. It is for callers that judge the cluster once (the
+// CLI's --kubeconfig); the audit does not call it, since its reports in
+// those namespaces would need write access there. Credentials that may
+// not list ServiceAccounts cluster-wide leave them out with a note.
+func AddDelegatedAccounts(ctx context.Context, snap *policy.Snapshot, r RBACObjectReader) (notes []string, err error) {
+	set := snap.Settings
+	if snap.Changed != nil || !set.DelegatesToNamespaces() || slices.Contains(snap.Unlisted, policy.KindServiceAccount) {
+		return nil, nil
+	}
+	all, err := r.ServiceAccounts(ctx, metav1.NamespaceAll)
+	switch {
+	case apierrors.IsForbidden(err):
+		return []string{"may not list ServiceAccounts in every namespace: the rbac-rule accounts of the namespaces argo-server delegates to are not judged"}, nil
+	case err != nil:
+		return nil, fmt.Errorf("listing the ServiceAccounts of every namespace: %w", err)
+	}
+	var namespaces []string
+	for _, o := range all {
+		if ns := o.Ref.Namespace; ns != set.Workflows.Namespace {
+			snap.ServiceAccounts = append(snap.ServiceAccounts, o)
+			if !slices.Contains(namespaces, ns) {
+				namespaces = append(namespaces, ns)
+			}
+		}
+	}
+	if snap.SecretsKnown {
+		for _, ns := range namespaces {
+			addTokenSecrets(ctx, snap, r, ns)
+		}
+	}
+	return nil, nil
 }
 
 // delegatedChange is the namespace of the changed rbac-rule account when
