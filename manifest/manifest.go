@@ -37,7 +37,8 @@ type Set struct {
 	// Projects are the AppProjects of Argo CD's namespace.
 	Projects []*policy.Object
 	// ServiceAccounts are the rbac-rule ServiceAccounts of the Workflows
-	// namespace; TokenSecrets the token Secrets they name (no data).
+	// namespace (of any namespace with workflows.namespaceDelegation);
+	// TokenSecrets the token Secrets they name (no data).
 	ServiceAccounts, TokenSecrets []*policy.Object
 	// SecretFiles counts every Secret manifest read, referenced or not.
 	SecretFiles int

@@ -2,7 +2,8 @@ package manifest
 
 // The other objects that decide what an identity-provider group may do:
 // AppProjects of Argo CD's namespace, the ServiceAccounts of the Workflows
-// namespace that carry the rbac-rule annotation, and the names (never the
+// namespace (of every namespace with workflows.namespaceDelegation) that
+// carry the rbac-rule annotation, and the names (never the
 // values) of service-account token Secrets. Each keeps the file line of
 // every field path, so findings on them point at file lines.
 
@@ -51,17 +52,23 @@ func (l *Loader) addAppProject(file string, n *yaml.Node, h header) error {
 	return nil
 }
 
-// addServiceAccount keeps a ServiceAccount of the Workflows namespace that
-// carries the rbac-rule annotation: argo-server chooses among those only.
+// addServiceAccount keeps a ServiceAccount that carries the rbac-rule
+// annotation in a namespace argo-server chooses from: the Workflows
+// namespace (an empty namespace counts as that one), or any namespace with
+// workflows.namespaceDelegation.
 func (l *Loader) addServiceAccount(file string, n *yaml.Node, h header) error {
 	ns := l.Settings.Workflows.Namespace
-	if _, ruled := h.annotations[wfrbac.AnnotationRule]; !ruled || (h.namespace != "" && h.namespace != ns) {
+	if _, ruled := h.annotations[wfrbac.AnnotationRule]; !ruled || (h.namespace != "" && h.namespace != ns && !l.Settings.IsWorkflowAccountNamespace(h.namespace)) {
 		l.set.Ignored++
 		if ruled {
-			l.set.Notes = append(l.set.Notes, fmt.Sprintf("%s:%d: ServiceAccount %s/%s ignored: argo-server reads the rbac-rule accounts of %s only",
+			l.set.Notes = append(l.set.Notes, fmt.Sprintf("%s:%d: ServiceAccount %s/%s ignored: argo-server reads the rbac-rule accounts of %s only "+
+				"(settings workflows.namespaceDelegation: true for argo-server's SSO_DELEGATE_RBAC_TO_NAMESPACE)",
 				file, n.Line, h.namespace, h.name, ns))
 		}
 		return nil
+	}
+	if h.namespace != "" {
+		ns = h.namespace
 	}
 	u, err := unstructured(file, n, h, ns)
 	if err != nil {

@@ -133,3 +133,26 @@ func refs(objs []*policy.Object) []string {
 	}
 	return out
 }
+
+// With workflows.namespaceDelegation the rbac-rule accounts of every
+// namespace are argo-server's candidates, and so kept with their tokens.
+func TestLoadDelegatedNamespaceAccounts(t *testing.T) {
+	set := settings.Default()
+	set.Workflows.NamespaceDelegation = true
+	other := strings.Replace(ruledAccount, "namespace: argo", "namespace: team-a", 1) + "---\n" +
+		strings.Replace(tokenSecret, "namespace: argo", "namespace: team-a", 1)
+	l := &Loader{Settings: set}
+	if err := l.Parse("in.yaml", []byte(ruledAccount+"---\n"+other)); err != nil {
+		t.Fatal(err)
+	}
+	res := l.Result()
+	if got := strings.Join(refs(res.ServiceAccounts), ","); got != "argo/dev,team-a/dev" {
+		t.Errorf("accounts %s, want both namespaces'", got)
+	}
+	if got := strings.Join(refs(res.TokenSecrets), ","); got != "team-a/dev-token" {
+		t.Errorf("token Secrets %s, want team-a's", got)
+	}
+	if len(res.Notes) != 0 {
+		t.Errorf("notes %q", res.Notes)
+	}
+}

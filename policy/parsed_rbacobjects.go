@@ -109,6 +109,11 @@ func (s *Snapshot) WorkflowAccounts() []WorkflowAccount {
 // one namespace at a time (argo-server chooses among one namespace's
 // accounts), with the settings' groups: the values the provider sends are
 // the known groups, and when it sends IDs the display names map to them.
+// With settings, the Workflows namespace is argo-server's own; the
+// accounts of another namespace are judged with wfrbac.AnalyzeDelegated
+// against the Workflows namespace's when workflows.namespaceDelegation is
+// on, and are no candidates of argo-server (not judged) when it is off.
+// Without settings every namespace is judged as argo-server's own.
 func (s *Snapshot) WorkflowAccountProblems() []wfrbac.Problem {
 	if len(s.ServiceAccounts) == 0 {
 		return nil // every ConfigMap admission: nothing to analyse
@@ -126,9 +131,15 @@ func (s *Snapshot) WorkflowAccountProblems() []wfrbac.Problem {
 		}
 		byNS[ns] = append(byNS[ns], a.Account)
 	}
+	groups := settingsGroups{s.Settings}
 	var out []wfrbac.Problem
 	for _, ns := range order {
-		out = append(out, wfrbac.Analyze(byNS[ns], settingsGroups{s.Settings}, s.ServerAccount(ns))...)
+		switch {
+		case s.Settings == nil || ns == s.Settings.Workflows.Namespace:
+			out = append(out, wfrbac.Analyze(byNS[ns], groups, s.ServerAccount(ns))...)
+		case s.Settings.IsWorkflowAccountNamespace(ns):
+			out = append(out, wfrbac.AnalyzeDelegated(byNS[ns], byNS[s.Settings.Workflows.Namespace], groups)...)
+		}
 	}
 	return s.memo.wfProblems.put(in, s.ServiceAccounts, out)
 }
@@ -164,4 +175,22 @@ func (g settingsGroups) SentFor(name string) (string, bool) {
 		return "", false
 	}
 	return grp.ID, true
+}
+
+func (g settingsGroups) Each(f func(value, name string) bool) {
+	if g.set == nil {
+		return
+	}
+	for _, grp := range g.set.Identity.Groups {
+		value, name := grp.ID, ""
+		switch {
+		case !g.set.SendsGroupIDs() && grp.Name != "":
+			value = grp.Name
+		case grp.Name != grp.ID:
+			name = grp.Name
+		}
+		if !f(value, name) {
+			return
+		}
+	}
 }

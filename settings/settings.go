@@ -78,6 +78,15 @@ type Workflows struct {
 	// set it when a Helm release gives it another name). An rbac-rule on it
 	// is refused (WFSA-007).
 	ServerServiceAccount string `json:"serverServiceAccount,omitempty"`
+	// NamespaceDelegation says argo-server runs with
+	// SSO_DELEGATE_RBAC_TO_NAMESPACE=true (and without --namespaced): for a
+	// request about another namespace it also chooses among that
+	// namespace's rbac-rule ServiceAccounts, so argoguard judges those too
+	// (WFSA-011, WFSA-012). Default false: only Namespace's accounts are
+	// argo-server's candidates. Judging admissions in other namespaces
+	// also needs the webhook widened (deploy/components/workflows-delegation
+	// or the Helm value workflows.namespaceDelegation).
+	NamespaceDelegation bool `json:"namespaceDelegation,omitempty"`
 }
 
 // Identity describes the identity provider behind Dex.
@@ -240,6 +249,20 @@ func (s *Settings) GuardsArgoCD() bool { return s.ArgoCD.Enabled == nil || *s.Ar
 // GuardsWorkflows reports whether argoguard guards the Workflows ConfigMap
 // (workflows.enabled, default true).
 func (s *Settings) GuardsWorkflows() bool { return s.Workflows.Enabled == nil || *s.Workflows.Enabled }
+
+// DelegatesToNamespaces reports whether argo-server also chooses among the
+// rbac-rule ServiceAccounts of a request's namespace
+// (workflows.namespaceDelegation on a guarded Workflows).
+func (s *Settings) DelegatesToNamespaces() bool {
+	return s.GuardsWorkflows() && s.Workflows.NamespaceDelegation
+}
+
+// IsWorkflowAccountNamespace reports whether argo-server may choose an
+// rbac-rule ServiceAccount of namespace ns: the Workflows namespace, or any
+// namespace with delegation.
+func (s *Settings) IsWorkflowAccountNamespace(ns string) bool {
+	return s.GuardsWorkflows() && (ns == s.Workflows.Namespace || (ns != "" && s.Workflows.NamespaceDelegation))
+}
 
 // SendsGroupIDs reports whether the provider sends group IDs (true for AWS
 // IAM Identity Center unless set otherwise).

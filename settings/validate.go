@@ -87,6 +87,10 @@ func validateWorkflows(p *field.Path, w Workflows) field.ErrorList {
 	if w.ServerServiceAccount != "" {
 		errs = append(errs, validateObjectName(p.Child("serverServiceAccount"), w.ServerServiceAccount)...)
 	}
+	if w.NamespaceDelegation && w.Enabled != nil && !*w.Enabled {
+		errs = append(errs, field.Invalid(p.Child("namespaceDelegation"), true,
+			"workflows.enabled is false: there is no argo-server to delegate; remove one of the two"))
+	}
 	return append(errs, validateURL(p.Child("url"), w.URL)...)
 }
 

@@ -114,3 +114,28 @@ func TestGuardedChanges(t *testing.T) {
 		t.Errorf("message: %s", errs[0])
 	}
 }
+
+func TestNamespaceDelegation(t *testing.T) {
+	s, err := Parse([]byte("workflows: {namespace: argo, namespaceDelegation: true}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.DelegatesToNamespaces() || !s.IsWorkflowAccountNamespace("team-a") || !s.IsWorkflowAccountNamespace("argo") {
+		t.Errorf("delegation on: every namespace's rbac-rule accounts are candidates")
+	}
+	off, err := Parse([]byte("workflows: {namespace: argo}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off.DelegatesToNamespaces() || off.IsWorkflowAccountNamespace("team-a") || !off.IsWorkflowAccountNamespace("argo") {
+		t.Errorf("delegation off: only the Workflows namespace's accounts are candidates")
+	}
+	_, err = Parse([]byte("argocd: {namespace: argocd}\nworkflows: {enabled: false, namespaceDelegation: true}\n"))
+	if err == nil || !strings.Contains(err.Error(), "workflows.namespaceDelegation") {
+		t.Errorf("delegation without Workflows must be an error naming the field, got %v", err)
+	}
+	_, err = Parse([]byte("workflows: {namespaceDelegation: yes please}\n"))
+	if err == nil || !strings.Contains(err.Error(), "namespaceDelegation") {
+		t.Errorf("a non-boolean must be an error naming the field, got %v", err)
+	}
+}

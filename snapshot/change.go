@@ -17,16 +17,17 @@ import (
 
 // GuardsObject reports whether argoguard judges a change from old to obj
 // (either may be nil) at ref: a guarded ConfigMap, an AppProject of Argo
-// CD's namespace, or a ServiceAccount of the Workflows namespace that
-// carries the rbac-rule annotation before or after the change (removing
-// the annotation changes who logs in as what, too).
+// CD's namespace, or a ServiceAccount argo-server may choose (of the
+// Workflows namespace, or of any namespace with
+// workflows.namespaceDelegation) that carries the rbac-rule annotation
+// before or after the change (removing the annotation changes who logs in
+// as what, too).
 func GuardsObject(set *settings.Settings, ref policy.ObjectRef, obj, old *policy.Object) bool {
 	switch ref.Kind {
 	case policy.KindAppProject:
 		return set.GuardsArgoCD() && ref.Namespace == set.ArgoCD.Namespace
 	case policy.KindServiceAccount:
-		return set.GuardsWorkflows() && ref.Namespace == set.Workflows.Namespace &&
-			(hasRule(obj) || hasRule(old))
+		return set.IsWorkflowAccountNamespace(ref.Namespace) && (hasRule(obj) || hasRule(old))
 	default:
 		return IsGuarded(set, ref)
 	}

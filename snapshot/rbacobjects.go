@@ -7,6 +7,7 @@ package snapshot
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/wfrbac"
+	"github.com/argoguard/argoguard/settings"
 )
 
 // RBACObjectReader lists the objects beside the ConfigMaps that decide
@@ -36,8 +38,11 @@ type RBACObjectReader interface {
 var AppProjectResource = schema.GroupVersionResource{Group: "argoproj.io", Version: "v1alpha1", Resource: "appprojects"}
 
 // AddRBACObjects fills snap's Projects (Argo CD's namespace) and
-// ServiceAccounts (the Workflows namespace) from r, for the components the
-// settings guard. When snap's Secrets are known, the token Secrets the
+// ServiceAccounts (the Workflows namespace, and the changed account's
+// namespace when argo-server delegates to it) from r, for the components
+// the settings guard. The live state (no change) holds the Workflows
+// namespace's accounts only (the audit's); AddDelegatedAccounts adds the
+// others. When snap's Secrets are known, the token Secrets the
 // accounts name are added by name (no data); when they cannot be listed,
 // they are unknown, so WFSA-008 stays silent rather than guess. A list the
 // credentials may not read is a note, not an error: the ConfigMaps are
@@ -67,16 +72,87 @@ func AddRBACObjects(ctx context.Context, snap *policy.Snapshot, r RBACObjectRead
 	case err != nil:
 		return notes, fmt.Errorf("listing the ServiceAccounts of %s: %w", ns, err)
 	}
+	namespaces := []string{ns}
+	if d := delegatedChange(snap, set); d != "" {
+		// The changed account's siblings: its namespace's accounts, and the
+		// Workflows namespace's, which its precedence is compared with.
+		more, err := r.ServiceAccounts(ctx, d)
+		if err != nil {
+			return notes, fmt.Errorf("listing the ServiceAccounts of %s: %w", d, err)
+		}
+		sas = append(sas, more...)
+		namespaces = append(namespaces, d)
+	}
 	snap.ServiceAccounts = sas
 	if !snap.SecretsKnown || len(sas) == 0 {
 		return notes, nil
 	}
+	for _, ns := range namespaces {
+		addTokenSecrets(ctx, snap, r, ns)
+	}
+	return notes, nil
+}
+
+// AddDelegatedAccounts adds to a live snapshot (built without a change)
+// the rbac-rule accounts of the namespaces argo-server delegates to
+// (workflows.namespaceDelegation): every namespace's but the Workflows
+// one's, in one cluster-wide list, with their token Secrets' names when
+// Secrets are known. It is for callers that judge the cluster once (the
+// CLI's --kubeconfig); the audit does not call it, since its reports in
+// those namespaces would need write access there. Credentials that may
+// not list ServiceAccounts cluster-wide leave them out with a note.
+func AddDelegatedAccounts(ctx context.Context, snap *policy.Snapshot, r RBACObjectReader) (notes []string, err error) {
+	set := snap.Settings
+	if snap.Changed != nil || !set.DelegatesToNamespaces() || slices.Contains(snap.Unlisted, policy.KindServiceAccount) {
+		return nil, nil
+	}
+	all, err := r.ServiceAccounts(ctx, metav1.NamespaceAll)
+	switch {
+	case apierrors.IsForbidden(err):
+		return []string{"may not list ServiceAccounts in every namespace: the rbac-rule accounts of the namespaces argo-server delegates to are not judged"}, nil
+	case err != nil:
+		return nil, fmt.Errorf("listing the ServiceAccounts of every namespace: %w", err)
+	}
+	var namespaces []string
+	for _, o := range all {
+		if ns := o.Ref.Namespace; ns != set.Workflows.Namespace {
+			snap.ServiceAccounts = append(snap.ServiceAccounts, o)
+			if !slices.Contains(namespaces, ns) {
+				namespaces = append(namespaces, ns)
+			}
+		}
+	}
+	if snap.SecretsKnown {
+		for _, ns := range namespaces {
+			addTokenSecrets(ctx, snap, r, ns)
+		}
+	}
+	return nil, nil
+}
+
+// delegatedChange is the namespace of the changed rbac-rule account when
+// it is not the Workflows namespace and argo-server delegates to it
+// (workflows.namespaceDelegation), else "".
+func delegatedChange(snap *policy.Snapshot, set *settings.Settings) string {
+	c := snap.Changed
+	if c == nil || c.Kind != policy.KindServiceAccount || c.Namespace == set.Workflows.Namespace || !set.IsWorkflowAccountNamespace(c.Namespace) {
+		return ""
+	}
+	return c.Namespace
+}
+
+// addTokenSecrets adds, by name, the token Secrets the accounts of ns
+// name and ns has; when they cannot be listed they are unknown.
+func addTokenSecrets(ctx context.Context, snap *policy.Snapshot, r RBACObjectReader, ns string) {
 	names, err := r.TokenSecretNames(ctx, ns)
 	have := map[string]bool{}
 	for _, n := range names {
 		have[n] = true
 	}
 	for _, a := range snap.WorkflowAccounts() {
+		if a.Account.Namespace != ns {
+			continue
+		}
 		ref := policy.ObjectRef{Kind: "Secret", Namespace: ns, Name: a.Account.TokenSecretName()}
 		switch {
 		case err != nil:
@@ -85,7 +161,6 @@ func AddRBACObjects(ctx context.Context, snap *policy.Snapshot, r RBACObjectRead
 			snap.Secrets = append(snap.Secrets, &policy.Object{Ref: ref})
 		}
 	}
-	return notes, nil
 }
 
 var _ RBACObjectReader = (*ClientReader)(nil)

@@ -132,6 +132,14 @@ func (o *inputs) snapshot(c *cobra.Command, paths []string, set *settings.Settin
 		if err != nil {
 			return nil, usageErr("%v", err)
 		}
+		// With namespace delegation, the other namespaces' accounts too.
+		more, err := snapshot.AddDelegatedAccounts(c.Context(), snap, r)
+		if err != nil {
+			return nil, usageErr("%v", err)
+		}
+		for _, n := range more {
+			notes(n)
+		}
 		if len(snap.Objects()) == 0 && len(snap.Projects) == 0 && len(snap.ServiceAccounts) == 0 {
 			return nil, usageErr("none of the guarded ConfigMaps (%s) exists in the cluster; set other names in --settings", guardedNames(set))
 		}

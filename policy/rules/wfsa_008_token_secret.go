@@ -28,8 +28,8 @@ var ruleWFSA008 = policy.Rule{
 func checkWFSATokenSecret(s *policy.Snapshot) []policy.Finding {
 	var out []policy.Finding
 	for _, a := range s.WorkflowAccounts() {
-		if !a.Account.HasRule {
-			continue
+		if !a.Account.HasRule || (s.Settings != nil && !s.Settings.IsWorkflowAccountNamespace(a.Account.Namespace)) {
+			continue // not one of argo-server's candidates
 		}
 		name := a.Account.TokenSecretName()
 		if _, state := s.LookupSecret(a.Account.Namespace, name); state != policy.SecretAbsent {

@@ -30,7 +30,11 @@ var ruleWFSA002 = policy.Rule{
 	Severity: policy.SeverityHigh, Category: "serviceaccount", Action: policy.ActionDeny,
 	Doc: "The groups claim argo-server re-issues holds what the identity provider sent: group IDs for AWS IAM " +
 		"Identity Center. A rule testing a group's display name ('argocd-admins' in groups) is never true, so " +
-		"the account is never chosen (the guide's mistake, made in Argo Workflows). The finding names the ID. A warning while the namespace's sso config leaves rbac.enabled off." +
+		"the account is never chosen (the guide's mistake, made in Argo Workflows). The finding names the ID. A warning while the namespace's sso config leaves rbac.enabled off. " +
+		"Also a deny on an account of a namespace argo-server delegates to (settings workflows.namespaceDelegation): " +
+		"there the users fall back to the account of argo-server's namespace instead of being refused, but the test " +
+		"is as surely dead (the settings map the name to the ID it should be), the account it was written for is " +
+		"never chosen for them, and the fix is the same one-word change; a deny says so before the team relies on it." +
 		" Source: Argo Workflows: server/auth/sso/sso.go (groups claim copied), server/auth/gatekeeper.go (exact comparison in the rule).",
 	Check: wfsaCheck(wfrbac.CheckDisplayName),
 }
@@ -105,7 +109,7 @@ func wfsaCheck(kinds ...wfrbac.Check) policy.CheckFunc {
 				continue
 			}
 			f := policy.Finding{Location: atField(obj, p.Field), Message: p.Reason}
-			if rbacOff(s, obj.Ref.Namespace) {
+			if rbacOff(s, serverNamespace(s, obj.Ref.Namespace)) {
 				f.Action = policy.ActionWarn
 				f.Detail = "argo-server reads rbac-rule annotations only once sso.rbac.enabled is true; this breaks logins then"
 			}
@@ -122,6 +126,16 @@ func wfsaKind(k wfrbac.Check, kinds []wfrbac.Check) bool {
 		}
 	}
 	return false
+}
+
+// serverNamespace is the namespace of the argo-server that may choose an
+// account of ns: the Workflows namespace's argo-server, which delegates to
+// ns, when the settings say so.
+func serverNamespace(s *policy.Snapshot, ns string) string {
+	if s.Settings != nil && s.Settings.DelegatesToNamespaces() {
+		return s.Settings.Workflows.Namespace
+	}
+	return ns
 }
 
 // rbacOff reports whether the snapshot's workflow-controller-configmap of

@@ -37,6 +37,9 @@ const (
 	CheckTie           Check = "tie"            // equal precedence, both can answer
 	CheckCatchAll      Check = "catch-all"      // true for everyone, above other accounts
 	CheckFailsForSome  Check = "fails-for-some" // fails for some users a lower account would admit
+	// In a namespace argo-server delegates to (delegation.go):
+	CheckDelegatedFails Check = "delegated-fails" // rule does not compile or return a boolean
+	CheckNotAbove       Check = "not-above"       // never chosen over the login account
 )
 
 // Problem is one finding on one account.
@@ -62,6 +65,9 @@ type Groups interface {
 	// SentFor returns the value sent for a group's display name, when the
 	// provider sends something else (an ID).
 	SentFor(name string) (string, bool)
+	// Each calls f with every value sent and its display name ("" when the
+	// value is the name), until f returns false.
+	Each(f func(value, name string) bool)
 }
 
 // GroupList is Groups over a list: the values sent and, when the provider
@@ -77,12 +83,47 @@ func (g GroupList) SentFor(name string) (string, bool) {
 	id, ok := g.IDs[name]
 	return id, ok
 }
+func (g GroupList) Each(f func(value, name string) bool) {
+	for _, v := range g.Values {
+		name := ""
+		for n, id := range g.IDs {
+			if id == v && (name == "" || n < name) {
+				name = n
+			}
+		}
+		if !f(v, name) {
+			return
+		}
+	}
+}
 
 // Analyze reports the rbac-rule annotations of one namespace's accounts
 // that argo-server will fail on or that make its choice surprising.
 // groups are what the provider sends (nil: nothing known), and
 // serverAccount is argo-server's own ServiceAccount as "namespace/name".
 func Analyze(accounts []Account, groups Groups, serverAccount string) []Problem {
+	return analyze(accounts, groups, serverAccount, serverConsequences)
+}
+
+// consequences say what argo-server does when a rule fails, which differs
+// between its own namespace and a namespace it delegates to.
+type consequences struct {
+	// failCheck and failAction report a rule that fails for everyone.
+	failCheck  func(Check) Check
+	failAction Action
+	// fails ends a reason about a rule that fails for everyone; blocks one
+	// about a rule that fails for some users.
+	fails, blocks string
+}
+
+var serverConsequences = consequences{
+	failCheck:  func(c Check) Check { return c },
+	failAction: Deny,
+	fails:      "argo-server refuses the login of every user it reaches",
+	blocks:     "which refuses the login without trying lower-precedence accounts that would admit them",
+}
+
+func analyze(accounts []Account, groups Groups, serverAccount string, cq consequences) []Problem {
 	if groups == nil {
 		groups = GroupList{}
 	}
@@ -95,20 +136,20 @@ func Analyze(accounts []Account, groups Groups, serverAccount string) []Problem 
 	}
 	usable := map[string]bool{} // compiles and returns a boolean
 	for _, a := range ruled {
-		ps := checkRule(a, groups, serverAccount)
+		ps := checkRule(a, groups, serverAccount, cq)
 		problems = append(problems, ps...)
 		if !slices.ContainsFunc(ps, func(p Problem) bool {
-			return p.Check == CheckCompile || p.Check == CheckNotBoolean
+			return p.Check == cq.failCheck(CheckCompile) || p.Check == cq.failCheck(CheckNotBoolean)
 		}) {
 			usable[a.Key()] = true
 		}
 	}
-	problems = append(problems, checkOrder(newEvaluator(), ruled, usable)...)
+	problems = append(problems, checkOrder(newEvaluator(), ruled, usable, cq)...)
 	return problems
 }
 
 // checkRule holds the checks that need one account only.
-func checkRule(a Account, groups Groups, serverAccount string) []Problem {
+func checkRule(a Account, groups Groups, serverAccount string, cq consequences) []Problem {
 	var out []Problem
 	add := func(check Check, field string, act Action, format string, args ...any) {
 		out = append(out, Problem{Account: a.Key(), Field: field, Reason: fmt.Sprintf(format, args...), Action: act, Check: check})
@@ -126,11 +167,11 @@ func checkRule(a Account, groups Groups, serverAccount string) []Problem {
 	// error for everyone who reaches the account.
 	full := fullEnv()
 	if _, err := expr.Compile(a.Rule, expr.Env(full)); err != nil {
-		add(CheckCompile, FieldRule, Deny, "the rule does not compile (%s); argo-server refuses the login of every user it reaches", firstLine(err))
+		add(cq.failCheck(CheckCompile), FieldRule, cq.failAction, "the rule does not compile (%s); %s", firstLine(err), cq.fails)
 		return out
 	}
 	if _, err := expr.Compile(a.Rule, expr.Env(full), expr.AsBool()); err != nil {
-		add(CheckNotBoolean, FieldRule, Deny, "the rule does not return a boolean (%s); argo-server refuses the login of every user it reaches", firstLine(err))
+		add(cq.failCheck(CheckNotBoolean), FieldRule, cq.failAction, "the rule does not return a boolean (%s); %s", firstLine(err), cq.fails)
 		return out
 	}
 	for _, g := range GroupLiterals(a.Rule) {
@@ -149,7 +190,7 @@ func checkRule(a Account, groups Groups, serverAccount string) []Problem {
 // checkOrder holds the checks that depend on precedence: ties that can
 // both match, a catch-all above other accounts, and a rule that fails for
 // some users above other accounts.
-func checkOrder(e *evaluator, ruled []Account, usable map[string]bool) []Problem {
+func checkOrder(e *evaluator, ruled []Account, usable map[string]bool, cq consequences) []Problem {
 	var out []Problem
 	bs := bands(ruled)
 	for bi, band := range bs {
@@ -184,7 +225,7 @@ func checkOrder(e *evaluator, ruled []Account, usable map[string]bool) []Problem
 					Reason: fmt.Sprintf("the rule is true for every user, so lower-precedence accounts are never chosen: %s", strings.Join(lower, ", "))})
 			} else if why, admitted := e.failsAbove(a, lowerUsable); len(admitted) > 0 {
 				out = append(out, Problem{Account: a.Key(), Field: FieldRule, Action: Warn, Check: CheckFailsForSome,
-					Reason: fmt.Sprintf("the rule fails %s, which refuses the login without trying lower-precedence accounts that would admit them: %s", why, strings.Join(admitted, ", "))})
+					Reason: fmt.Sprintf("the rule fails %s, %s: %s", why, cq.blocks, strings.Join(admitted, ", "))})
 			}
 		}
 	}

@@ -17,7 +17,9 @@
 //   - server/auth/gatekeeper.go, rbacAuthorization: with SSO namespace
 //     delegation, an account of the request's namespace replaces the login
 //     account only with a strictly higher precedence; its errors are only
-//     logged.
+//     logged (v4.0.5 and later also take it when argo-server's namespace
+//     has no match). AnalyzeDelegated judges such a namespace's accounts
+//     (delegation.go).
 //   - server/auth/gatekeeper.go, authorizationForServiceAccount and
 //     util/secrets/secret_name.go: the chosen account's token Secret is read
 //     (the first entry of .secrets, else the service-account-token.name

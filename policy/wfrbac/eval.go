@@ -33,11 +33,7 @@ func (v Verdict) String() string {
 // compiled against the claims map itself, so the map's keys are the only
 // names and their values fix the types, then run and asserted to be a bool.
 func Evaluate(rule string, env map[string]any) (Verdict, error) {
-	program, err := expr.Compile(rule, expr.Env(env))
-	if err != nil {
-		return Fail, err
-	}
-	return runProgram(program, env)
+	return (*evaluator)(nil).evaluate(rule, env)
 }
 
 // runProgram runs a compiled rule and asserts a boolean, as argo-server.
@@ -81,26 +77,36 @@ var claimNames = [...]string{"iss", "sub", "exp", "groups", "email", "name", "pr
 
 func newEvaluator() *evaluator { return &evaluator{programs: map[programKey]compiled{}} }
 
-// run is Evaluate with the compiled programs kept. An environment with a
-// name outside claimNames is compiled afresh.
-func (e *evaluator) run(rule string, env map[string]any) Verdict {
+// evaluate is Evaluate with the compiled programs kept (a nil evaluator
+// keeps none). An environment with a name outside claimNames is compiled
+// afresh.
+func (e *evaluator) evaluate(rule string, env map[string]any) (Verdict, error) {
 	key := programKey{rule: rule}
 	for i, n := range claimNames {
 		if _, present := env[n]; present {
 			key.names |= 1 << i
 		}
 	}
-	ok := len(env) == bits.OnesCount16(key.names)
-	c, cached := e.programs[key]
-	if !cached || !ok {
+	keep := e != nil && len(env) == bits.OnesCount16(key.names)
+	var c compiled
+	cached := false
+	if keep {
+		c, cached = e.programs[key]
+	}
+	if !cached {
 		c.program, c.err = expr.Compile(rule, expr.Env(env))
-		if ok {
+		if keep {
 			e.programs[key] = c
 		}
 	}
 	if c.err != nil {
-		return Fail
+		return Fail, c.err
 	}
-	v, _ := runProgram(c.program, env)
+	return runProgram(c.program, env)
+}
+
+// run is evaluate's verdict alone.
+func (e *evaluator) run(rule string, env map[string]any) Verdict {
+	v, _ := e.evaluate(rule, env)
 	return v
 }

@@ -63,6 +63,11 @@ func (s Selection) Deterministic() bool { return len(s.Outcomes) == 1 }
 // bands are never reached. The error is for accounts of mixed namespaces,
 // which argo-server never lists together.
 func Select(accounts []Account, claims Claims) (Selection, error) {
+	return (*evaluator)(nil).selectAccount(accounts, claims)
+}
+
+// selectAccount is Select with e's compiled programs.
+func (e *evaluator) selectAccount(accounts []Account, claims Claims) (Selection, error) {
 	if _, err := claims.Env(); err != nil {
 		return Selection{}, err
 	}
@@ -81,7 +86,7 @@ func Select(accounts []Account, claims Claims) (Selection, error) {
 			// The environment is rebuilt per rule, as argo-server does, so a
 			// rule that modified it could not affect the next one.
 			env, _ := claims.Env()
-			v, err := Evaluate(a.Rule, env)
+			v, err := e.evaluate(a.Rule, env)
 			switch v {
 			case Match:
 				outs = append(outs, Outcome{Kind: Selected, Account: a})

@@ -460,6 +460,7 @@ func TestHelmRejectsBadValues(t *testing.T) {
 		{map[string]any{"replicaCount": 0}, `at '/replicaCount'`},
 		{map[string]any{"webhook.maxConcurrentAdmissions": 0}, `at '/webhook/maxConcurrentAdmissions'`},
 		{map[string]any{"readSecrets.tokenSecretNames": "yes"}, `at '/readSecrets/tokenSecretNames'`},
+		{map[string]any{"settings.workflows.namespaceDelegation": "false"}, `at '/settings/workflows/namespaceDelegation'`},
 	} {
 		_, err := helmTemplate(t, tc.sets)
 		t.Logf("values %v: %v", tc.sets, err)

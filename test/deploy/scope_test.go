@@ -28,9 +28,13 @@ type scope struct {
 	configMaps []guarded
 	projectsNS string
 	accountsNS string
+	// accountsAnyNS: SSO namespace delegation (the workflows-delegation
+	// component, settings workflows.namespaceDelegation): rbac-rule
+	// accounts of every namespace are guarded.
+	accountsAnyNS bool
 }
 
-var stockScope = scope{stockGuarded, "argocd", "argo"}
+var stockScope = scope{configMaps: stockGuarded, projectsNS: "argocd", accountsNS: "argo"}
 
 // request is one admission request as the API server sees it.
 type request struct {
@@ -92,7 +96,7 @@ func (s scope) wants(r request, mutating bool) string {
 	case r.group == "" && r.resource == "serviceaccounts":
 		_, inNew := r.newAnn[annotationRule]
 		_, inOld := r.oldAnn[annotationRule]
-		if createOrUpdate && r.namespace == s.accountsNS && (inNew || inOld) {
+		if createOrUpdate && (r.namespace == s.accountsNS || (s.accountsAnyNS && s.accountsNS != "")) && (inNew || inOld) {
 			return hookServiceAccounts
 		}
 	}
@@ -104,7 +108,7 @@ func (s scope) wants(r request, mutating bool) string {
 // subresources), with and without the rbac-rule annotation on the new
 // and the old object, on every operation.
 func requests(s scope) []request {
-	namespaces := map[string]bool{"default": true, "kube-system": true, "argoguard": true, "argocd": true, "argo": true}
+	namespaces := map[string]bool{"default": true, "kube-system": true, "argoguard": true, "argocd": true, "argo": true, "team-a": true}
 	names := map[string]bool{"argocd-notifications-cm": true, "argocd-cmd-params-cm": true, "my-config": true, "default": true, "argo-server": true}
 	for _, g := range append(append([]guarded{}, s.configMaps...), stockGuarded...) {
 		namespaces[g.namespace], names[g.name] = true, true

@@ -117,6 +117,13 @@ type argoServer struct {
 }
 
 func newArgoServer(s *tokenSSO, accounts []wfrbac.Account) (*argoServer, error) {
+	return newArgoServerCaching(s, accounts, namespace)
+}
+
+// newArgoServerCaching is newArgoServer with the informer cache over
+// cacheNamespace: "" for every namespace, as argo-server without
+// --managed-namespace has it (server/apiserver/argoserver.go).
+func newArgoServerCaching(s *tokenSSO, accounts []wfrbac.Account, cacheNamespace string) (*argoServer, error) {
 	client := fake.NewClientset()
 	ctx := context.Background()
 	for _, a := range accounts {
@@ -135,7 +142,7 @@ func newArgoServer(s *tokenSSO, accounts []wfrbac.Account) (*argoServer, error) 
 			return nil, err
 		}
 	}
-	rc := cache.NewResourceCache(client, namespace)
+	rc := cache.NewResourceCache(client, cacheNamespace)
 	stop := make(chan struct{})
 	rc.Run(stop)
 	clients := &servertypes.Clients{Kubernetes: client}
@@ -154,13 +161,19 @@ func (a *argoServer) close() { close(a.stop) }
 
 // login returns the account argo-server chose, or the reason it refused.
 func (a *argoServer) login(s *tokenSSO, hook *reasonHook, c wfrbac.Claims) (account string, refused string, err error) {
+	return a.request(s, hook, c, nil)
+}
+
+// request is login for a request req (a NamespacedRequest is what SSO
+// namespace delegation reads the namespace from; nil: none).
+func (a *argoServer) request(s *tokenSSO, hook *reasonHook, c wfrbac.Claims, req any) (account string, refused string, err error) {
 	tok, err := s.token(c)
 	if err != nil {
 		return "", "", err
 	}
 	ctx := metadata.NewIncomingContext(context.Background(), metadata.Pairs("authorization", tok))
 	hook.take()
-	out, err := a.gk.Context(ctx)
+	out, err := a.gk.ContextWithRequest(ctx, req)
 	if err != nil {
 		reason := hook.take()
 		if reason == "" {

@@ -147,7 +147,8 @@ Fail
 
 {{/* The validating webhooks of the objects beside the ConfigMaps that decide
 what a group may do: AppProjects in Argo CD's namespace (all of them), and
-ServiceAccounts in the Workflows namespace that carry the rbac-rule
+ServiceAccounts in the Workflows namespace (in every namespace with
+settings.workflows.namespaceDelegation) that carry the rbac-rule
 annotation, new or old (null checks and has(): on CREATE oldObject is null,
 annotations may be absent, and a CEL error would reject the write under
 failurePolicy Fail). A component the settings disable has none. */}}
@@ -177,11 +178,13 @@ failurePolicy Fail). A component the settings disable has none. */}}
       resources: [serviceaccounts]
       operations: [CREATE, UPDATE]
       scope: Namespaced
+  {{- if not $wf.namespaceDelegation }}
   namespaceSelector:
     matchExpressions:
       - key: kubernetes.io/metadata.name
         operator: In
         values: [{{ $wf.namespace | default "argo" | toJson }}]
+  {{- end }}
   matchConditions:
     - name: rbac-rule-account
       expression: >-
