@@ -1,6 +1,7 @@
 package wfrbac
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -83,5 +84,21 @@ func TestNotAboveBoundsTheGroupsNamed(t *testing.T) {
 	got := AnalyzeDelegated([]Account{teamAcct("everyone", "0", "sub != ''")}, []Account{acct("read-only", "0", "true")}, GroupList{Values: known})
 	if len(got) != 1 || !strings.Contains(got[0].Reason, "and 3 more groups") || strings.Contains(got[0].Reason, `"id-f"`) {
 		t.Fatalf("want one problem naming 5 groups and counting 3, got %v", got)
+	}
+}
+
+// The not-above check tries one user per known group: its cost grows with
+// the groups the settings list (an Identity Center export can hold
+// thousands).
+func BenchmarkAnalyzeDelegated1000Groups(b *testing.B) {
+	var groups GroupList
+	for i := range 1000 {
+		groups.Values = append(groups.Values, fmt.Sprintf("id-%04d", i))
+	}
+	team := []Account{teamAcct("team-devs", "20", "'id-0001' in get($env, 'groups')"), teamAcct("team-all", "0", "true")}
+	server := []Account{acct("admins", "10", "'id-0002' in get($env, 'groups')"), acct("read-only", "0", "true")}
+	b.ReportAllocs()
+	for b.Loop() {
+		AnalyzeDelegated(team, server, groups)
 	}
 }
