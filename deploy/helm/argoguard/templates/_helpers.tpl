@@ -161,7 +161,7 @@ failurePolicy Fail). A component the settings disable has none. */}}
     - apiGroups: [argoproj.io]
       apiVersions: [v1alpha1]
       resources: [appprojects]
-      operations: [CREATE, UPDATE]
+      operations: [CREATE, UPDATE, DELETE]
       scope: Namespaced
   namespaceSelector:
     matchExpressions:
@@ -175,7 +175,7 @@ failurePolicy Fail). A component the settings disable has none. */}}
     - apiGroups: [""]
       apiVersions: [v1]
       resources: [serviceaccounts]
-      operations: [CREATE, UPDATE]
+      operations: [CREATE, UPDATE, DELETE]
       scope: Namespaced
   namespaceSelector:
     matchExpressions:
