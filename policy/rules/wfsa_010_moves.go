@@ -107,7 +107,7 @@ func checkWFSAMoves(s *policy.Snapshot) []policy.Finding {
 		f := policy.Finding{Location: atField(changedObj, rbacRuleField), Message: msg,
 			Detail: "argo-server's choice among the rbac-rule accounts of " + ref.Namespace + ", before and after the change, " +
 				"for a user whose only group is one of: " + strings.Join(m.groups, ", "),
-			Fix:    "make sure the change is meant to move these users; give the account that should keep them a precedence above the others"}
+			Fix: "make sure the change is meant to move these users; give the account that should keep them a precedence above the others"}
 		if rbacOff(s, ref.Namespace) {
 			f.Detail += "; argo-server reads rbac-rule annotations only once sso.rbac.enabled is true"
 		}
