@@ -55,20 +55,25 @@ func checkPROJDelete(s *policy.Snapshot) []policy.Finding {
 		if len(what) == 0 {
 			continue
 		}
-		who := rbac.SubjectName(set.DisplayName(sub))
-		msg := fmt.Sprintf("deleting %s: %s %s", name, who, what[0])
+		// The group's name keeps the admission warning on one line; the
+		// Detail has the ID.
+		who := rbac.SubjectName(sub)
+		if g, ok := set.GroupByID(sub); ok && g.Name != "" {
+			who = g.Name
+		}
+		msg := fmt.Sprintf("%s %s", who, what[0])
 		if len(what) > 1 {
 			msg += fmt.Sprintf(" and %d more", len(what)-1)
 		}
 		loc := atField(s.Old, "spec.roles")
 		if rc, ok := lostRole(diff.Roles, sub); ok {
-			msg = fmt.Sprintf("deleting %s: %s loses role %s (%d permissions)", name, who, rc.Role, len(what))
+			msg = fmt.Sprintf("%s loses role %s (%d permissions)", who, rc.Role, len(what))
 			if path, ok := linePath(rc.Line, name, paths); ok {
 				loc = atField(s.Old, path)
 			}
 		}
 		out = append(out, policy.Finding{Location: loc, Message: msg,
-			Detail: strings.Join(what, "; ") + ". " + projectGoneDetail,
+			Detail: fmt.Sprintf("deleting %s revokes, for %s: %s. %s", name, rbac.SubjectName(set.DisplayName(sub)), strings.Join(what, "; "), projectGoneDetail),
 			Fix:    "make sure the delete is meant to revoke this"})
 	}
 	if len(out) == 0 {

@@ -51,13 +51,14 @@ func TestPROJ010Delete(t *testing.T) {
 		rbac     map[string]string
 		want     []string // messages, sorted by subject
 		contains string
+		detail   string // the first finding's detail starts with it
 		paths    []string
 	}{
 		{name: "each group loses its role", old: appProject(t, "team-a", twoRoles),
 			want: []string{
-				"deleting team-a: argocd-admins (" + adminsID + ") loses role proj:team-a:ops (2 permissions)",
-				"deleting team-a: argocd-developers (" + devsID + ") loses role proj:team-a:dev (3 permissions)",
-			}, contains: "controller/appcontroller.go", paths: []string{"spec.roles[1].groups[0]", "spec.roles[0].groups[0]"}},
+				"argocd-admins loses role proj:team-a:ops (2 permissions)",
+				"argocd-developers loses role proj:team-a:dev (3 permissions)",
+			}, contains: "controller/appcontroller.go", detail: "deleting team-a revokes, for argocd-admins (" + adminsID + "): ", paths: []string{"spec.roles[1].groups[0]", "spec.roles[0].groups[0]"}},
 		{name: "what the global policy grants anyway is not lost", old: appProject(t, "team-a", groupsSpec(devsID)),
 			rbac: csv("g, " + devsID + ", role:admin\n"), want: []string{"deleting team-a: the project's Applications, if any, stop syncing"}},
 		{name: "a project without roles revokes nothing", old: appProject(t, "team-a", "description: x\n"),
@@ -84,6 +85,9 @@ func TestPROJ010Delete(t *testing.T) {
 			}
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			if tc.detail != "" && !strings.HasPrefix(fs[0].Detail, tc.detail) {
+				t.Errorf("detail %q does not start with %q", fs[0].Detail, tc.detail)
 			}
 			if tc.contains != "" && !strings.Contains(fs[0].Detail, tc.contains) {
 				t.Errorf("detail %q does not mention %q", fs[0].Detail, tc.contains)

@@ -73,7 +73,7 @@ func checkWFSAMoves(s *policy.Snapshot) []policy.Finding {
 	key := ref.Namespace + "/" + ref.Name
 	type move struct {
 		from, to wfrbac.Selection
-		groups   []string
+		groups   []settings.Group
 	}
 	moves := map[string]*move{}
 	var order []string
@@ -89,24 +89,32 @@ func checkWFSAMoves(s *policy.Snapshot) []policy.Finding {
 			moves[k] = &move{from: ch.Before, to: ch.After}
 			order = append(order, k)
 		}
-		moves[k].groups = append(moves[k].groups, s.Settings.DisplayName(g.ID))
+		moves[k].groups = append(moves[k].groups, g)
 	}
 	sort.Strings(order)
 	verb := map[string]string{"CREATE": "creating", "UPDATE": "changing", "DELETE": "deleting"}[s.Operation]
 	var out []policy.Finding
 	for _, k := range order {
 		m := moves[k]
-		who := "group " + m.groups[0]
-		if len(m.groups) > 1 {
-			who = fmt.Sprintf("%d groups (%s)", len(m.groups), joinFirst(m.groups, maxNamedGroups))
+		// Names keep the admission warning on one line; the Detail has the IDs.
+		var names, full []string
+		for _, g := range m.groups {
+			names = append(names, cmp.Or(g.Name, g.ID))
+			full = append(full, s.Settings.DisplayName(g.ID))
 		}
-		msg := fmt.Sprintf("%s %s moves %s from %s to %s", verb, ref.Name, who, describeSelection(m.from), describeSelection(m.to))
+		msg := fmt.Sprintf("group %s moves", names[0])
+		if len(names) > 1 {
+			msg = fmt.Sprintf("%d groups (%s) move", len(names), joinFirst(names, maxNamedGroups))
+		}
+		msg += fmt.Sprintf(" from %s to %s", describeSelection(m.from), describeSelection(m.to))
 		if note := targetNote(s, ref.Namespace, m.to); note != "" {
 			msg += " (" + note + ")"
 		}
-		f := policy.Finding{Location: atField(changedObj, rbacRuleField), Message: msg,
-			Detail: "argo-server's choice among the rbac-rule accounts of " + ref.Namespace + ", before and after the change, " +
-				"for a user whose only group is one of: " + strings.Join(m.groups, ", "),
+		// The finding is about the account as a whole (a delete leaves no
+		// field to point at), so it has no field path.
+		f := policy.Finding{Location: atField(changedObj, ""), Message: msg,
+			Detail: fmt.Sprintf("%s %s changes argo-server's choice among the rbac-rule accounts of %s for a user whose only group is one of: %s",
+				verb, ref.Name, ref.Namespace, strings.Join(full, ", ")),
 			Fix: "make sure the change is meant to move these users; give the account that should keep them a precedence above the others"}
 		if rbacOff(s, ref.Namespace) {
 			f.Detail += "; argo-server reads rbac-rule annotations only once sso.rbac.enabled is true"
@@ -116,9 +124,6 @@ func checkWFSAMoves(s *policy.Snapshot) []policy.Finding {
 	return out
 }
 
-// rbacRuleField is the rbac-rule annotation's field path on a ServiceAccount.
-const rbacRuleField = "metadata.annotations[" + wfrbac.AnnotationRule + "]"
-
 // groupValue is what the provider sends for g in the groups claim.
 func groupValue(set *settings.Settings, g settings.Group) string {
 	if set.SendsGroupIDs() || g.Name == "" {
@@ -127,24 +132,25 @@ func groupValue(set *settings.Settings, g settings.Group) string {
 	return g.Name
 }
 
-// describeSelection renders a login's possible outcomes.
+// describeSelection renders a login's possible outcomes; accounts by name,
+// as they are all in the changed account's namespace.
 func describeSelection(sel wfrbac.Selection) string {
 	var parts []string
 	for _, o := range sel.Outcomes {
 		switch o.Kind {
 		case wfrbac.Selected:
-			parts = append(parts, o.Account.Key())
+			parts = append(parts, o.Account.Name)
 		case wfrbac.RuleFailed:
-			parts = append(parts, "a refused login (the rule of "+o.Account.Key()+" fails)")
+			parts = append(parts, "a refused login (the rule of "+o.Account.Name+" fails)")
 		default:
-			parts = append(parts, "a refused login (no service account rule matches)")
+			parts = append(parts, "a refused login (no rule matches)")
 		}
 	}
 	if len(parts) == 1 {
 		return parts[0]
 	}
 	sort.Strings(parts) // Select keeps the list's order, which means nothing
-	return strings.Join(parts, " or ") + ", depending on the order of equal precedences"
+	return strings.Join(parts, " or ") + " (equal precedences: order-dependent)"
 }
 
 // targetNote says what can be told cheaply about where users land: on
@@ -156,7 +162,7 @@ func targetNote(s *policy.Snapshot, ns string, to wfrbac.Selection) string {
 	}
 	a := to.Outcomes[0].Account
 	if a.Key() == s.ServerAccount(ns) {
-		return "argo-server's own account, with the server's rights"
+		return "argo-server's own account"
 	}
 	for _, g := range s.Settings.Identity.Groups {
 		c := moveUser
@@ -169,7 +175,7 @@ func targetNote(s *policy.Snapshot, ns string, to wfrbac.Selection) string {
 			return ""
 		}
 	}
-	return "an account whose rule every known group matches"
+	return "every known group matches its rule"
 }
 
 // joinFirst joins the first n of ss and counts the rest.
