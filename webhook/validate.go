@@ -151,15 +151,17 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		return admission.Errored(http.StatusBadRequest, err)
 	}
 	dryRun := req.DryRun != nil && *req.DryRun
-	log := v.Log.WithValues("object", r.ref.Namespace+"/"+r.ref.Name, "operation", string(r.op),
-		"user", r.username, "dryRun", dryRun, "uid", string(req.UID), "mode", string(set.Mode))
+	logFor := func() logr.Logger {
+		return v.Log.WithValues("object", r.ref.Namespace+"/"+r.ref.Name, "operation", string(r.op),
+			"user", r.username, "dryRun", dryRun, "uid", string(req.UID), "mode", string(set.Mode))
+	}
 	var liveOld []string
 	if r.op == admissionv1.Delete && !r.hasOld && r.ref.Kind != "ConfigMap" {
 		// The API server always sends oldObject on DELETE; a request
 		// without one is judged against the live object, if any.
 		old, err := snapshot.LiveRBACObject(ctx, set, v.Source.Reader, r.ref)
 		if err != nil {
-			return v.cannotJudge(set, r, log, fmt.Errorf("the DELETE carries no oldObject: %w", err))
+			return v.cannotJudge(set, r, logFor(), fmt.Errorf("the DELETE carries no oldObject: %w", err))
 		}
 		if old != nil {
 			r.old, r.hasOld = old, true
@@ -170,6 +172,7 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		// matchConditions keep these away; answer quickly if one gets here.
 		return admission.Allowed("not guarded by argoguard")
 	}
+	log := logFor()
 
 	bg := breakGlassMatch(set.BreakGlass, req.UserInfo)
 	if cp := controlPlaneDeleter(req.UserInfo); bg == "" && cp != "" && r.op == admissionv1.Delete {
