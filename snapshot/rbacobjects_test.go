@@ -159,7 +159,7 @@ func TestLiveRBACObject(t *testing.T) {
 	}{
 		{policy.ObjectRef{Kind: policy.KindServiceAccount, Namespace: "argo", Name: "argo-admin"}, true},
 		{policy.ObjectRef{Kind: policy.KindServiceAccount, Namespace: "argo", Name: "argo-server"}, false}, // no rule
-		{policy.ObjectRef{Kind: policy.KindServiceAccount, Namespace: "other", Name: "elsewhere"}, false}, // not guarded
+		{policy.ObjectRef{Kind: policy.KindServiceAccount, Namespace: "other", Name: "elsewhere"}, false},  // not guarded
 		{policy.ObjectRef{Kind: policy.KindAppProject, Namespace: "argocd", Name: "team-a"}, true},
 		{policy.ObjectRef{Kind: policy.KindAppProject, Namespace: "argocd", Name: "team-b"}, false},
 	} {
