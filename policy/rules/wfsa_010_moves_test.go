@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -92,6 +93,38 @@ func TestWFSA010Moves(t *testing.T) {
 			}
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// WFSA-010 on a delete with many known groups and accounts: one account
+// per group (group i's rule names its ID) and a catch-all; the developers'
+// account is deleted. Run with
+// `go test -run '^$' -bench WFSA010 -benchmem ./policy/rules/`.
+func BenchmarkWFSA010Delete(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		b.Run(fmt.Sprintf("groups=%d", n), func(b *testing.B) {
+			set := "identity:\n  provider: aws-iam-identity-center\n  groups:\n"
+			live := []*policy.Object{sa("argo-readonly", "true", "0")}
+			for i := range n {
+				id := fmt.Sprintf("00000000-0000-7000-8000-%012d", i)
+				set += fmt.Sprintf("  - {id: %s, name: team-%d}\n", id, i)
+				if i < 10 {
+					live = append(live, sa(fmt.Sprintf("team-%d", i), "'"+id+"' in get($env, 'groups')", fmt.Sprint(10+i)))
+				}
+			}
+			settings := settingsFrom(b, set)
+			gone := live[1]
+			ref := gone.Ref
+			s := &policy.Snapshot{Settings: settings, ServiceAccounts: live[:1:1], Changed: &ref, Operation: "DELETE", Old: gone}
+			s.ServiceAccounts = append(s.ServiceAccounts, live[2:]...)
+			rule, _ := registry.Rule("WFSA-010")
+			b.ReportAllocs()
+			for b.Loop() {
+				if fs := rule.Check(s); len(fs) != 1 {
+					b.Fatalf("%d findings, want 1", len(fs))
+				}
 			}
 		})
 	}
