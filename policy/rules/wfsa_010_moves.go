@@ -77,10 +77,11 @@ func checkWFSAMoves(s *policy.Snapshot) []policy.Finding {
 	}
 	moves := map[string]*move{}
 	var order []string
+	var ev wfrbac.Evaluator
 	for _, g := range s.Settings.Identity.Groups {
 		c := moveUser
 		c.Groups = []string{groupValue(s.Settings, g)}
-		ch, moved, err := wfrbac.CompareChoice(before, after, key, c)
+		ch, moved, err := ev.CompareChoice(before, after, key, c)
 		if err != nil || !moved {
 			continue
 		}
@@ -107,7 +108,7 @@ func checkWFSAMoves(s *policy.Snapshot) []policy.Finding {
 			msg = fmt.Sprintf("%d groups (%s) move", len(names), joinFirst(names, maxNamedGroups))
 		}
 		msg += fmt.Sprintf(" from %s to %s", describeSelection(m.from), describeSelection(m.to))
-		if note := targetNote(s, ref.Namespace, m.to); note != "" {
+		if note := targetNote(s, &ev, ref.Namespace, m.to); note != "" {
 			msg += " (" + note + ")"
 		}
 		// The finding is about the account as a whole (a delete leaves no
@@ -156,7 +157,7 @@ func describeSelection(sel wfrbac.Selection) string {
 // targetNote says what can be told cheaply about where users land: on
 // argo-server's own account, or on one whose rule every known group
 // matches (a catch-all for them).
-func targetNote(s *policy.Snapshot, ns string, to wfrbac.Selection) string {
+func targetNote(s *policy.Snapshot, ev *wfrbac.Evaluator, ns string, to wfrbac.Selection) string {
 	if len(to.Outcomes) != 1 || to.Outcomes[0].Kind != wfrbac.Selected {
 		return ""
 	}
@@ -171,7 +172,7 @@ func targetNote(s *policy.Snapshot, ns string, to wfrbac.Selection) string {
 		if err != nil {
 			return ""
 		}
-		if v, _ := wfrbac.Evaluate(a.Rule, env); v != wfrbac.Match {
+		if v, _ := ev.Evaluate(a.Rule, env); v != wfrbac.Match {
 			return ""
 		}
 	}

@@ -28,8 +28,8 @@ type ChoiceChange struct {
 // rule gives no match for c, before and after the change, that account is
 // never chosen and never fails, so the choice is the same and Select is
 // not run (a change is usually about a few users; the settings may list
-// thousands of groups).
-func CompareChoice(before, after []Account, changed string, c Claims) (ChoiceChange, bool, error) {
+// thousands of groups, so that test reuses e's compiled rules).
+func (e *Evaluator) CompareChoice(before, after []Account, changed string, c Claims) (ChoiceChange, bool, error) {
 	env, err := c.Env()
 	if err != nil {
 		return ChoiceChange{}, false, err
@@ -40,7 +40,7 @@ func CompareChoice(before, after []Account, changed string, c Claims) (ChoiceCha
 			if a.Key() != changed || !a.HasRule {
 				continue
 			}
-			if v, _ := Evaluate(a.Rule, env); v != NoMatch {
+			if v, _ := e.Evaluate(a.Rule, env); v != NoMatch {
 				matters = true
 			}
 			env, _ = c.Env() // a rule may have modified the map

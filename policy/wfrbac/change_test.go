@@ -41,7 +41,7 @@ func TestCompareChoice(t *testing.T) {
 		{"an edit that keeps the choice moves nobody", live, []Account{admin, acct("dev", "6", dev.Rule), all}, "argo/dev", devs, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ch, moved, err := CompareChoice(tc.before, tc.after, tc.changed, tc.claims)
+			ch, moved, err := new(Evaluator).CompareChoice(tc.before, tc.after, tc.changed, tc.claims)
 			if err != nil {
 				t.Fatal(err)
 			}
