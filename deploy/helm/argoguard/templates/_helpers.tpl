@@ -149,8 +149,10 @@ Fail
 what a group may do: AppProjects in Argo CD's namespace (all of them), and
 ServiceAccounts in the Workflows namespace that carry the rbac-rule
 annotation, new or old (null checks and has(): on CREATE oldObject is null,
-annotations may be absent, and a CEL error would reject the write under
-failurePolicy Fail). A component the settings disable has none. */}}
+on DELETE object is, annotations may be absent, and a CEL error would
+reject the write under failurePolicy Fail). Creates, updates and deletes:
+deleting one revokes grants or moves users. A component the settings
+disable has none. */}}
 {{- define "argoguard.rbacObjectWebhooks" -}}
 {{- $s := .Values.settings | default dict -}}
 {{- $acd := $s.argocd | default dict -}}
