@@ -107,3 +107,35 @@ func (c changedLists) list(ctx context.Context, want bool, kind, ns string, list
 
 // errNoLister: the reader cannot list token Secrets, so they are unknown.
 var errNoLister = errors.New("the reader lists no Secrets")
+
+// LiveRBACObject returns the live version of the AppProject or rbac-rule
+// ServiceAccount at ref, as reader lists it: it stands in for the old
+// object of a DELETE that carried none. It is nil when argoguard does not
+// guard that kind in ref's namespace, when reader lists no such objects,
+// or when there is none at ref (a ServiceAccount without the rule is not
+// listed, so it is not one argoguard judges).
+func LiveRBACObject(ctx context.Context, set *settings.Settings, reader any, ref policy.ObjectRef) (*policy.Object, error) {
+	rr, ok := reader.(RBACObjectReader)
+	if !ok {
+		return nil, nil
+	}
+	var list []*policy.Object
+	var err error
+	switch {
+	case ref.Kind == policy.KindAppProject && set.GuardsArgoCD() && ref.Namespace == set.ArgoCD.Namespace:
+		list, err = rr.AppProjects(ctx, ref.Namespace)
+	case ref.Kind == policy.KindServiceAccount && set.GuardsWorkflows() && ref.Namespace == set.Workflows.Namespace:
+		list, err = rr.ServiceAccounts(ctx, ref.Namespace)
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the live %s %s/%s: %v", ref.Kind, ref.Namespace, ref.Name, err)
+	}
+	for _, o := range list {
+		if o != nil && o.Ref == ref {
+			return o, nil
+		}
+	}
+	return nil, nil
+}

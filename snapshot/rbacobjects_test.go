@@ -146,3 +146,37 @@ func TestAddRBACObjectsForbiddenLists(t *testing.T) {
 		t.Errorf("Unlisted = %v; the refused lists are not judged, which is not none", snap.Unlisted)
 	}
 }
+
+// LiveRBACObject finds the live AppProject or rbac-rule ServiceAccount a
+// DELETE without oldObject is about; it lists nothing where argoguard does
+// not guard, and names the object when the list fails.
+func TestLiveRBACObject(t *testing.T) {
+	set := guidetest.Settings(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		ref  policy.ObjectRef
+		want bool
+	}{
+		{policy.ObjectRef{Kind: policy.KindServiceAccount, Namespace: "argo", Name: "argo-admin"}, true},
+		{policy.ObjectRef{Kind: policy.KindServiceAccount, Namespace: "argo", Name: "argo-server"}, false}, // no rule
+		{policy.ObjectRef{Kind: policy.KindServiceAccount, Namespace: "other", Name: "elsewhere"}, false},  // not guarded
+		{policy.ObjectRef{Kind: policy.KindAppProject, Namespace: "argocd", Name: "team-a"}, true},
+		{policy.ObjectRef{Kind: policy.KindAppProject, Namespace: "argocd", Name: "team-b"}, false},
+	} {
+		o, err := LiveRBACObject(ctx, set, rbacCluster(t), tc.ref)
+		if err != nil || (o != nil) != tc.want || (o != nil && o.Ref != tc.ref) {
+			t.Errorf("%v: %v, %v; want found=%v", tc.ref, o, err, tc.want)
+		}
+	}
+	r := rbacCluster(t)
+	r.Client.(*fake.Clientset).PrependReactor("list", "serviceaccounts", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(corev1.Resource("serviceaccounts"), "", errors.New("no"))
+	})
+	ref := policy.ObjectRef{Kind: policy.KindServiceAccount, Namespace: "argo", Name: "argo-admin"}
+	if _, err := LiveRBACObject(ctx, set, r, ref); err == nil || !strings.Contains(err.Error(), "ServiceAccount argo/argo-admin") {
+		t.Errorf("a forbidden list: %v", err)
+	}
+	if o, err := LiveRBACObject(ctx, set, struct{}{}, ref); o != nil || err != nil {
+		t.Errorf("a reader without lists: %v, %v", o, err)
+	}
+}

@@ -177,6 +177,12 @@ func FuzzAdmissionReview(f *testing.F) {
 		`{"request":{"uid":"u","kind":{"group":"argoproj.io","version":"v1alpha1","kind":"AppProject"},"operation":"CREATE","name":"team-a","namespace":"argocd","object":{"kind":"AppProject","metadata":{"name":"team-a","namespace":"argocd"},"spec":{"roles":[{"name":"dev","policies":["p, proj:team-a:dev, applications, get, team-a/*, allow"],"groups":["argocd-developers"]}]}}}}`,
 		`{"request":{"uid":"u","kind":{"group":"argoproj.io","version":"v1alpha1","kind":"AppProject"},"operation":"UPDATE","name":"team-a","namespace":"argocd","object":{"spec":{"roles":"x"}},"oldObject":null}}`,
 		`{"request":{"uid":"u","kind":{"version":"v1","kind":"ServiceAccount"},"operation":"CREATE","name":"argo-admin","namespace":"argo","object":{"metadata":{"name":"argo-admin","namespace":"argo","annotations":{"workflows.argoproj.io/rbac-rule":"'x' in groups &&","workflows.argoproj.io/rbac-rule-precedence":"9999999999999999999"}}}}}`,
+		// Their deletes: with the old object, and without one (judged
+		// against the live object).
+		`{"request":{"uid":"u","kind":{"version":"v1","kind":"ServiceAccount"},"operation":"DELETE","name":"argo-admin","namespace":"argo","oldObject":{"metadata":{"name":"argo-admin","namespace":"argo","annotations":{"workflows.argoproj.io/rbac-rule":"true","workflows.argoproj.io/rbac-rule-precedence":"5"}}}}}`,
+		`{"request":{"uid":"u","kind":{"version":"v1","kind":"ServiceAccount"},"operation":"DELETE","name":"argo-admin","namespace":"argo"}}`,
+		`{"request":{"uid":"u","kind":{"group":"argoproj.io","version":"v1alpha1","kind":"AppProject"},"operation":"DELETE","name":"team-a","namespace":"argocd","oldObject":{"spec":{"roles":[{"name":"dev","groups":["g"]}]}}}}`,
+		`{"request":{"uid":"u","kind":{"group":"argoproj.io","version":"v1alpha1","kind":"AppProject"},"operation":"DELETE","name":"team-a","namespace":"argocd","oldObject":null}}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -65,10 +65,12 @@ func TestDelegatedNamespaceServiceAccount(t *testing.T) {
 	if !resp.Allowed || !strings.Contains(strings.Join(resp.Warnings, "\n"), "WFSA-011") {
 		t.Errorf("delegated rule that does not compile: allowed=%v warnings=%q", resp.Allowed, resp.Warnings)
 	}
-	// Above where developers land, with the ID: clean.
+	// Above where developers land, with the ID: allowed, and the one
+	// warning says where the developers' requests about team-a now go.
 	good := teamAccount("team-devs", "'"+devsID+"' in get($env, 'groups')", "20")
 	resp = post(t, validator(on, fixedCluster(t, live...)), objectReview(t, admissionv1.Create, good, nil, false))
-	if !resp.Allowed || len(resp.Warnings) != 0 {
+	if !resp.Allowed || len(resp.Warnings) != 1 || !strings.Contains(resp.Warnings[0], "WFSA-010") ||
+		!strings.Contains(resp.Warnings[0], "from argo/argo-developer to team-a/team-devs (requests about team-a)") {
 		t.Errorf("fixed delegated account: allowed=%v warnings=%q", resp.Allowed, resp.Warnings)
 	}
 

@@ -23,9 +23,13 @@ import (
 // It judges the change against the other guarded objects: the snapshot
 // after the change and the snapshot before it are both evaluated, and only
 // deny findings the change introduces refuse it (see Decide). DELETE is
-// judged for the state it leaves: an empty object stands in for the deleted
-// one (the owner's fallback), so the rules of its family judge the
-// fallback, and GUARD-001 refuses deleting a guarded object that held data.
+// judged for the state it leaves: an empty object stands in for a deleted
+// ConfigMap (the owner's fallback), so the rules of its family judge the
+// fallback, and GUARD-001 refuses deleting a guarded object that held data;
+// a deleted AppProject or ServiceAccount leaves its kind's list, and the
+// rules compare with the old object what the delete revokes (PROJ-010) or
+// whom it moves (WFSA-010). A DELETE without oldObject is judged against
+// the live object.
 // A break-glass requester is let through with a trail: a warning, audit
 // annotations (who, which rules were bypassed), an Event on the object and
 // the decisions metric.
@@ -146,34 +150,40 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		v.Log.Info("malformed admission request", "uid", req.UID, "error", err.Error())
 		return admission.Errored(http.StatusBadRequest, err)
 	}
+	dryRun := req.DryRun != nil && *req.DryRun
+	logFor := func() logr.Logger {
+		return v.Log.WithValues("object", r.ref.Namespace+"/"+r.ref.Name, "operation", string(r.op),
+			"user", r.username, "dryRun", dryRun, "uid", string(req.UID), "mode", string(set.Mode))
+	}
+	var liveOld []string
+	if r.op == admissionv1.Delete && !r.hasOld && r.ref.Kind != "ConfigMap" {
+		// The API server always sends oldObject on DELETE; a request
+		// without one is judged against the live object, if any.
+		old, err := snapshot.LiveRBACObject(ctx, set, v.Source.Reader, r.ref)
+		if err != nil {
+			return v.cannotJudge(set, r, logFor(), fmt.Errorf("the DELETE carries no oldObject: %w", err))
+		}
+		if old != nil {
+			r.old, r.hasOld = old, true
+			liveOld = []string{fmt.Sprintf("argoguard: the DELETE carries no oldObject; judged against the live %s", r.ref.Kind)}
+		}
+	}
 	if !snapshot.GuardsObject(set, r.ref, r.object, r.old) {
 		// matchConditions keep these away; answer quickly if one gets here.
 		return admission.Allowed("not guarded by argoguard")
 	}
-	dryRun := req.DryRun != nil && *req.DryRun
-	log := v.Log.WithValues("object", r.ref.Namespace+"/"+r.ref.Name, "operation", string(r.op),
-		"user", r.username, "dryRun", dryRun, "uid", string(req.UID), "mode", string(set.Mode))
+	log := logFor()
 
 	bg := breakGlassMatch(set.BreakGlass, req.UserInfo)
 	if cp := controlPlaneDeleter(req.UserInfo); bg == "" && cp != "" && r.op == admissionv1.Delete {
 		bg = cp // deleting a namespace or an owner: let go, with the trail
 	}
 	d, err := v.decide(ctx, set, r, bg != "")
-	var panicked *policy.RulePanic
 	if err != nil {
-		d = Decision{Verdict: VerdictError}
-		reason := err.Error()
-		if errors.As(err, &panicked) {
-			log.Error(err, "rule panicked", "rule", panicked.RuleID, "verdict", string(VerdictError))
-			reason = fmt.Sprintf("rule %s failed (a bug in argoguard; please report it)", panicked.RuleID)
-		} else {
-			log.Error(err, "cannot judge change", "verdict", string(VerdictError))
-		}
-		recordDecision(set.Mode, r.ref, d)
-		if set.Mode == settings.ModeAudit {
-			return admission.Allowed("").WithWarnings("argoguard: could not judge the change (audit mode, allowed): " + truncate(reason, 60))
-		}
-		return admission.Response{AdmissionResponse: admissionv1.AdmissionResponse{Allowed: false, Result: ErrorStatus(r.ref, reason)}}
+		return v.cannotJudge(set, r, log, err)
+	}
+	if liveOld != nil {
+		d.Warnings = capWarnings(append(liveOld, d.Warnings...))
 	}
 
 	if r.op == admissionv1.Delete && r.ref.Kind == "ConfigMap" {
@@ -203,6 +213,26 @@ func (v *Validator) Handle(ctx context.Context, req admission.Request) admission
 		v.auditDeleteEvent(r, d)
 	}
 	return resp
+}
+
+// cannotJudge answers a change that could not be judged: refused in
+// enforce mode (the failure policy's answer), allowed with a warning in
+// audit mode.
+func (v *Validator) cannotJudge(set *settings.Settings, r *request, log logr.Logger, err error) admission.Response {
+	d := Decision{Verdict: VerdictError}
+	reason := err.Error()
+	var panicked *policy.RulePanic
+	if errors.As(err, &panicked) {
+		log.Error(err, "rule panicked", "rule", panicked.RuleID, "verdict", string(VerdictError))
+		reason = fmt.Sprintf("rule %s failed (a bug in argoguard; please report it)", panicked.RuleID)
+	} else {
+		log.Error(err, "cannot judge change", "verdict", string(VerdictError))
+	}
+	recordDecision(set.Mode, r.ref, d)
+	if set.Mode == settings.ModeAudit {
+		return admission.Allowed("").WithWarnings("argoguard: could not judge the change (audit mode, allowed): " + truncate(reason, 60))
+	}
+	return admission.Response{AdmissionResponse: admissionv1.AdmissionResponse{Allowed: false, Result: ErrorStatus(r.ref, reason)}}
 }
 
 // decide evaluates the snapshot after the change and, when its findings

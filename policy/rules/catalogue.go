@@ -22,7 +22,8 @@ func Catalogue() ([]policy.Rule, []policy.Defaulter) {
 		// workflow-controller-configmap
 		ruleWF001, ruleWF002, ruleWF003, ruleWF004, ruleWF005, ruleWF006, ruleWF007, ruleWF008, ruleWF009, ruleWF010, ruleWF011,
 		// Argo Workflows' rbac-rule ServiceAccounts
-		ruleWFSA001, ruleWFSA002, ruleWFSA003, ruleWFSA004, ruleWFSA005, ruleWFSA006, ruleWFSA007, ruleWFSA008, ruleWFSA009, ruleWFSA011, ruleWFSA012,
+		ruleWFSA001, ruleWFSA002, ruleWFSA003, ruleWFSA004, ruleWFSA005, ruleWFSA006, ruleWFSA007, ruleWFSA008, ruleWFSA009, ruleWFSA010,
+		ruleWFSA011, ruleWFSA012,
 		// the guarded objects themselves
 		ruleGUARD001,
 	}, []policy.Defaulter{rbacDefaulter, samlDefaulter, workflowsDefaulter}

@@ -20,12 +20,21 @@ var rulePROJ010 = policy.Rule{
 	Doc: "On an update of an AppProject argoguard compares what every user, group and role holds for requests " +
 		"about the project before and after (argocd-rbac-cm and the project's roles together, as argocd-server " +
 		"evaluates them) and lists who gains what, so that an approval is an approval of the effect. What is " +
-		"revoked is listed as an audit finding.",
+		"revoked is listed as an audit finding. On a delete it lists, as warnings, what every user and group " +
+		"loses with the project's roles, and says that Argo CD's application controller stops reconciling " +
+		"the project's Applications (controller/appcontroller.go, refreshAppConditions: InvalidSpecError).",
 	Check: checkPROJUpdateDiff,
 }
 
 func checkPROJUpdateDiff(s *policy.Snapshot) []policy.Finding {
-	if s.Operation != "UPDATE" || s.Changed == nil || s.Changed.Kind != policy.KindAppProject {
+	if s.Changed == nil || s.Changed.Kind != policy.KindAppProject {
+		return nil
+	}
+	switch s.Operation {
+	case "DELETE":
+		return checkPROJDelete(s)
+	case "UPDATE":
+	default:
 		return nil
 	}
 	old := s.OldAppProject()

@@ -30,7 +30,7 @@ func appProject(t *testing.T, name, spec string) *policy.Object {
 }
 
 // settingsFrom parses settings YAML ("" for the defaults).
-func settingsFrom(t *testing.T, settingsYAML string) *settings.Settings {
+func settingsFrom(t testing.TB, settingsYAML string) *settings.Settings {
 	t.Helper()
 	if settingsYAML == "" {
 		return settings.Default()

@@ -144,7 +144,7 @@ func analyze(accounts []Account, groups Groups, serverAccount string, cq consequ
 			usable[a.Key()] = true
 		}
 	}
-	problems = append(problems, checkOrder(newEvaluator(), ruled, usable, cq)...)
+	problems = append(problems, checkOrder(&Evaluator{}, ruled, usable, cq)...)
 	return problems
 }
 
@@ -190,7 +190,7 @@ func checkRule(a Account, groups Groups, serverAccount string, cq consequences) 
 // checkOrder holds the checks that depend on precedence: ties that can
 // both match, a catch-all above other accounts, and a rule that fails for
 // some users above other accounts.
-func checkOrder(e *evaluator, ruled []Account, usable map[string]bool, cq consequences) []Problem {
+func checkOrder(e *Evaluator, ruled []Account, usable map[string]bool, cq consequences) []Problem {
 	var out []Problem
 	bs := bands(ruled)
 	for bi, band := range bs {

@@ -69,7 +69,7 @@ func AnalyzeDelegated(accounts, login []Account, groups Groups) []Problem {
 			loginRuled = append(loginRuled, a)
 		}
 	}
-	e := newEvaluator()
+	e := &Evaluator{}
 	for _, a := range ruled {
 		if failing[a.Key()] {
 			continue
@@ -86,7 +86,7 @@ func AnalyzeDelegated(accounts, login []Account, groups Groups) []Problem {
 // refuses the login in its own namespace instead: the group lands there on
 // an account of equal or higher precedence, on no account, or on a failing
 // rule.
-func (e *evaluator) notAbove(a Account, ruled, login []Account, groups Groups) string {
+func (e *Evaluator) notAbove(a Account, ruled, login []Account, groups Groups) string {
 	var reasons []string
 	more := 0
 	groups.Each(func(g, name string) bool {

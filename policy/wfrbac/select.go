@@ -63,11 +63,11 @@ func (s Selection) Deterministic() bool { return len(s.Outcomes) == 1 }
 // bands are never reached. The error is for accounts of mixed namespaces,
 // which argo-server never lists together.
 func Select(accounts []Account, claims Claims) (Selection, error) {
-	return (*evaluator)(nil).selectAccount(accounts, claims)
+	return (*Evaluator)(nil).selectAccount(accounts, claims)
 }
 
 // selectAccount is Select with e's compiled programs.
-func (e *evaluator) selectAccount(accounts []Account, claims Claims) (Selection, error) {
+func (e *Evaluator) selectAccount(accounts []Account, claims Claims) (Selection, error) {
 	if _, err := claims.Env(); err != nil {
 		return Selection{}, err
 	}
@@ -86,7 +86,7 @@ func (e *evaluator) selectAccount(accounts []Account, claims Claims) (Selection,
 			// The environment is rebuilt per rule, as argo-server does, so a
 			// rule that modified it could not affect the next one.
 			env, _ := claims.Env()
-			v, err := e.evaluate(a.Rule, env)
+			v, err := e.Evaluate(a.Rule, env)
 			switch v {
 			case Match:
 				outs = append(outs, Outcome{Kind: Selected, Account: a})
@@ -123,11 +123,16 @@ func bands(accounts []Account) [][]Account {
 // namespace replaces it only with a strictly higher precedence, and a
 // failure there is ignored.
 func SelectDelegated(login, requestNamespace []Account, claims Claims) (Selection, error) {
-	base, err := Select(login, claims)
+	return (*Evaluator)(nil).selectDelegated(login, requestNamespace, claims)
+}
+
+// selectDelegated is SelectDelegated with e's compiled programs.
+func (e *Evaluator) selectDelegated(login, requestNamespace []Account, claims Claims) (Selection, error) {
+	base, err := e.selectAccount(login, claims)
 	if err != nil {
 		return Selection{}, err
 	}
-	delegated, err := Select(requestNamespace, claims)
+	delegated, err := e.selectAccount(requestNamespace, claims)
 	if err != nil {
 		return Selection{}, err
 	}

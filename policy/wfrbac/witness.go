@@ -73,7 +73,7 @@ func users(rules ...string) []Claims {
 }
 
 // verdicts gives the rules' verdicts for one user, from one environment.
-func (e *evaluator) verdicts(c Claims, rules ...string) []Verdict {
+func (e *Evaluator) verdicts(c Claims, rules ...string) []Verdict {
 	out := make([]Verdict, len(rules))
 	env, err := c.Env()
 	for i, r := range rules {
@@ -86,7 +86,7 @@ func (e *evaluator) verdicts(c Claims, rules ...string) []Verdict {
 
 // tieWitness looks for a user for whom both rules answer, so that which
 // of the two decides depends on argo-server's order.
-func (e *evaluator) tieWitness(a, b Account) (string, bool) {
+func (e *Evaluator) tieWitness(a, b Account) (string, bool) {
 	for _, u := range users(a.Rule, b.Rule) {
 		v := e.verdicts(u, a.Rule, b.Rule)
 		va, vb := v[0], v[1]
@@ -102,7 +102,7 @@ func (e *evaluator) tieWitness(a, b Account) (string, bool) {
 
 // catchAll is whether the rule is true for every user tried, the user
 // without optional claims included.
-func (e *evaluator) catchAll(a Account) bool {
+func (e *Evaluator) catchAll(a Account) bool {
 	for _, u := range users(a.Rule) {
 		if e.verdicts(u, a.Rule)[0] != Match {
 			return false
@@ -119,7 +119,7 @@ func (e *evaluator) catchAll(a Account) bool {
 // The users tried: the user with every optional claim less one claim
 // (argo-server drops empty claims), that user, then the literal users of
 // all the rules involved.
-func (e *evaluator) failsAbove(a Account, lower []Account) (string, []string) {
+func (e *Evaluator) failsAbove(a Account, lower []Account) (string, []string) {
 	base := Claims{Subject: "s", Groups: []string{"g"}, Email: "e", Name: "n", PreferredUsername: "p", Expiry: someExpiry}
 	type candidate struct {
 		why string

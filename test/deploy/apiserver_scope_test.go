@@ -11,6 +11,7 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
@@ -41,9 +42,9 @@ func appProjectCRD() *apiextensionsv1.CustomResourceDefinition {
 // matching (rules, namespaceSelector, matchConditions in its CEL) sends
 // exactly the guarded writes to argoguard. AppProjects in argocd and
 // ServiceAccounts in argo whose new or old version carries the rbac-rule
-// annotation fail; every other write, in those namespaces or elsewhere,
-// goes through. Server-side dry-run reaches webhooks as a real write does
-// (sideEffects None).
+// annotation fail, deletes included; every other write, in those
+// namespaces or elsewhere, goes through. Server-side dry-run reaches
+// webhooks as a real write does (sideEffects None).
 func TestOnlyGuardedWritesWaitOnArgoguard(t *testing.T) {
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {
@@ -136,6 +137,14 @@ func TestOnlyGuardedWritesWaitOnArgoguard(t *testing.T) {
 		o.SetLabels(map[string]string{"touched": "yes"})
 		return o
 	}
+	// kube-controller-manager's namespace controller, as the API server
+	// authenticates it (the bootstrap RBAC policy lets it delete anything).
+	ncCfg := rest.CopyConfig(cfg)
+	ncCfg.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:kube-system:namespace-controller"}
+	asNamespaceController, err := client.New(ncCfg, client.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	generated := sa("argo", "", nil)
 	generated.GenerateName = "gen-"
 
@@ -160,10 +169,29 @@ func TestOnlyGuardedWritesWaitOnArgoguard(t *testing.T) {
 		}, hookServiceAccounts},
 		{"update a plain ServiceAccount in argo", func() error { return c.Update(ctx, withLabel(get(sa("argo", "plain", nil))), client.DryRunAll) }, ""},
 		{"update an rbac-rule ServiceAccount in team", func() error { return c.Update(ctx, withLabel(get(sa("team", "ruled", nil))), client.DryRunAll) }, ""},
-		{"delete an rbac-rule ServiceAccount in argo", func() error { return c.Delete(ctx, sa("argo", "ruled", nil), client.DryRunAll) }, ""},
+		{"delete an rbac-rule ServiceAccount in argo", func() error { return c.Delete(ctx, sa("argo", "ruled", nil), client.DryRunAll) }, hookServiceAccounts},
+		{"delete a plain ServiceAccount in argo", func() error { return c.Delete(ctx, sa("argo", "plain", nil), client.DryRunAll) }, ""},
+		{"delete an rbac-rule ServiceAccount in team", func() error { return c.Delete(ctx, sa("team", "ruled", nil), client.DryRunAll) }, ""},
+		// Deleting a namespace: the Namespace itself never waits; the
+		// namespace controller then deletes what it holds, and only its
+		// deletes of the guarded objects wait on argoguard (which lets the
+		// control plane's deletes go, with a trail).
+		{"the namespace controller deletes a plain ServiceAccount in argo", func() error {
+			return asNamespaceController.Delete(ctx, sa("argo", "plain", nil), client.DryRunAll)
+		}, ""},
+		{"the namespace controller deletes an rbac-rule ServiceAccount in argo", func() error {
+			return asNamespaceController.Delete(ctx, sa("argo", "ruled", nil), client.DryRunAll)
+		}, hookServiceAccounts},
+		{"the namespace controller deletes another ConfigMap in argocd", func() error {
+			return asNamespaceController.Delete(ctx, cm("argocd", "other-cm"), client.DryRunAll)
+		}, ""},
+		{"delete the namespace argo", func() error {
+			return c.Delete(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "argo"}}, client.DryRunAll)
+		}, ""},
 		{"create an AppProject in argocd", func() error { return c.Create(ctx, project("argocd", "new"), client.DryRunAll) }, hookAppProjects},
 		{"update an AppProject in argocd", func() error { return c.Update(ctx, withLabel(get(project("argocd", "existing"))), client.DryRunAll) }, hookAppProjects},
-		{"delete an AppProject in argocd", func() error { return c.Delete(ctx, project("argocd", "existing"), client.DryRunAll) }, ""},
+		{"delete an AppProject in argocd", func() error { return c.Delete(ctx, project("argocd", "existing"), client.DryRunAll) }, hookAppProjects},
+		{"delete an AppProject in team", func() error { return c.Delete(ctx, project("team", "existing"), client.DryRunAll) }, ""},
 		{"create an AppProject in team", func() error { return c.Create(ctx, project("team", "new"), client.DryRunAll) }, ""},
 		{"update an AppProject in team", func() error { return c.Update(ctx, withLabel(get(project("team", "existing"))), client.DryRunAll) }, ""},
 		// The mutating webhook is called first.

@@ -90,13 +90,20 @@ func (s scope) wants(r request, mutating bool) string {
 	case mutating:
 		// Nothing is defaulted on the other kinds.
 	case r.group == "argoproj.io" && r.resource == "appprojects":
-		if createOrUpdate && r.namespace == s.projectsNS {
+		// Every write, a delete included: deleting a project revokes its
+		// roles' grants.
+		if r.namespace == s.projectsNS {
 			return hookAppProjects
 		}
 	case r.group == "" && r.resource == "serviceaccounts":
+		// A delete has no new object: the old one decides. Deleting an
+		// rbac-rule account moves its users to another account.
 		_, inNew := r.newAnn[annotationRule]
 		_, inOld := r.oldAnn[annotationRule]
-		if createOrUpdate && (r.namespace == s.accountsNS || (s.accountsAnyNS && s.accountsNS != "")) && (inNew || inOld) {
+		if r.op == "DELETE" {
+			inNew = false
+		}
+		if (r.namespace == s.accountsNS || (s.accountsAnyNS && s.accountsNS != "")) && (inNew || inOld) {
 			return hookServiceAccounts
 		}
 	}

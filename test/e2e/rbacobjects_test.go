@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/argoguard/argoguard/test/e2e/cluster"
 )
 
 // installAppProjectCRD installs the stand-in AppProject CRD (applying it
@@ -94,9 +96,66 @@ func TestServiceAccountRuleWithDisplayNameIsDenied(t *testing.T) {
 	if dry.ExitCode != res.ExitCode || !reflect.DeepEqual(ruleIDs(dry.Output()), ruleIDs(res.Output())) {
 		t.Errorf("dry-run exited %d with %v; the real apply %d with %v", dry.ExitCode, ruleIDs(dry.Output()), res.ExitCode, ruleIDs(res.Output()))
 	}
+	// Creating them takes each team's group over from the catch-all: that
+	// is all argoguard says (WFSA-010, a warning).
 	if res := kubectl(t, "apply", "-f", guide("sso-rbac", "fixed", "workflows-serviceaccounts.yaml")); res.Err != nil {
 		t.Errorf("the fixed accounts: %s", res)
-	} else if ids := ruleIDs(res.Output()); len(ids) != 0 {
-		t.Errorf("the fixed accounts got findings %v:\n%s", ids, res.Output())
+	} else if ids := ruleIDs(res.Output()); !reflect.DeepEqual(ids, []string{"WFSA-010"}) {
+		t.Errorf("the fixed accounts got findings %v, want only WFSA-010:\n%s", ids, res.Output())
+	} else if w := strings.Join(warnings(res), "\n"); !strings.Contains(w, "WFSA-010: group argocd-developers moves from argo-readonly to argo-developer") {
+		t.Errorf("no warning that the developers move to their account:\n%s", w)
+	}
+}
+
+// Deleting the developers' rbac-rule account sends them to the catch-all:
+// `kubectl delete` prints argoguard's WFSA-010 warning and the account is
+// gone; a server-side dry run prints the same warning and keeps it.
+// Deleting team-a's project prints what its roles no longer grant.
+func TestDeletingRBACObjectsWarnsWhatTheyChange(t *testing.T) {
+	fresh(t)
+	withRBACObjects(t)
+	for _, f := range []string{guide("fixed"), guide("sso-rbac", "fixed", "workflows-serviceaccounts.yaml"), guide("sso-rbac", "fixed", "appproject-team-a.yaml")} {
+		if res := kubectl(t, "apply", "-f", f); res.Err != nil {
+			t.Fatalf("kubectl apply -f %s: %s", f, res)
+		}
+	}
+	const moved = "WFSA-010: group argocd-developers moves from argo-developer to argo-readonly"
+	has := func(res cluster.KubectlResult, want string) bool {
+		for _, w := range warnings(res) {
+			if strings.HasPrefix(w, want) {
+				return true
+			}
+		}
+		return false
+	}
+	exists := func(kind, ns, name string) bool {
+		get := kubectl(t, "get", kind, name, "-n", ns, "--ignore-not-found", "-o", "name")
+		return strings.TrimSpace(get.Stdout) != ""
+	}
+	dry := kubectl(t, "delete", "serviceaccount", "argo-developer", "-n", "argo", "--dry-run=server")
+	if dry.Err != nil || !has(dry, moved) {
+		t.Errorf("dry-run delete: want success with %q: %s", moved, dry)
+	}
+	if !exists("serviceaccount", "argo", "argo-developer") {
+		t.Fatal("the dry run deleted the account")
+	}
+	res := kubectl(t, "delete", "serviceaccount", "argo-developer", "-n", "argo")
+	if res.Err != nil || !has(res, moved) {
+		t.Errorf("delete: want success with %q: %s", moved, res)
+	}
+	if !reflect.DeepEqual(warnings(dry), warnings(res)) {
+		t.Errorf("dry-run warned %q; the delete %q", warnings(dry), warnings(res))
+	}
+	if exists("serviceaccount", "argo", "argo-developer") {
+		t.Error("the account is still there after the delete")
+	}
+
+	res = kubectl(t, "delete", "appproject", "team-a", "-n", "argocd")
+	const revoked = "PROJ-010: spec.roles[0].groups[0]: argocd-developers loses role proj:team-a:developer"
+	if res.Err != nil || !has(res, revoked) {
+		t.Errorf("deleting the project: want success with %q: %s", revoked, res)
+	}
+	if exists("appproject", "argocd", "team-a") {
+		t.Error("the project is still there after the delete")
 	}
 }

@@ -150,8 +150,10 @@ what a group may do: AppProjects in Argo CD's namespace (all of them), and
 ServiceAccounts in the Workflows namespace (in every namespace with
 settings.workflows.namespaceDelegation) that carry the rbac-rule
 annotation, new or old (null checks and has(): on CREATE oldObject is null,
-annotations may be absent, and a CEL error would reject the write under
-failurePolicy Fail). A component the settings disable has none. */}}
+on DELETE object is, annotations may be absent, and a CEL error would
+reject the write under failurePolicy Fail). Creates, updates and deletes:
+deleting one revokes grants or moves users. A component the settings
+disable has none. */}}
 {{- define "argoguard.rbacObjectWebhooks" -}}
 {{- $s := .Values.settings | default dict -}}
 {{- $acd := $s.argocd | default dict -}}
@@ -162,7 +164,7 @@ failurePolicy Fail). A component the settings disable has none. */}}
     - apiGroups: [argoproj.io]
       apiVersions: [v1alpha1]
       resources: [appprojects]
-      operations: [CREATE, UPDATE]
+      operations: [CREATE, UPDATE, DELETE]
       scope: Namespaced
   namespaceSelector:
     matchExpressions:
@@ -176,7 +178,7 @@ failurePolicy Fail). A component the settings disable has none. */}}
     - apiGroups: [""]
       apiVersions: [v1]
       resources: [serviceaccounts]
-      operations: [CREATE, UPDATE]
+      operations: [CREATE, UPDATE, DELETE]
       scope: Namespaced
   {{- if not $wf.namespaceDelegation }}
   namespaceSelector:
