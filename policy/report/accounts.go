@@ -6,6 +6,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,7 +29,11 @@ func buildAccounts(groups []GroupAccess, objs *k8srbac.Objects) *AccountsAccess 
 		if g.Workflows == nil {
 			continue
 		}
-		for _, o := range g.Workflows.Outcomes {
+		outs := g.Workflows.Outcomes
+		for _, d := range g.Workflows.Delegated {
+			outs = append(slices.Clip(outs), d.Outcomes...)
+		}
+		for _, o := range outs {
 			if o.Result == wfrbac.Selected.String() && o.Account != "" && !seen[o.Account] {
 				seen[o.Account] = true
 				keys = append(keys, o.Account)

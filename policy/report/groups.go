@@ -6,6 +6,8 @@ package report
 // makes them act as.
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,6 +55,17 @@ type WorkflowsAccess struct {
 	DependsOnOrder bool               `json:"dependsOnOrder,omitempty"`
 	// Note says when argo-server does not choose by rbac-rule at all.
 	Note string `json:"note,omitempty"`
+	// Delegated are, with SSO namespace delegation, the namespaces of
+	// rbac-rule accounts where requests end otherwise than the login.
+	Delegated []DelegatedAccess `json:"delegated,omitempty"`
+}
+
+// DelegatedAccess is argo-server's choice for requests about one namespace
+// it delegates to (wfrbac.SelectDelegated).
+type DelegatedAccess struct {
+	Namespace      string             `json:"namespace"`
+	Outcomes       []WorkflowsOutcome `json:"outcomes"`
+	DependsOnOrder bool               `json:"dependsOnOrder,omitempty"`
 }
 
 // WorkflowsOutcome is one end of a login: the account chosen ("selected"),
@@ -177,37 +190,56 @@ func permissionTexts(ps []rbac.Permission, key string) []string {
 }
 
 // workflowsAccess runs argo-server's choice among the rbac-rule accounts of
-// the Workflows namespace for a login with groups.
+// the Workflows namespace for a login with groups and, with delegation,
+// among those of each other namespace for requests about it.
 func workflowsAccess(snap *policy.Snapshot, groups []string) *WorkflowsAccess {
 	ns := snap.Settings.Workflows.Namespace
 	var accounts []wfrbac.Account
+	delegated := map[string][]wfrbac.Account{}
 	for _, a := range snap.WorkflowAccounts() {
-		if a.Account.Namespace == ns {
+		switch other := a.Account.Namespace; {
+		case other == ns:
 			accounts = append(accounts, a.Account)
+		case snap.Settings.IsWorkflowAccountNamespace(other):
+			delegated[other] = append(delegated[other], a.Account)
 		}
 	}
-	if len(accounts) == 0 {
+	if len(accounts) == 0 && len(delegated) == 0 {
 		return nil
 	}
 	wa := &WorkflowsAccess{Namespace: ns, Outcomes: []WorkflowsOutcome{}}
 	if w := snap.Workflows(); snap.WorkflowsCM != nil && (w == nil || !w.RBAC()) {
 		wa.Note = "sso.rbac.enabled is not true: argo-server ignores the rbac-rule annotations and uses its own account; this is the choice once it is enabled"
 	}
-	sel, err := wfrbac.Select(accounts, wfrbac.Claims{Groups: groups})
+	claims := wfrbac.Claims{Groups: groups}
+	login, err := wfrbac.Select(accounts, claims)
 	if err != nil {
 		wa.Outcomes = append(wa.Outcomes, WorkflowsOutcome{Result: "error", Error: err.Error()})
 		return wa
 	}
+	wa.Outcomes, wa.DependsOnOrder = outcomes(login), !login.Deterministic()
+	for _, other := range slices.Sorted(maps.Keys(delegated)) {
+		sel, err := wfrbac.SelectDelegated(accounts, delegated[other], claims)
+		if err != nil || sel.Same(login) {
+			continue
+		}
+		wa.Delegated = append(wa.Delegated, DelegatedAccess{Namespace: other, Outcomes: outcomes(sel), DependsOnOrder: !sel.Deterministic()})
+	}
+	return wa
+}
+
+// outcomes are a selection's outcomes, sorted by account.
+func outcomes(sel wfrbac.Selection) []WorkflowsOutcome {
+	out := []WorkflowsOutcome{}
 	for _, o := range sel.Outcomes {
 		wo := WorkflowsOutcome{Result: o.Kind.String(), Error: firstLine(o.Err)}
 		if o.Kind != wfrbac.NoRuleMatches {
 			wo.Account = o.Account.Key()
 		}
-		wa.Outcomes = append(wa.Outcomes, wo)
+		out = append(out, wo)
 	}
-	sort.SliceStable(wa.Outcomes, func(i, j int) bool { return wa.Outcomes[i].Account < wa.Outcomes[j].Account })
-	wa.DependsOnOrder = !sel.Deterministic()
-	return wa
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Account < out[j].Account })
+	return out
 }
 
 func firstLine(s string) string {
@@ -221,8 +253,16 @@ func (w *WorkflowsAccess) Text() string {
 	if w == nil {
 		return ""
 	}
+	text := outcomesText(w.Outcomes, w.DependsOnOrder)
+	for _, d := range w.Delegated {
+		text += "; requests about " + d.Namespace + ": " + outcomesText(d.Outcomes, d.DependsOnOrder)
+	}
+	return text
+}
+
+func outcomesText(outs []WorkflowsOutcome, dependsOnOrder bool) string {
 	var parts []string
-	for _, o := range w.Outcomes {
+	for _, o := range outs {
 		switch o.Result {
 		case wfrbac.Selected.String():
 			parts = append(parts, o.Account)
@@ -235,7 +275,7 @@ func (w *WorkflowsAccess) Text() string {
 		}
 	}
 	text := strings.Join(parts, " or ")
-	if w.DependsOnOrder {
+	if dependsOnOrder {
 		text += " (depends on the order argo-server tries equal precedences in)"
 	}
 	return text

@@ -107,6 +107,48 @@ func TestGroupAccessDependsOnOrder(t *testing.T) {
 	}
 }
 
+// With SSO namespace delegation, a group whose requests about a team
+// namespace act as that namespace's account shows it beside its login
+// account; a group the team's rule does not admit shows only the login.
+func TestGroupAccessWithDelegation(t *testing.T) {
+	set := settings.Default()
+	set.Workflows.NamespaceDelegation = true
+	set.Identity.Groups = []settings.Group{{ID: "devs"}, {ID: "ops"}}
+	account := func(ns, name, rule, precedence string) *policy.Object {
+		return policy.ServiceAccountObject(map[string]any{"metadata": map[string]any{
+			"name": name, "namespace": ns,
+			"annotations": map[string]any{wfrbac.AnnotationRule: rule, wfrbac.AnnotationPrecedence: precedence},
+		}})
+	}
+	snap := &policy.Snapshot{Settings: set, ServiceAccounts: []*policy.Object{
+		account("argo", "readers", "true", "0"),
+		account("team-a", "team-devs", "'devs' in get($env, 'groups')", "10"),
+	}}
+	for _, g := range report.BuildGroups(snap) {
+		want := "argo/readers"
+		if g.Group == "devs" {
+			want = "argo/readers; requests about team-a: team-a/team-devs"
+		}
+		if got := g.Workflows.Text(); got != want {
+			t.Errorf("group %q: %q, want %q", g.Group, got, want)
+		}
+	}
+	// who-can lists the team's account for requests about team-a, with the
+	// group it serves there.
+	w := report.BuildWorkflowsWhoCan(snap, nil)
+	i := slices.IndexFunc(w.Accounts, func(a report.AccountHolders) bool { return a.Account == "team-a/team-devs" })
+	if i < 0 || w.Accounts[i].RequestsAbout != "team-a" || len(w.Accounts[i].Groups) != 1 || w.Accounts[i].Groups[0].Group != "devs" {
+		t.Errorf("who-can: %+v", w.Accounts)
+	}
+	// Delegation off: the team's account is no candidate.
+	set.Workflows.NamespaceDelegation = false
+	for _, g := range report.BuildGroups(snap) {
+		if got := g.Workflows.Text(); got != "argo/readers" {
+			t.Errorf("delegation off, group %q: %q", g.Group, got)
+		}
+	}
+}
+
 // The AppProjects and ServiceAccounts of a namespace share one report per
 // kind, without a scope; each result names its object.
 func TestPolicyReportsForRBACObjects(t *testing.T) {

@@ -38,6 +38,11 @@ type AccountHolders struct {
 	Account    string `json:"account"`
 	Rule       string `json:"rule"`
 	Precedence int    `json:"precedence"`
+	// RequestsAbout is, for an account of a namespace argo-server delegates
+	// to (SSO namespace delegation), that namespace: its groups act as it
+	// for requests about that namespace only. Empty for the Workflows
+	// namespace's accounts.
+	RequestsAbout string `json:"requestsAbout,omitempty"`
 	// Groups act as this account whatever the order argo-server tries
 	// equal precedences in.
 	Groups []GroupRef `json:"groups"`
@@ -61,19 +66,22 @@ type LoginRef struct {
 
 // BuildWorkflowsWhoCan answers for the logins of the settings' groups (and
 // a login without groups); objs, when not nil, adds each account's
-// Kubernetes permissions. Nil when the Workflows namespace has no rbac-rule
-// account.
+// Kubernetes permissions. Nil when argo-server has no rbac-rule account to
+// choose from.
 func BuildWorkflowsWhoCan(snap *policy.Snapshot, objs *k8srbac.Objects) *WorkflowsWhoCan {
 	ns := snap.Settings.Workflows.Namespace
 	out := &WorkflowsWhoCan{Namespace: ns, Accounts: []AccountHolders{}, Unmatched: []LoginRef{}}
 	index := map[string]int{}
 	for _, a := range snap.WorkflowAccounts() {
-		if a.Account.Namespace != ns || !a.Account.HasRule {
+		if !a.Account.HasRule || !snap.Settings.IsWorkflowAccountNamespace(a.Account.Namespace) {
 			continue
 		}
 		index[a.Account.Key()] = len(out.Accounts)
 		h := AccountHolders{Account: a.Account.Key(), Rule: a.Account.Rule, Precedence: a.Account.Precedence(),
 			Groups: []GroupRef{}, DependsOnOrder: []GroupRef{}, Refused: []LoginRef{}}
+		if a.Account.Namespace != ns {
+			h.RequestsAbout = a.Account.Namespace
+		}
 		if objs != nil {
 			p := accountPermissions(h.Account, *objs)
 			h.Kubernetes = &p
@@ -104,9 +112,32 @@ func BuildWorkflowsWhoCan(snap *policy.Snapshot, objs *k8srbac.Objects) *Workflo
 				out.Errors = append(out.Errors, LoginRef{GroupRef: g, Reason: o.Error})
 			}
 		}
+		// A delegated namespace's account is named only where it replaces
+		// the login account; everything else is the login's answer above.
+		for _, d := range wa.Delegated {
+			for _, o := range d.Outcomes {
+				i, known := index[o.Account]
+				if o.Result != wfrbac.Selected.String() || !known || out.Accounts[i].RequestsAbout != d.Namespace {
+					continue
+				}
+				if d.DependsOnOrder {
+					out.Accounts[i].DependsOnOrder = append(out.Accounts[i].DependsOnOrder, g)
+				} else {
+					out.Accounts[i].Groups = append(out.Accounts[i].Groups, g)
+				}
+			}
+		}
 	}
-	// argo-server tries the highest precedence first: list them so.
-	sort.SliceStable(out.Accounts, func(i, j int) bool { return out.Accounts[i].Precedence > out.Accounts[j].Precedence })
+	// The Workflows namespace's accounts first, then each delegated
+	// namespace's; argo-server tries the highest precedence first: list
+	// them so.
+	sort.SliceStable(out.Accounts, func(i, j int) bool {
+		a, b := out.Accounts[i], out.Accounts[j]
+		if a.RequestsAbout != b.RequestsAbout {
+			return a.RequestsAbout < b.RequestsAbout
+		}
+		return a.Precedence > b.Precedence
+	})
 	return out
 }
 
@@ -143,6 +174,9 @@ func WriteWorkflowsWhoCanText(w io.Writer, r *WorkflowsWhoCan) {
 	}
 	for _, a := range r.Accounts {
 		fmt.Fprintf(w, "\n%s (precedence %d, rule: %s)\n", a.Account, a.Precedence, a.Rule)
+		if a.RequestsAbout != "" {
+			fmt.Fprintf(w, "  for requests about %s (SSO namespace delegation), instead of the account above a login lands on:\n", a.RequestsAbout)
+		}
 		if len(a.Groups)+len(a.DependsOnOrder) == 0 {
 			fmt.Fprintln(w, "  no group lands on it")
 		}
