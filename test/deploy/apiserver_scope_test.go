@@ -172,16 +172,22 @@ func TestOnlyGuardedWritesWaitOnArgoguard(t *testing.T) {
 		{"delete an rbac-rule ServiceAccount in argo", func() error { return c.Delete(ctx, sa("argo", "ruled", nil), client.DryRunAll) }, hookServiceAccounts},
 		{"delete a plain ServiceAccount in argo", func() error { return c.Delete(ctx, sa("argo", "plain", nil), client.DryRunAll) }, ""},
 		{"delete an rbac-rule ServiceAccount in team", func() error { return c.Delete(ctx, sa("team", "ruled", nil), client.DryRunAll) }, ""},
-		// Deleting a namespace: the Namespace itself never waits; the
-		// namespace controller then deletes what it holds, and only its
-		// deletes of the guarded objects wait on argoguard (which lets the
-		// control plane's deletes go, with a trail).
+		// Deleting a namespace: the Namespace itself never waits, nor do
+		// the namespace controller's deletes of what it holds, the guarded
+		// objects included (argoguard allows them anyway): a namespace
+		// deleted while argoguard is down still terminates.
 		{"the namespace controller deletes a plain ServiceAccount in argo", func() error {
 			return asNamespaceController.Delete(ctx, sa("argo", "plain", nil), client.DryRunAll)
 		}, ""},
 		{"the namespace controller deletes an rbac-rule ServiceAccount in argo", func() error {
 			return asNamespaceController.Delete(ctx, sa("argo", "ruled", nil), client.DryRunAll)
-		}, hookServiceAccounts},
+		}, ""},
+		{"the namespace controller deletes an AppProject in argocd", func() error {
+			return asNamespaceController.Delete(ctx, project("argocd", "existing"), client.DryRunAll)
+		}, ""},
+		{"the namespace controller deletes argocd-cm", func() error {
+			return asNamespaceController.Delete(ctx, cm("argocd", "argocd-cm"), client.DryRunAll)
+		}, ""},
 		{"the namespace controller deletes another ConfigMap in argocd", func() error {
 			return asNamespaceController.Delete(ctx, cm("argocd", "other-cm"), client.DryRunAll)
 		}, ""},

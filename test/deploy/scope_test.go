@@ -9,6 +9,7 @@ package deploy
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 
@@ -47,6 +48,19 @@ type request struct {
 	// The annotations of the new and the old object; nil: the object has
 	// no annotations field.
 	newAnn, oldAnn map[string]any
+	// user is the requester's username.
+	user string
+}
+
+// aUser is an ordinary requester; controlPlaneDeleters are the identities
+// kube-controller-manager deletes with for a namespace or owner being
+// deleted (argoguard allows their deletes, so none is sent).
+const aUser = "alice@example.com"
+
+var controlPlaneDeleters = []string{
+	"system:serviceaccount:kube-system:namespace-controller",
+	"system:serviceaccount:kube-system:generic-garbage-collector",
+	"system:kube-controller-manager",
 }
 
 func (r request) String() string {
@@ -59,6 +73,9 @@ func (r request) String() string {
 		name = "(generateName " + r.name + ")"
 	}
 	s := fmt.Sprintf("%s %s %s/%s", r.op, res, r.namespace, name)
+	if r.user != aUser {
+		s += " by " + r.user
+	}
 	if r.newAnn != nil || r.oldAnn != nil {
 		s += fmt.Sprintf(" annotations new %v old %v", r.newAnn, r.oldAnn)
 	}
@@ -68,7 +85,7 @@ func (r request) String() string {
 // wants is the webhook (by name) that must see r, or "": what the issue
 // says argoguard guards, written without looking at the configurations.
 func (s scope) wants(r request, mutating bool) string {
-	if r.subresource != "" {
+	if r.subresource != "" || (r.op == "DELETE" && slices.Contains(controlPlaneDeleters, r.user)) {
 		return ""
 	}
 	createOrUpdate := r.op == "CREATE" || r.op == "UPDATE"
@@ -148,7 +165,7 @@ func requests(s scope) []request {
 	for ns := range namespaces {
 		for name := range names {
 			for _, k := range kinds {
-				base := request{group: k.group, version: k.version, resource: k.resource, subresource: k.subresource, kind: k.kind, namespace: ns, name: name}
+				base := request{group: k.group, version: k.version, resource: k.resource, subresource: k.subresource, kind: k.kind, namespace: ns, name: name, user: aUser}
 				for _, n := range annotations {
 					c := base
 					c.op, c.newAnn = "CREATE", n
@@ -163,6 +180,10 @@ func requests(s scope) []request {
 					d := base
 					d.op, d.oldAnn = "DELETE", n
 					out = append(out, d)
+					for _, u := range controlPlaneDeleters {
+						d.user = u
+						out = append(out, d)
+					}
 				}
 			}
 		}
@@ -197,6 +218,7 @@ func (r request) celVars() map[string]any {
 			"kind":        map[string]any{"group": r.group, "version": r.version, "kind": r.kind},
 			"resource":    map[string]any{"group": r.group, "version": r.version, "resource": r.resource},
 			"subResource": r.subresource,
+			"userInfo":    map[string]any{"username": r.user, "groups": []any{"system:authenticated"}},
 		},
 		"object":    obj(r.newAnn),
 		"oldObject": nil,

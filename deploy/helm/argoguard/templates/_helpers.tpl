@@ -125,6 +125,23 @@ Fail
         ? oldObject.metadata.name
         : (has(object.metadata.name) ? object.metadata.name : ''))
         in [{{ join ", " $keys }}]
+  {{- if ne $kind "mutate" }}
+{{ include "argoguard.notControlPlaneDelete" . | indent 4 }}
+  {{- end }}
+{{- end -}}
+
+{{/* The deletes argoguard always allows (webhook/breakglass.go
+controlPlaneDeleters): kube-controller-manager's namespace controller and
+garbage collector, with or without --use-service-account-credentials. Not
+sending them means a namespace deleted while argoguard is down (or with
+it: uninstalling both at once) still terminates. */}}
+{{- define "argoguard.notControlPlaneDelete" -}}
+- name: not-a-control-plane-delete
+  expression: >-
+    request.operation != 'DELETE' || !(request.userInfo.username in
+    ['system:serviceaccount:kube-system:namespace-controller',
+    'system:serviceaccount:kube-system:generic-garbage-collector',
+    'system:kube-controller-manager'])
 {{- end -}}
 
 
@@ -171,6 +188,8 @@ disable has none. */}}
       - key: kubernetes.io/metadata.name
         operator: In
         values: [{{ $acd.namespace | default "argocd" | toJson }}]
+  matchConditions:
+{{ include "argoguard.notControlPlaneDelete" . | indent 4 }}
 {{- end }}
 {{- if ne (toString $wf.enabled) "false" }}
 {{ include "argoguard.webhookHead" (list . "serviceaccounts.validate.argoguard.io" "validate") }}
@@ -194,5 +213,6 @@ disable has none. */}}
         && 'workflows.argoproj.io/rbac-rule' in object.metadata.annotations)
         || (oldObject != null && has(oldObject.metadata) && has(oldObject.metadata.annotations)
         && 'workflows.argoproj.io/rbac-rule' in oldObject.metadata.annotations)
+{{ include "argoguard.notControlPlaneDelete" . | indent 4 }}
 {{- end }}
 {{- end -}}
