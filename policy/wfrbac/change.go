@@ -54,10 +54,11 @@ func (e *Evaluator) compare(before, after []Account, changed string, c Claims, s
 			if a.Key() != changed || !a.HasRule {
 				continue
 			}
+			// expr-lang programs do not write to their environment (its
+			// builtins copy what they sort or reverse), so one map serves.
 			if v, _ := e.Evaluate(a.Rule, env); v != NoMatch {
 				matters = true
 			}
-			env, _ = c.Env() // a rule may have modified the map
 		}
 	}
 	if !matters {
