@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
 
 // appProjectCRD is enough of Argo CD's AppProject CRD for the API server to
@@ -46,20 +44,7 @@ func appProjectCRD() *apiextensionsv1.CustomResourceDefinition {
 // namespaces or elsewhere, goes through. Server-side dry-run reaches
 // webhooks as a real write does (sideEffects None).
 func TestOnlyGuardedWritesWaitOnArgoguard(t *testing.T) {
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		t.Skip("KUBEBUILDER_ASSETS not set: run `make test` (kube-apiserver and etcd from `make controlplane`)")
-	}
-	env := &envtest.Environment{
-		BinaryAssetsDirectory:    assets,
-		ControlPlaneStartTimeout: 3 * time.Minute,
-		CRDs:                     []*apiextensionsv1.CustomResourceDefinition{appProjectCRD()},
-	}
-	cfg, err := env.Start()
-	if err != nil {
-		t.Fatalf("starting kube-apiserver: %v", err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
+	cfg := startAPIServer(t, appProjectCRD())
 	c, err := client.New(cfg, client.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -9,11 +9,30 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
+
+// startAPIServer starts kube-apiserver and etcd (envtest, from
+// KUBEBUILDER_ASSETS; the test is skipped without it) with the given CRDs,
+// stopped when the test ends.
+func startAPIServer(t *testing.T, crds ...*apiextensionsv1.CustomResourceDefinition) *rest.Config {
+	t.Helper()
+	assets := os.Getenv("KUBEBUILDER_ASSETS")
+	if assets == "" {
+		t.Skip("KUBEBUILDER_ASSETS not set: run `make test` (kube-apiserver and etcd from `make controlplane`)")
+	}
+	env := &envtest.Environment{BinaryAssetsDirectory: assets, ControlPlaneStartTimeout: 3 * time.Minute, CRDs: crds}
+	cfg, err := env.Start()
+	if err != nil {
+		t.Fatalf("starting kube-apiserver: %v", err)
+	}
+	t.Cleanup(func() { _ = env.Stop() })
+	return cfg
+}
 
 // warningCollector keeps the API server's warnings (PodSecurity, deprecations).
 type warningCollector struct {
@@ -42,18 +61,8 @@ func (w *warningCollector) take() []string {
 // left out (no CRDs here; TestKustomizationsBuildIntoValidObjects decodes
 // them). Needs KUBEBUILDER_ASSETS (make test sets it).
 func TestHelmObjectsAreAcceptedByTheAPIServer(t *testing.T) {
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		t.Skip("KUBEBUILDER_ASSETS not set: run `make test` (kube-apiserver and etcd from `make controlplane`)")
-	}
-	env := &envtest.Environment{BinaryAssetsDirectory: assets, ControlPlaneStartTimeout: 3 * time.Minute}
-	cfg, err := env.Start()
-	if err != nil {
-		t.Fatalf("starting kube-apiserver: %v", err)
-	}
-	t.Cleanup(func() { _ = env.Stop() })
 	warnings := &warningCollector{}
-	cfg = rest.CopyConfig(cfg)
+	cfg := rest.CopyConfig(startAPIServer(t))
 	cfg.WarningHandler = warnings
 	c, err := client.New(cfg, client.Options{})
 	if err != nil {

@@ -202,16 +202,9 @@ func TestMutateBodyIsPatched(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := httptest.NewRequest(http.MethodPost, "/mutate", bytes.NewReader(data))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		var review admissionv1.AdmissionReview
-		if err := json.Unmarshal(rec.Body.Bytes(), &review); err != nil || review.Response == nil {
-			t.Fatalf("%s: answer is not an AdmissionReview (%v): %s", bd.Name, err, rec.Body)
-		}
-		if !review.Response.Allowed || len(review.Response.Patch) == 0 {
-			t.Errorf("%s: allowed=%v with %d bytes of patch, want an allowed, patched answer", bd.Name, review.Response.Allowed, len(review.Response.Patch))
+		r := answer(t, h, bd.Name, data)
+		if !r.Allowed || len(r.Patch) == 0 {
+			t.Errorf("%s: allowed=%v with %d bytes of patch, want an allowed, patched answer", bd.Name, r.Allowed, len(r.Patch))
 		}
 	}
 	if n == 0 {
@@ -234,15 +227,7 @@ func TestRBACObjectBodiesAreJudged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := httptest.NewRequest(http.MethodPost, "/validate", bytes.NewReader(data))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		var review admissionv1.AdmissionReview
-		if err := json.Unmarshal(rec.Body.Bytes(), &review); err != nil || review.Response == nil {
-			t.Fatalf("%s: answer is not an AdmissionReview (%v): %s", bd.Name, err, rec.Body)
-		}
-		r := review.Response
+		r := answer(t, h, bd.Name, data)
 		if r.Allowed || r.Result == nil || !strings.Contains(r.Result.Message, rule) {
 			t.Errorf("%s: allowed=%v, result %+v; want a denial naming %s", bd.Name, r.Allowed, r.Result, rule)
 		}
@@ -250,4 +235,18 @@ func TestRBACObjectBodiesAreJudged(t *testing.T) {
 	for name := range want {
 		t.Errorf("the load test sends no %q body", name)
 	}
+}
+
+// answer posts one body to h and returns the AdmissionReview's response.
+func answer(t *testing.T, h http.Handler, name string, data []byte) *admissionv1.AdmissionResponse {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(data))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var review admissionv1.AdmissionReview
+	if err := json.Unmarshal(rec.Body.Bytes(), &review); err != nil || review.Response == nil {
+		t.Fatalf("%s: answer is not an AdmissionReview (%v): %s", name, err, rec.Body)
+	}
+	return review.Response
 }
