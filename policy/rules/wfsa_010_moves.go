@@ -199,11 +199,7 @@ func targetNote(s *policy.Snapshot, ev *wfrbac.Evaluator, ns string, to wfrbac.S
 	for _, g := range s.Settings.Identity.Groups {
 		c := moveUser
 		c.Groups = []string{groupValue(s.Settings, g)}
-		env, err := c.Env()
-		if err != nil {
-			return ""
-		}
-		if v, _ := ev.Evaluate(a.Rule, env); v != wfrbac.Match {
+		if ev.Verdict(a.Rule, c) != wfrbac.Match {
 			return ""
 		}
 	}

@@ -44,7 +44,7 @@ func (e *Evaluator) CompareDelegatedChoice(login, before, after []Account, chang
 }
 
 func (e *Evaluator) compare(before, after []Account, changed string, c Claims, sel func([]Account, Claims) (Selection, error)) (ChoiceChange, bool, error) {
-	env, err := c.Env()
+	env, err := e.env(c)
 	if err != nil {
 		return ChoiceChange{}, false, err
 	}

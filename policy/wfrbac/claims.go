@@ -56,7 +56,13 @@ func (c Claims) Env() (map[string]any, error) {
 // are not valid UTF-8 (JSON encoding rewrites those). A test holds it equal
 // to jsonEnv.
 func (c Claims) directEnv() (map[string]any, bool) {
-	env := make(map[string]any, 9)
+	env := make(map[string]any, len(claimNames))
+	return env, c.fillEnv(env)
+}
+
+// fillEnv writes directEnv's entries into an empty env; false when a
+// string is not valid UTF-8.
+func (c Claims) fillEnv(env map[string]any) bool {
 	put := func(k, v string) bool {
 		if v != "" {
 			env[k] = v
@@ -75,7 +81,7 @@ func (c Claims) directEnv() (map[string]any, bool) {
 		}
 		env["groups"] = groups
 	}
-	return env, ok
+	return ok
 }
 
 // jsonEnv is Env as argo-server computes it: the claims encoded and

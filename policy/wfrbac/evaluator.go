@@ -19,6 +19,9 @@ const maxPrograms = 256
 // analysis.
 type Evaluator struct {
 	programs map[programKey]compiled
+	// scratch is the environment Verdict and CompareChoice refill for each
+	// user: a program keeps nothing of its environment once it has run.
+	scratch map[string]any
 }
 
 type programKey struct {
@@ -92,4 +95,29 @@ func (e *Evaluator) Evaluate(rule string, env map[string]any) (Verdict, error) {
 func (e *Evaluator) run(rule string, env map[string]any) Verdict {
 	v, _ := e.Evaluate(rule, env)
 	return v
+}
+
+// Verdict is rule's verdict for a user with claims c.
+func (e *Evaluator) Verdict(rule string, c Claims) Verdict {
+	env, err := e.env(c)
+	if err != nil {
+		return Fail
+	}
+	return e.run(rule, env)
+}
+
+// env is c's environment, in e's scratch map when c allows the direct
+// construction; valid until the next call.
+func (e *Evaluator) env(c Claims) (map[string]any, error) {
+	if e == nil {
+		return c.Env()
+	}
+	if e.scratch == nil {
+		e.scratch = make(map[string]any, len(claimNames))
+	}
+	clear(e.scratch)
+	if c.fillEnv(e.scratch) {
+		return e.scratch, nil
+	}
+	return c.jsonEnv()
 }

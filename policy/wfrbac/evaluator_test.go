@@ -29,6 +29,10 @@ func TestEvaluatorAgreesWithEvaluate(t *testing.T) {
 				if got != want || (gotErr == nil) != (wantErr == nil) {
 					t.Fatalf("round %d, rule %q, claims %+v: cached %v (%v), Evaluate %v (%v)", round, r, c, got, gotErr, want, wantErr)
 				}
+				// Verdict refills one scratch environment per user.
+				if v := e.Verdict(r, c); v != want {
+					t.Fatalf("round %d, rule %q, claims %+v: Verdict %v, Evaluate %v", round, r, c, v, want)
+				}
 			}
 		}
 	}

@@ -348,7 +348,7 @@ func (h *harness) report(w io.Writer, rows []row) error {
 		fmt.Fprintf(w, "%-28s ratio to no-op: p50 %.2fx, p99 %.2fx, loaded p99 %.2fx (%d connections), throughput %.2fx\n", r.Body.Name,
 			ratio(ag.P50, noop.P50), p99r, ratio(r.Throughput["argoguard"].P99, r.Throughput["noop"].P99), r.Conns,
 			tput/max(r.Throughput["noop"].PerSecond(), 1))
-		if p99r > worst {
+		if p99r > worst && !isRBACObjectBody(r.Body.Name) { // those have a latency target, not a ratio
 			worst, worstBody = p99r, r.Body.Name
 		}
 		if f := ag.Failed() + r.Throughput["argoguard"].Failed(); f > 0 {
@@ -397,7 +397,7 @@ func (h *harness) report(w io.Writer, rows []row) error {
 	for _, m := range misses {
 		fmt.Fprintln(w, "target missed:", m)
 	}
-	fmt.Fprintf(w, "worst p99 ratio to no-op: %.2fx (%s)\n", worst, worstBody)
+	fmt.Fprintf(w, "worst p99 ratio to no-op (ConfigMap bodies): %.2fx (%s)\n", worst, worstBody)
 	return nil
 }
 
