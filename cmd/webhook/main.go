@@ -27,12 +27,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
-	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/argoguard/argoguard/audit"
 	"github.com/argoguard/argoguard/certs"
+	"github.com/argoguard/argoguard/metricsauth"
 	"github.com/argoguard/argoguard/policy/rules"
 	"github.com/argoguard/argoguard/settings"
 	"github.com/argoguard/argoguard/snapshot"
@@ -84,14 +84,14 @@ func newLogger(level int) logr.Logger {
 // metricsOptions: by default /metrics is served over HTTPS with the
 // webhook's certificate, and only to callers whose bearer token the API
 // server authenticates (TokenReview) and authorizes for GET /metrics
-// (SubjectAccessReview), the way kubebuilder scaffolds it. Both reviews
-// are cached briefly by controller-runtime's filter.
+// (SubjectAccessReview), the way kubebuilder scaffolds it; metricsauth
+// asks both and caches the decisions briefly.
 func metricsOptions(o *options, tlsOpts []func(*tls.Config)) metricsserver.Options {
 	if !o.metricsSecure {
 		return metricsserver.Options{BindAddress: o.metricsAddr}
 	}
 	return metricsserver.Options{BindAddress: o.metricsAddr, SecureServing: true, TLSOpts: tlsOpts,
-		FilterProvider: filters.WithAuthenticationAndAuthorization}
+		FilterProvider: metricsauth.FilterProvider}
 }
 
 func run(ctx context.Context, o *options, log logr.Logger) error {

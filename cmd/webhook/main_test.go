@@ -302,9 +302,8 @@ func TestWebhookAgainstAPIServer(t *testing.T) {
 		want       int
 	}{
 		{"no token", "", http.StatusUnauthorized},
-		// The TokenReview answers with an error for a token that is no JWT,
-		// which controller-runtime's filter reports as 500.
-		{"a token the API server does not know", "not-a-token", http.StatusInternalServerError},
+		// The TokenReview does not authenticate a token that is no JWT.
+		{"a token the API server does not know", "not-a-token", http.StatusUnauthorized},
 		{"a ServiceAccount without get on /metrics", metricsToken(t, env, "nosy", false), http.StatusForbidden},
 	} {
 		req, _ := http.NewRequest(http.MethodGet, metricsURL, nil)
