@@ -145,12 +145,9 @@ func (o *inputs) snapshot(c *cobra.Command, paths []string, set *settings.Settin
 		}
 		return snap, nil
 	}
-	ms, err := manifest.Load(set, c.InOrStdin(), paths...)
+	ms, err := loadManifests(c, set, paths)
 	if err != nil {
-		return nil, usageErr("%v", err)
-	}
-	for _, n := range ms.Notes {
-		fmt.Fprintln(c.ErrOrStderr(), "note:", n)
+		return nil, err
 	}
 	if ms.Empty() {
 		return nil, usageErr("no guarded ConfigMap found in the input: none of the guarded ConfigMaps (%s) is in it, no AppProject of %s and no rbac-rule ServiceAccount of %s; set other names in --settings",
@@ -213,4 +210,18 @@ func (o *inputs) readPolicy(c *cobra.Command, path string, set *settings.Setting
 		return nil, usageErr("%v", err)
 	}
 	return pf, nil
+}
+
+// loadManifests reads paths (files, folders, - for stdin) with the
+// settings' names; a read error is a usage error, notes about the input go
+// to stderr.
+func loadManifests(c *cobra.Command, set *settings.Settings, paths []string) (*manifest.Set, error) {
+	ms, err := manifest.Load(set, c.InOrStdin(), paths...)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	for _, n := range ms.Notes {
+		fmt.Fprintln(c.ErrOrStderr(), "note:", n)
+	}
+	return ms, nil
 }

@@ -38,12 +38,9 @@ func (o *inputs) readProjects(c *cobra.Command, set *settings.Settings, paths []
 	if len(paths) == 0 {
 		return nil, false, nil
 	}
-	ms, err := manifest.Load(set, c.InOrStdin(), paths...)
+	ms, err := loadManifests(c, set, paths)
 	if err != nil {
-		return nil, false, usageErr("%v", err)
-	}
-	for _, n := range ms.Notes {
-		c.PrintErrln("note:", n)
+		return nil, false, err
 	}
 	if len(ms.Projects) == 0 {
 		return nil, false, usageErr("--projects: no AppProject of %s in %v", set.ArgoCD.Namespace, paths)

@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/argoguard/argoguard/manifest"
 	"github.com/argoguard/argoguard/policy"
 	"github.com/argoguard/argoguard/policy/report"
 	"github.com/argoguard/argoguard/settings"
@@ -72,12 +71,9 @@ func workflowsSnapshot(c *cobra.Command, o *inputs, set *settings.Settings, path
 		}
 		return snap, nil
 	}
-	ms, err := manifest.Load(set, c.InOrStdin(), paths...)
+	ms, err := loadManifests(c, set, paths)
 	if err != nil {
-		return nil, usageErr("%v", err)
-	}
-	for _, n := range ms.Notes {
-		fmt.Fprintln(c.ErrOrStderr(), "note:", n)
+		return nil, err
 	}
 	return ms.Snapshot(set, time.Time{}), nil
 }
