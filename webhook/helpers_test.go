@@ -140,8 +140,6 @@ func withMode(s *settings.Settings, m settings.Mode) *settings.Settings {
 	return &c
 }
 
-func objectOf(cm *corev1.ConfigMap) *policy.Object { return snapshot.ConfigMapObject(cm) }
-
 // catalogue is the rule registry as cmd/webhook builds it.
 var catalogue = rules.MustNewRegistry()
 

@@ -69,11 +69,6 @@ func (o *enforcerFlags) add(c *cobra.Command) {
 		"for requests about their project (with --kubeconfig: the cluster's AppProjects)")
 }
 
-func (o *enforcerFlags) enforcer(c *cobra.Command) (*manifest.PolicyFile, *rbac.Enforcer, error) {
-	f, _, e, err := o.enforcerSettings(c)
-	return f, e, err
-}
-
 func (o *enforcerFlags) enforcerSettings(c *cobra.Command) (*manifest.PolicyFile, *settings.Settings, *rbac.Enforcer, error) {
 	for _, p := range o.projectPaths {
 		if p == "-" && o.policyFile == "-" {

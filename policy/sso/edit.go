@@ -27,22 +27,13 @@ type Edit struct {
 	Adds []Addition
 }
 
-// AddFields returns text with the additions appended to the map at path.
-// Keys already present (in any letter case) are left alone, so the user's
-// values always win and applying the same additions again changes nothing.
-// Comments and the user's content are kept; indentation is re-rendered
-// with two spaces.
-func AddFields(text string, path []any, adds []Addition) (string, error) {
-	out, added, err := ApplyEdits(text, []Edit{{Path: path, Adds: adds}})
-	if err == nil && added[0] == nil {
-		return "", ErrNotEditable
-	}
-	return out, err
-}
-
-// ApplyEdits is AddFields for several maps of one document, parsed and
-// rendered once. added[i][j] says whether edits[i].Adds[j] was added; an
-// edit whose path cannot be edited safely is skipped (added[i] is nil).
+// ApplyEdits appends additions to several maps of one document, parsed
+// and rendered once. Keys already present (in any letter case) are left
+// alone, so the user's values always win and applying the same additions
+// again changes nothing; comments and the user's content are kept, and
+// indentation is re-rendered with two spaces. added[i][j] says whether
+// edits[i].Adds[j] was added; an edit whose path cannot be edited safely
+// is skipped (added[i] is nil).
 // The error is for a document that cannot be read or written at all.
 func ApplyEdits(text string, edits []Edit) (string, [][]bool, error) {
 	added := make([][]bool, len(edits))
